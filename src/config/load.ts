@@ -1,0 +1,267 @@
+/**
+ * Find, read, decode, parse and validate the configuration. Every failure becomes a
+ * ConfigError naming the file, the line, the config path, the bad value and a fix.
+ */
+import { readFile, access } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { z } from 'zod';
+import { ConfigError } from '../engine/errors.js';
+import { configSchema, type SlipwayConfig } from './schema.js';
+import { decodeUtf8, lineOfByte } from './encoding.js';
+
+export const CONFIG_FILES = ['slipway.config.ts', 'slipway.config.mjs', 'slipway.config.js', 'slipway.yaml', 'slipway.yml'] as const;
+
+export interface LoadedConfig {
+  config: SlipwayConfig;
+  file: string;
+  dir: string;
+}
+
+export async function findConfigFile(cwd: string): Promise<string> {
+  for (const name of CONFIG_FILES) {
+    const p = path.join(cwd, name);
+    try {
+      await access(p);
+      return p;
+    } catch {
+      /* try the next name */
+    }
+  }
+  throw new ConfigError({ key: 'config.notFound', params: { dir: cwd }, place: cwd, fix: 'config.notFound.fix' });
+}
+
+export async function loadConfig(opts: { file?: string; cwd?: string } = {}): Promise<LoadedConfig> {
+  const cwd = opts.cwd ?? process.cwd();
+  const file = opts.file ? path.resolve(cwd, opts.file) : await findConfigFile(cwd);
+  const raw = /\.(ya?ml)$/i.test(file) ? await readYamlFile(file) : await importConfigModule(file);
+  const config = validateConfig(raw.value, file, raw.locate);
+  return { config, file, dir: path.dirname(file) };
+}
+
+interface RawConfig {
+  value: unknown;
+  /** Line of a config path, when the source format knows it. */
+  locate: (p: readonly PropertyKey[]) => number | undefined;
+}
+
+export async function readUtf8File(file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError({
+      key: code === 'ENOENT' ? 'config.fileMissing' : 'config.fileUnreadable',
+      params: { file, reason: code ?? String(e) },
+      place: file,
+      fix: code === 'ENOENT' ? 'config.fileMissing.fix' : 'config.fileUnreadable.fix',
+    });
+  }
+  const verdict = decodeUtf8(bytes);
+  if (!verdict.ok) {
+    const line = verdict.byteOffset >= 0 ? lineOfByte(bytes, verdict.byteOffset) : 1;
+    throw new ConfigError({
+      key: 'config.notUtf8',
+      params: { file, encoding: verdict.encoding.toUpperCase(), line },
+      place: `${file}:${line}`,
+      fix: 'config.notUtf8.fix',
+      fixParams: { file, from: verdict.encoding === 'unknown' ? 'GBK' : verdict.encoding.toUpperCase() },
+    });
+  }
+  return verdict.text;
+}
+
+async function readYamlFile(file: string): Promise<RawConfig> {
+  const text = await readUtf8File(file);
+  const { parseDocument, LineCounter, isNode } = await import('yaml');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const err = doc.errors[0];
+  if (err) {
+    const pos = lineCounter.linePos(err.pos[0]);
+    throw new ConfigError({
+      key: 'config.yamlSyntax',
+      params: { file, line: pos.line, col: pos.col, reason: err.message.split('\n')[0] },
+      place: `${file}:${pos.line}:${pos.col}`,
+      fix: 'config.yamlSyntax.fix',
+    });
+  }
+  return {
+    value: doc.toJS() ?? {},
+    locate: (p) => {
+      for (let n = p.length; n >= 0; n--) {
+        const node = n === 0 ? doc.contents : doc.getIn(p.slice(0, n) as unknown[], true);
+        if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+      }
+      return undefined;
+    },
+  };
+}
+
+async function importConfigModule(file: string): Promise<RawConfig> {
+  try {
+    let mod: { default?: unknown };
+    if (file.endsWith('.ts')) {
+      const { createJiti } = await import('jiti');
+      const jiti = createJiti(import.meta.url, { moduleCache: false });
+      mod = (await jiti.import(file)) as { default?: unknown };
+    } else {
+      mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    }
+    const value = mod.default ?? mod;
+    return { value: typeof value === 'function' ? await (value as () => unknown)() : value, locate: () => undefined };
+  } catch (e) {
+    throw new ConfigError({
+      key: 'config.moduleFailed',
+      params: { file, reason: e instanceof Error ? e.message.split('\n')[0] : String(e) },
+      place: file,
+      fix: 'config.moduleFailed.fix',
+    });
+  }
+}
+
+export function validateConfig(value: unknown, file: string, locate: RawConfig['locate'] = () => undefined): SlipwayConfig {
+  const result = configSchema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = pickIssue(result.error.issues);
+  throw issueToError(issue, value, file, locate);
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** The most useful issue first: a missing or wrong key beats the union summary. */
+function pickIssue(issues: readonly Issue[]): Issue {
+  for (const i of issues) {
+    if (i.code === 'invalid_union' && 'errors' in i && i.errors.length) {
+      const inner = i.errors.flat();
+      if (inner.length) return { ...pickIssue(inner), path: [...i.path, ...pickIssue(inner).path] } as Issue;
+    }
+  }
+  return issues[0]!;
+}
+
+function getAt(value: unknown, p: readonly PropertyKey[]): unknown {
+  let cur: unknown = value;
+  for (const k of p) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[k as string];
+  }
+  return cur;
+}
+
+export function formatPath(p: readonly PropertyKey[]): string {
+  let out = '';
+  for (const k of p) out += typeof k === 'number' ? `[${k}]` : out ? `.${String(k)}` : String(k);
+  return out || '(root)';
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return '(missing)';
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function issueToError(issue: Issue, value: unknown, file: string, locate: RawConfig['locate']): ConfigError {
+  let p: PropertyKey[] = [...issue.path];
+  let key = 'config.invalid';
+  let fix = 'config.invalid.fix';
+  const params: Record<string, string | number> = { detail: issue.message };
+  if (issue.code === 'unrecognized_keys') {
+    const bad = issue.keys[0]!;
+    p = [...p, bad];
+    key = 'config.unknownKey';
+    const known = knownKeys(issue.path, value);
+    const suggestion = nearest(bad, known);
+    fix = suggestion ? 'config.unknownKey.fix' : 'config.unknownKey.fixPlain';
+    params.key = bad;
+    params.suggestion = suggestion ?? '';
+    params.known = known.join(', ');
+  } else if (issue.code === 'invalid_type' && getAt(value, p) === undefined) {
+    key = 'config.missing';
+    fix = 'config.missing.fix';
+    params.expected = issue.expected;
+  } else if (issue.code === 'invalid_type') {
+    key = 'config.wrongType';
+    fix = 'config.wrongType.fix';
+    params.expected = issue.expected;
+  } else if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator) {
+    p = [...p, issue.discriminator];
+    key = 'config.badTarget';
+    fix = 'config.badTarget.fix';
+  } else if (issue.code === 'invalid_value') {
+    key = 'config.badValue';
+    fix = 'config.badValue.fix';
+    params.allowed = issue.values.map((v) => JSON.stringify(v)).join(', ');
+  }
+  const where = formatPath(p);
+  const line = locate(p);
+  params.path = where;
+  params.value = show(getAt(value, p));
+  params.file = file;
+  return new ConfigError({
+    key,
+    params,
+    place: line ? `${file}:${line} ${where}` : `${file} ${where}`,
+    fix,
+    fixParams: params,
+  });
+}
+
+/** Keys the schema allows at a path (used for "did you mean"). */
+function knownKeys(p: readonly PropertyKey[], value: unknown): string[] {
+  let schema: unknown = configSchema;
+  for (const k of p) {
+    const def = (schema as { def?: Record<string, unknown> }).def;
+    if (!def) return [];
+    if (def.type === 'object') schema = (def.shape as Record<string, unknown>)[k as string];
+    else if (def.type === 'record') schema = def.valueType;
+    else if (def.type === 'array') schema = def.element;
+    else return [];
+    schema = unwrap(schema);
+    const d = (schema as { def?: Record<string, unknown> }).def;
+    if (d?.type === 'union') {
+      const target = (getAt(value, [...p.slice(0, p.indexOf(k) + 1)]) as { target?: string } | undefined)?.target;
+      const opts = d.options as { def: { shape: Record<string, { def: { values?: unknown[] } }> } }[];
+      schema = opts.find((o) => o.def.shape.target?.def.values?.includes(target)) ?? opts[0];
+    }
+  }
+  const def = (unwrap(schema) as { def?: { type?: string; shape?: Record<string, unknown> } }).def;
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+function unwrap(s: unknown): unknown {
+  let cur = s as { def?: { type?: string; innerType?: unknown } };
+  while (cur?.def && (cur.def.type === 'optional' || cur.def.type === 'default' || cur.def.type === 'nullable')) {
+    cur = cur.def.innerType as typeof cur;
+  }
+  return cur;
+}
+
+/** Closest candidate by edit distance, if close enough to be a likely typo. */
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,115 @@
+/**
+ * Merge the top-level settings with one environment's overrides and attach the secret
+ * values (kept apart from everything that is ever written or printed).
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError } from '../engine/errors.js';
+import { checkSettingsSchema, type CheckSettings, type DatabaseConfig, type EnvironmentConfig, type SlipwayConfig, type VerifyCheck } from './schema.js';
+import { parseDotenv } from './dotenv.js';
+import { decodeUtf8 } from './encoding.js';
+import type { LoadedConfig } from './load.js';
+
+export interface ResolvedEnvironment<T extends EnvironmentConfig = EnvironmentConfig> {
+  /** Environment name, e.g. `production`. */
+  name: string;
+  configFile: string;
+  configDir: string;
+  /** Absolute app directory. */
+  appDir: string;
+  app: SlipwayConfig['app'];
+  database: DatabaseConfig | undefined;
+  /** Plain env: top-level merged with the environment's. */
+  env: Record<string, string>;
+  /** Secret names the deployment provides. */
+  secretNames: string[];
+  verify: VerifyCheck[];
+  check: CheckSettings;
+  production: boolean;
+  target: T;
+}
+
+export function environmentNames(config: SlipwayConfig): string[] {
+  return Object.keys(config.environments);
+}
+
+export function resolveEnvironment(loaded: LoadedConfig, name: string | undefined): ResolvedEnvironment {
+  const { config } = loaded;
+  const names = environmentNames(config);
+  const envName = name ?? (names.length === 1 ? names[0] : names.includes('local') ? 'local' : undefined);
+  if (!envName || !config.environments[envName]) {
+    throw new ConfigError({
+      key: envName ? 'config.unknownEnvironment' : 'config.chooseEnvironment',
+      params: { name: envName ?? '', known: names.join(', ') },
+      place: `${loaded.file} environments`,
+      fix: 'config.unknownEnvironment.fix',
+      fixParams: { known: names.join(', ') },
+    });
+  }
+  const target = config.environments[envName]!;
+  const database = config.database || target.database ? ({ ...config.database, ...target.database } as DatabaseConfig) : undefined;
+  if (database && (!database.name || !database.user)) {
+    throw new ConfigError({
+      key: 'config.missing',
+      params: { path: `environments.${envName}.database.${database.name ? 'user' : 'name'}`, value: '(missing)', expected: 'string', file: loaded.file },
+      place: `${loaded.file} database`,
+      fix: 'config.missing.fix',
+      fixParams: { path: 'database.name / database.user' },
+    });
+  }
+  if (database && database.version === undefined) database.version = 15;
+  const check = checkSettingsSchema.parse(target.check ?? {});
+  const production = check.production ?? /^prod(uction)?$/.test(envName);
+  const secretNames = [...new Set([...config.secrets, ...(target.secrets ?? [])])];
+  if (database?.urlSecret && !secretNames.includes(database.urlSecret)) secretNames.push(database.urlSecret);
+  return {
+    name: envName,
+    configFile: loaded.file,
+    configDir: loaded.dir,
+    appDir: path.resolve(loaded.dir, config.app.dir),
+    app: config.app,
+    database,
+    env: { ...config.env, ...target.env },
+    secretNames,
+    verify: target.verify ?? config.verify,
+    check,
+    production,
+    target,
+  };
+}
+
+export interface SecretValues {
+  values: Map<string, string>;
+  missing: string[];
+  /** Where values came from, for messages (never the values). */
+  sources: string[];
+}
+
+/**
+ * Read secret values: the process environment first, then `.env.<environment>` beside
+ * the config. Only names the config declares are taken.
+ */
+export async function readSecrets(envr: ResolvedEnvironment, processEnv: NodeJS.ProcessEnv = process.env): Promise<SecretValues> {
+  const file = path.join(envr.configDir, `.env.${envr.name}`);
+  let fromFile = new Map<string, string>();
+  const sources: string[] = [];
+  try {
+    const bytes = await readFile(file);
+    const verdict = decodeUtf8(bytes);
+    if (!verdict.ok) {
+      throw new ConfigError({ key: 'config.notUtf8', params: { file, encoding: verdict.encoding.toUpperCase(), line: 1 }, place: file, fix: 'config.notUtf8.fix', fixParams: { file, from: 'GBK' } });
+    }
+    fromFile = parseDotenv(verdict.text);
+    sources.push(file);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+  }
+  const values = new Map<string, string>();
+  const missing: string[] = [];
+  for (const n of envr.secretNames) {
+    const v = processEnv[n] ?? fromFile.get(n);
+    if (v === undefined || v === '') missing.push(n);
+    else values.set(n, v);
+  }
+  return { values, missing, sources };
+}

@@ -1,0 +1,145 @@
+/**
+ * The one schema for slipway configuration. Types, validation, the JSON Schema in
+ * `schema/slipway.schema.json` and the configuration reference all come from here.
+ */
+import { z } from 'zod';
+import { checkSettingsSchema, domainSchema, storageSchema } from './checks-schema.js';
+import { awsOptions } from './aws-schema.js';
+
+export { checkSettingsSchema, domainSchema, storageSchema };
+
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name: letters, digits and _, not starting with a digit');
+
+const slug = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'lower-case letters, digits and -, starting with a letter, at most 40 characters');
+
+const port = z.number().int().min(1).max(65535);
+
+/** A JSON expectation on a verification response: the value at a dotted path. */
+export const jsonExpectationSchema = z
+  .strictObject({
+    path: z.string().describe('Dotted path into the JSON body, e.g. `status` or `items.0.id`; empty for the body itself.'),
+    equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional().describe('The value must equal this.'),
+    minItems: z.number().int().min(0).optional().describe('The value must be an array with at least this many items.'),
+    exists: z.boolean().optional().describe('The value must exist (true) or be absent (false).'),
+  })
+  .describe('An expectation on the JSON body of a verification response.');
+
+export const verifyCheckSchema = z
+  .strictObject({
+    name: z.string().optional().describe('A short name shown in the report; defaults to "METHOD path".'),
+    method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
+    path: z.string().startsWith('/', 'a path starting with /'),
+    status: z.number().int().min(100).max(599).default(200).describe('Expected HTTP status.'),
+    json: z.array(jsonExpectationSchema).optional(),
+    timeoutMs: z.number().int().positive().default(5000),
+  })
+  .describe('An HTTP check run against the stable URL after the switch.');
+
+export const appSchema = z
+  .strictObject({
+    name: slug.describe('Application name; used for process, directory, stack and resource names.'),
+    dir: z.string().default('.').describe('App directory, relative to the config file.'),
+    install: z
+      .string()
+      .optional()
+      .describe('Install command run in each new release; default `npm ci` when a lockfile exists, else `npm install`.'),
+    build: z.string().optional().describe('Build command run once per release, e.g. `npm run build`.'),
+    start: z.string().describe('Start command, e.g. `node dist/server.js`. Must not be a dev server.'),
+    port: port.default(3000).describe('Port the app listens on inside its container; slipway sets PORT.'),
+    healthPath: z.string().startsWith('/').default('/health').describe('Health endpoint; must answer 2xx when ready.'),
+    dockerfile: z.string().optional().describe('Dockerfile for container targets, relative to `dir`.'),
+  })
+  .describe('The application to deploy.');
+
+export const databaseSchema = z
+  .strictObject({
+    version: z.number().int().min(12).max(18).default(15).describe('PostgreSQL major version.'),
+    name: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier').describe('Database name.'),
+    user: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier').describe('Database user.'),
+    migrate: z.string().optional().describe('Migration command, run from the new release with its env, e.g. `npm run migrate`.'),
+    urlSecret: envName
+      .optional()
+      .describe('Use an existing database: the name of a secret holding its postgres:// URL. Without it the target provides one.'),
+  })
+  .describe('The PostgreSQL database the app uses.');
+
+const envMap = z.record(envName, z.string()).describe('Plain (non-secret) environment variables.');
+const secretNames = z.array(envName).describe('Names of secret environment variables; values come from the process environment or `.env.<environment>`.');
+
+const common = {
+  env: envMap.optional(),
+  secrets: secretNames.optional(),
+  verify: z.array(verifyCheckSchema).optional().describe('Replaces the top-level verify checks for this environment.'),
+  database: databaseSchema.partial().optional().describe('Overrides of the top-level database settings.'),
+  check: checkSettingsSchema.partial().optional(),
+  domains: z.array(domainSchema).optional(),
+  storage: storageSchema.optional(),
+  keepReleases: z.number().int().min(1).max(100).default(5).describe('Releases kept; the last good one is never deleted.'),
+};
+
+export const localTargetSchema = z
+  .strictObject({
+    target: z.literal('local'),
+    ...common,
+    port: port.default(8080).describe('Stable port the environment serves on; traffic switches behind it.'),
+    host: z.string().default('127.0.0.1').describe('Address the stable port binds to.'),
+    stateDir: z.string().optional().describe('Where releases, backups and the database live; default `.slipway/<env>` beside the config.'),
+    healthTimeoutMs: z.number().int().positive().default(30000),
+    drainTimeoutMs: z.number().int().positive().default(10000),
+    lockTtlMs: z.number().int().positive().default(15 * 60 * 1000),
+  })
+  .describe('This machine: releases as processes behind a stable port, PostgreSQL owned by slipway.');
+
+export const sshTargetSchema = z
+  .strictObject({
+    target: z.literal('ssh'),
+    ...common,
+    host: z.string(),
+    user: z.string().default('deploy'),
+    sshPort: port.default(22),
+    identityFile: z.string().optional(),
+    port: port.default(8080),
+    baseDir: z.string().optional(),
+  })
+  .describe('A Linux VM over SSH.');
+
+export const awsTargetSchema = z
+  .strictObject({
+    target: z.literal('aws'),
+    ...common,
+    ...awsOptions,
+  })
+  .describe('AWS: ECS Fargate + RDS PostgreSQL + ECR via CloudFormation.');
+
+export const environmentSchema = z.discriminatedUnion('target', [localTargetSchema, sshTargetSchema, awsTargetSchema]);
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    app: appSchema,
+    database: databaseSchema.optional(),
+    env: envMap.default({}),
+    secrets: secretNames.default([]),
+    verify: z.array(verifyCheckSchema).default([]),
+    environments: z.record(slug, environmentSchema).describe('Named environments, each with a target.'),
+  })
+  .describe('slipway configuration');
+
+export type SlipwayConfig = z.output<typeof configSchema>;
+export type SlipwayConfigInput = z.input<typeof configSchema>;
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type LocalEnvironment = z.output<typeof localTargetSchema>;
+export type SshEnvironment = z.output<typeof sshTargetSchema>;
+export type AwsEnvironment = z.output<typeof awsTargetSchema>;
+export type VerifyCheck = z.output<typeof verifyCheckSchema>;
+export type JsonExpectation = z.output<typeof jsonExpectationSchema>;
+export type DatabaseConfig = z.output<typeof databaseSchema>;
+export type AppConfig = z.output<typeof appSchema>;
+export type CheckSettings = z.output<typeof checkSettingsSchema>;
+export type DomainConfig = z.output<typeof domainSchema>;
+export type StorageConfig = z.output<typeof storageSchema>;
+export type TargetName = EnvironmentConfig['target'];

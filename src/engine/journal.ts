@@ -1,0 +1,90 @@
+/**
+ * The journal: an append-only NDJSON file per environment recording each run's steps
+ * (start, data for undo, done/failed, undo). It is fsync'd at every entry so that the
+ * next command after a crash — even `kill -9` — finds exactly how far the run got.
+ * Entries are redacted before they are written.
+ */
+import { mkdir, open, readFile, rename, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Redactor } from './redact.js';
+import type { StepData } from './step.js';
+
+export type JournalEntry =
+  | { t: 'begin'; run: string; kind: string; ts: number; meta: StepData }
+  | { t: 'step'; run: string; step: string; phase: StepPhase; ts: number; data?: StepData; error?: string }
+  | { t: 'end'; run: string; ts: number; outcome: RunOutcome };
+
+export type StepPhase = 'start' | 'data' | 'done' | 'failed' | 'undo-start' | 'undo-done' | 'undo-failed';
+export type RunOutcome = 'succeeded' | 'failed' | 'undone' | 'abandoned';
+
+export interface RunState {
+  run: string;
+  kind: string;
+  meta: StepData;
+  startedAt: number;
+  steps: Map<string, { phase: StepPhase; data: StepData; error?: string }>;
+  outcome?: RunOutcome;
+}
+
+export class Journal {
+  readonly file: string;
+  constructor(readonly dir: string, private readonly redactor: Redactor) {
+    this.file = path.join(dir, 'current.ndjson');
+  }
+
+  async append(entry: JournalEntry): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const fh = await open(this.file, 'a', 0o600);
+    try {
+      await fh.write(this.redactor.redact(JSON.stringify(entry)) + '\n');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** The run in `current.ndjson`, if any. */
+  async current(): Promise<RunState | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch {
+      return undefined;
+    }
+    return replay(text);
+  }
+
+  /** Archive the finished run (keeps the last `keep` runs). */
+  async close(keep = 20): Promise<void> {
+    const state = await this.current();
+    if (!state) return;
+    const archive = path.join(this.dir, 'runs');
+    await mkdir(archive, { recursive: true });
+    await rename(this.file, path.join(archive, `${state.run}.ndjson`));
+    const files = (await readdir(archive)).filter((f) => f.endsWith('.ndjson')).sort();
+    for (const f of files.slice(0, Math.max(0, files.length - keep))) await rm(path.join(archive, f), { force: true });
+  }
+}
+
+/** Rebuild a run's state from its entries; a torn last line (crash mid-write) is ignored. */
+export function replay(text: string): RunState | undefined {
+  let state: RunState | undefined;
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let e: JournalEntry;
+    try {
+      e = JSON.parse(line) as JournalEntry;
+    } catch {
+      continue;
+    }
+    if (e.t === 'begin') state = { run: e.run, kind: e.kind, meta: e.meta, startedAt: e.ts, steps: new Map() };
+    else if (!state || e.run !== state.run) continue;
+    else if (e.t === 'step') {
+      const prev = state.steps.get(e.step);
+      const data = { ...(prev?.data ?? {}), ...(e.data ?? {}) };
+      const phase = e.phase === 'data' ? (prev?.phase ?? 'start') : e.phase;
+      state.steps.set(e.step, { phase, data, ...(e.error ? { error: e.error } : {}) });
+    } else if (e.t === 'end') state.outcome = e.outcome;
+  }
+  return state;
+}
