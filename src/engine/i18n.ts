@@ -3,6 +3,8 @@
  * `en` and a `zh-CN` text; `{name}` placeholders are filled from params.
  */
 import { core } from './messages/core.js';
+import { cli } from './messages/cli.js';
+import { local } from './messages/local.js';
 
 export type Lang = 'en' | 'zh-CN';
 export type MessageParams = Record<string, string | number | boolean | undefined | null>;
@@ -12,7 +14,7 @@ export interface Message {
 }
 export type Catalog = Record<string, Message>;
 
-const catalogs: Catalog[] = [core];
+const catalogs: Catalog[] = [core, cli, local];
 const loaded = new Set<Catalog>(catalogs);
 let current: Lang = detectLang(process.env);
 

@@ -22,7 +22,7 @@ export interface RunState {
   kind: string;
   meta: StepData;
   startedAt: number;
-  steps: Map<string, { phase: StepPhase; data: StepData; error?: string }>;
+  steps: Map<string, { phase: StepPhase; data: StepData; done: boolean; error?: string }>;
   outcome?: RunOutcome;
 }
 
@@ -83,7 +83,7 @@ export function replay(text: string): RunState | undefined {
       const prev = state.steps.get(e.step);
       const data = { ...(prev?.data ?? {}), ...(e.data ?? {}) };
       const phase = e.phase === 'data' ? (prev?.phase ?? 'start') : e.phase;
-      state.steps.set(e.step, { phase, data, ...(e.error ? { error: e.error } : {}) });
+      state.steps.set(e.step, { phase, data, done: (prev?.done ?? false) || e.phase === 'done', ...(e.error ? { error: e.error } : {}) });
     } else if (e.t === 'end') state.outcome = e.outcome;
   }
   return state;

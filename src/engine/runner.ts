@@ -25,6 +25,8 @@ interface Tracker {
   runId: string;
   data: Map<string, StepData>;
   phase: Map<string, StepPhase>;
+  /** Steps that completed forward (even if undone since). */
+  completed: Set<string>;
   started: string[];
 }
 
@@ -45,7 +47,7 @@ function makeContext(step: string, t: Tracker, opts: RunOptions, signal: AbortSi
       await opts.journal.append({ t: 'step', run: t.runId, step, phase: 'data', ts: Date.now(), data });
     },
     data: (s) => t.data.get(s),
-    isDone: (s) => t.phase.get(s) === 'done',
+    isDone: (s) => t.completed.has(s),
     log: (key: string, params?: MessageParams) => opts.events.log('info', key, params, step),
     warn: (key: string, params?: MessageParams) => opts.events.log('warn', key, params, step),
   };
@@ -62,6 +64,7 @@ async function runStep(s: Step, t: Tracker, opts: RunOptions, signal: AbortSigna
     const out = await s.run(makeContext(s.id, t, opts, signal));
     if (out) t.data.set(s.id, { ...(t.data.get(s.id) ?? {}), ...out });
     t.phase.set(s.id, 'done');
+    t.completed.add(s.id);
     await opts.journal.append({ t: 'step', run: t.runId, step: s.id, phase: 'done', ts: Date.now(), ...(out ? { data: out } : {}) });
     opts.events.emit({ type: 'step:end', step: s.id, status: 'done', durationMs: Date.now() - ts });
   } catch (e) {
@@ -139,7 +142,7 @@ async function finish(steps: Step[], t: Tracker, opts: RunOptions, signal: Abort
   const clean = await undoAll(steps, t, opts, undoSignal);
   if (opts.plan.onFailure) {
     await opts.plan.onFailure(
-      { runId: t.runId, events: opts.events, signal: undoSignal, data: (s) => t.data.get(s), isDone: (s) => t.phase.get(s) === 'done', log: (k, p) => opts.events.log('info', k, p), warn: (k, p) => opts.events.log('warn', k, p) },
+      { runId: t.runId, events: opts.events, signal: undoSignal, data: (s) => t.data.get(s), isDone: (s) => t.completed.has(s), log: (k, p) => opts.events.log('info', k, p), warn: (k, p) => opts.events.log('warn', k, p) },
       failure,
     ).catch(() => undefined);
   }
@@ -150,7 +153,7 @@ async function finish(steps: Step[], t: Tracker, opts: RunOptions, signal: Abort
 export async function runPlan(opts: RunOptions): Promise<RunResult> {
   const steps = orderSteps(opts.plan.steps);
   await opts.journal.append({ t: 'begin', run: opts.runId, kind: opts.plan.kind, ts: Date.now(), meta: opts.meta ?? {} });
-  const t: Tracker = { runId: opts.runId, data: new Map(), phase: new Map(), started: [] };
+  const t: Tracker = { runId: opts.runId, data: new Map(), phase: new Map(), completed: new Set(), started: [] };
   return finish(steps, t, opts, opts.signal ?? new AbortController().signal);
 }
 
@@ -165,10 +168,11 @@ export function recoveryFor(plan: Plan, state: RunState): Recovery {
 /** Finish an interrupted run found in the journal. */
 export async function recoverRun(opts: Omit<RunOptions, 'runId' | 'meta'>, state: RunState): Promise<{ mode: Recovery; result: RunResult }> {
   const steps = orderSteps(opts.plan.steps);
-  const t: Tracker = { runId: state.run, data: new Map(), phase: new Map(), started: [] };
+  const t: Tracker = { runId: state.run, data: new Map(), phase: new Map(), completed: new Set(), started: [] };
   for (const [id, s] of state.steps) {
     t.data.set(id, s.data);
     t.phase.set(id, s.phase === 'failed' ? 'start' : s.phase);
+    if (s.done) t.completed.add(id);
     t.started.push(id);
   }
   const mode = recoveryFor(opts.plan, state);

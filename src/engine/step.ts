@@ -43,6 +43,8 @@ export interface Step {
 export interface Plan {
   /** `deploy`, `rollback`, `destroy` … */
   kind: string;
+  /** Journaled with the run, so a crashed run's plan can be rebuilt (`Target.planFor`). */
+  meta?: StepData;
   steps: Step[];
   /** Called after an undo completes (or after a forward failure past the commit). */
   onFailure?(ctx: Omit<StepContext, 'record' | 'step'>, error: unknown): Promise<void>;

@@ -42,7 +42,7 @@ export class LocalHost implements Host {
       const child = spawn(argv[0]!, argv.slice(1), {
         cwd: opts.cwd,
         env: { ...baseEnv(), ...(ident ? { HOME: ident.home, USER: opts.user! } : {}), ...opts.env },
-        stdio: ['pipe', 'pipe', 'pipe'],
+        stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
         ...(ident ? { uid: ident.uid, gid: ident.gid } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
@@ -63,8 +63,8 @@ export class LocalHost implements Host {
           }
         };
       };
-      child.stdout.on('data', lines('stdout'));
-      child.stderr.on('data', lines('stderr'));
+      child.stdout!.on('data', lines('stdout'));
+      child.stderr!.on('data', lines('stderr'));
       const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
       child.on('error', (e) => {
         if (timer) clearTimeout(timer);
@@ -74,7 +74,10 @@ export class LocalHost implements Host {
         if (timer) clearTimeout(timer);
         resolve({ code: code ?? (sig ? 128 + (os.constants.signals[sig] ?? 0) : 1), stdout, stderr });
       });
-      child.stdin.end(opts.input ?? '');
+      if (child.stdin) {
+        child.stdin.on('error', () => undefined); // the child may exit before reading its input
+        child.stdin.end(opts.input);
+      }
     });
   }
 

@@ -1,0 +1,204 @@
+/** Command handlers: each opens a session, calls the engine or target, prints. */
+import pc from 'picocolors';
+import { chooseMode, jsonRenderer, plainRenderer, ttyRenderer, type Renderer } from '../report/render.js';
+import { openSession, runMutation, type Session } from '../engine/session.js';
+import { SlipwayError, isSlipwayError } from '../engine/errors.js';
+import { t } from '../engine/i18n.js';
+import type { Plan } from '../engine/step.js';
+import type { DeployFlags, GlobalFlags } from './main.js';
+import { print, printJson, useRedactor, handleError } from './output.js';
+
+async function session(g: GlobalFlags, env: string | undefined, requireSecrets = false): Promise<Session> {
+  const s = await openSession({ ...(g.config ? { config: g.config } : {}), ...(env ? { env } : {}), requireSecrets });
+  useRedactor(s.ctx.redactor);
+  return s;
+}
+
+async function attach(s: Session, g: GlobalFlags): Promise<Renderer> {
+  const mode = chooseMode({ json: g.json, stream: process.stdout, env: process.env });
+  const r = mode === 'json' ? jsonRenderer(process.stdout) : mode === 'tty' ? await ttyRenderer(process.stdout) : plainRenderer(process.stdout, !!g.verbose);
+  s.bus.on((e) => r.onEvent(e));
+  return r;
+}
+
+/** SIGINT/SIGTERM stop launching steps and undo what ran; a second signal exits at once. */
+function trapSignals(s: Session): () => void {
+  let count = 0;
+  const handler = () => {
+    count++;
+    if (count > 1) process.exit(130);
+    s.bus.log('warn', 'run.interrupting');
+    s.abort.abort();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+async function mutate(g: GlobalFlags, s: Session, command: string, makePlan: () => Promise<Plan>, forceUnlock: boolean, successKey: string): Promise<number> {
+  const renderer = await attach(s, g);
+  const untrap = trapSignals(s);
+  try {
+    const out = await runMutation(s, { command, forceUnlock, makePlan });
+    renderer.close();
+    const url = await s.target.endpoint(s.ctx).catch(() => undefined);
+    const release = String(out.plan.meta?.release ?? '');
+    if (out.result.ok) {
+      if (g.json) printJson({ type: 'result', ok: true, command, env: s.envr.name, release, url });
+      else print(pc.green(`✓ ${t(successKey, { env: s.envr.name, release, url: url ?? '-' })}`));
+      return 0;
+    }
+    const e = out.result.error;
+    if (!g.json) print(pc.yellow(t(out.result.undone ? 'run.failedUndone' : 'run.failedNotUndone', { env: s.envr.name })));
+    else printJson({ type: 'result', ok: false, command, env: s.envr.name, release, undone: out.result.undone });
+    handleError(isSlipwayError(e) ? e : new SlipwayError({ key: 'run.stepFailed', params: { reason: e instanceof Error ? e.message : String(e) }, fix: 'run.stepFailed.fix' }), g.json);
+    return 1;
+  } finally {
+    renderer.close();
+    untrap();
+  }
+}
+
+export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployFlags): Promise<number> {
+  const s = await session(g, env, true);
+  const accept = o.acceptRisk ?? [];
+  const go = await preflightGate(g, s, accept);
+  if (go !== 0) return go;
+  return mutate(
+    g,
+    s,
+    'deploy',
+    () => s.target.deployPlan(s.ctx, { acceptRisks: accept, ...(o.image ? { image: o.image } : {}), allowUnverified: o.allowUnverified }),
+    o.forceUnlock,
+    'deploy.succeeded',
+  );
+}
+
+/** Pids of this environment's own processes (they may hold its ports). */
+async function ownPids(s: Session): Promise<number[]> {
+  const { readFile } = await import('node:fs/promises');
+  const path = await import('node:path');
+  try {
+    const st = JSON.parse(await readFile(path.join(s.ctx.stateDir, 'run', 'supervisor.json'), 'utf8')) as { pid: number; processes: { pid: number }[] };
+    return [st.pid, ...st.processes.map((p) => p.pid)];
+  } catch {
+    return [];
+  }
+}
+
+/** Run the preflight before a deploy; a blocker that was not accepted stops it. */
+async function preflightGate(g: GlobalFlags, s: Session, accept: string[]): Promise<number> {
+  const { runPreflight } = await import('../checks/index.js');
+  const report = await runPreflight(s.envr, s.ctx.secrets, { acceptRisks: accept, ownPids: await ownPids(s) });
+  if (report.go) {
+    const accepted = report.findings.filter((f) => f.accepted);
+    for (const f of accepted) s.bus.log('warn', 'preflight.accepted', { id: f.id, title: f.title });
+    return 0;
+  }
+  if (g.json) printJson({ type: 'preflight', ...report });
+  else {
+    const { renderPreflight } = await import('../report/preflight.js');
+    process.stdout.write(s.ctx.redactor.redact(renderPreflight(report, { color: !!process.stdout.isTTY })) + '\n');
+  }
+  const blockers = report.findings.filter((f) => f.severity === 'blocker' && !f.accepted).map((f) => f.id);
+  handleError(new SlipwayError({ key: 'preflight.blocked', params: { ids: blockers.join(', ') }, fix: 'preflight.blocked.fix', fixParams: { id: blockers[0] ?? '' } }), g.json);
+  return 1;
+}
+
+export async function check(g: GlobalFlags, env: string | undefined, o: { acceptRisk?: string[] }): Promise<number> {
+  const s = await session(g, env);
+  const { runPreflight } = await import('../checks/index.js');
+  const report = await runPreflight(s.envr, s.ctx.secrets, { acceptRisks: o.acceptRisk ?? [], ownPids: await ownPids(s) });
+  if (g.json) printJson(report);
+  else {
+    const { renderPreflight } = await import('../report/preflight.js');
+    print(renderPreflight(report, { color: !!process.stdout.isTTY }));
+  }
+  return report.go ? 0 : 1;
+}
+
+export async function rollback(g: GlobalFlags, env: string | undefined, o: { to?: string; forceUnlock: boolean }): Promise<number> {
+  const s = await session(g, env, true);
+  return mutate(g, s, 'rollback', () => s.target.rollbackPlan(s.ctx, o.to), o.forceUnlock, 'rollback.succeeded');
+}
+
+export async function destroy(g: GlobalFlags, env: string | undefined, o: { yes: boolean; force: boolean; forceUnlock: boolean }): Promise<number> {
+  const s = await session(g, env);
+  if (!o.yes) throw new SlipwayError({ key: 'destroy.needsYes', params: { env: s.envr.name }, fix: 'destroy.needsYes.fix', fixParams: { env: s.envr.name }, exitCode: 2 });
+  const code = await mutate(g, s, 'destroy', () => s.target.destroyPlan(s.ctx, { force: o.force }), o.forceUnlock, 'destroy.succeeded');
+  if (code === 0 && s.envr.target.target === 'local') {
+    const { rm } = await import('node:fs/promises');
+    await rm(s.ctx.stateDir, { recursive: true, force: true });
+  }
+  return code;
+}
+
+export async function status(g: GlobalFlags, env: string | undefined): Promise<number> {
+  const s = await session(g, env);
+  const report = await s.target.status(s.ctx);
+  if (g.json) {
+    printJson(report);
+    return 0;
+  }
+  const color = { serving: pc.green, degraded: pc.yellow, stopped: pc.red, 'not-deployed': pc.dim }[report.state];
+  print(`${pc.bold(report.env)} (${report.target}): ${color(t(`status.state.${report.state}`))}`);
+  const width = Math.max(...report.rows.map((r) => t(r.key).length));
+  for (const r of report.rows) print(`  ${t(r.key).padEnd(width)}  ${r.value}`);
+  return 0;
+}
+
+export async function releases(g: GlobalFlags, env: string | undefined): Promise<number> {
+  const s = await session(g, env);
+  const list = await s.target.releases(s.ctx);
+  if (g.json) {
+    printJson(list);
+    return 0;
+  }
+  if (!list.length) {
+    print(t('releases.none', { env: s.envr.name }));
+    return 0;
+  }
+  for (const r of list) {
+    const mark = r.active ? pc.green('●') : ' ';
+    const res = r.result === 'succeeded' ? pc.green(r.result) : r.result === 'failed' ? pc.red(r.result) : pc.yellow(r.result);
+    print(`${mark} ${r.id}  ${res.padEnd(20)} ${r.createdAt}  ${t('releases.config')} ${r.configHash}${r.gitCommit ? `  git ${r.gitCommit}` : ''}`);
+    for (const ev of r.evidence ?? []) print(pc.dim(`    ${ev}`));
+  }
+  return 0;
+}
+
+export async function logs(g: GlobalFlags, env: string | undefined, o: { follow: boolean; lines: string }): Promise<number> {
+  const s = await session(g, env);
+  const untrap = trapSignals(s);
+  try {
+    for await (const line of s.target.logs(s.ctx, { follow: o.follow, lines: Number(o.lines) || 100, signal: s.abort.signal })) {
+      if (g.json) printJson({ type: 'log', line });
+      else print(line);
+    }
+  } finally {
+    untrap();
+  }
+  return 0;
+}
+
+export async function endpoint(g: GlobalFlags, env: string | undefined): Promise<number> {
+  const s = await session(g, env);
+  const url = await s.target.endpoint(s.ctx);
+  if (g.json) printJson({ env: s.envr.name, url: url ?? null });
+  else print(url ?? t('endpoint.none'));
+  return url ? 0 : 1;
+}
+
+export async function init(g: GlobalFlags, dir: string, o: { force: boolean }): Promise<number> {
+  const { initConfig } = await import('../config/init.js');
+  const out = await initConfig(dir, { force: o.force });
+  if (g.json) printJson(out);
+  else {
+    print(pc.green(`✓ ${t('init.wrote', { file: out.file })}`));
+    for (const note of out.notes) print(`  ${note}`);
+  }
+  return 0;
+}

@@ -1,0 +1,140 @@
+/**
+ * The CLI: parse → call. Every command handler lives in `src/cli/commands.ts` and uses
+ * the engine; this file only declares commands, flags and help text (both languages).
+ */
+import { Command, Option } from 'commander';
+import { normalizeLang, setLang, detectLang, t } from '../engine/i18n.js';
+import { handleError } from './output.js';
+import { readFileSync } from 'node:fs';
+
+export interface GlobalFlags {
+  config?: string;
+  json: boolean;
+  lang?: string;
+  verbose?: boolean;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** The language before commander runs, so help text is translated too. */
+function earlyLang(argv: readonly string[]): void {
+  const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
+  const raw = i < 0 ? undefined : argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
+  setLang((raw && normalizeLang(raw)) || detectLang(process.env));
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  earlyLang(argv);
+  const program = new Command('slipway');
+  let exitCode = 0;
+  const run = (fn: (g: GlobalFlags, ...a: never[]) => Promise<number>) =>
+    async (...args: unknown[]) => {
+      const cmd = args[args.length - 1] as Command;
+      const g = cmd.optsWithGlobals() as GlobalFlags;
+      try {
+        exitCode = await (fn as (g: GlobalFlags, ...a: unknown[]) => Promise<number>)(g, ...args.slice(0, -1));
+      } catch (e) {
+        exitCode = handleError(e, g.json);
+      }
+    };
+  const cmds = () => import('./commands.js');
+
+  program
+    .description(t('cli.description'))
+    .version(version(), '-V, --version', t('cli.opt.version'))
+    .helpOption('-h, --help', t('cli.opt.help'))
+    .addHelpCommand(false)
+    .option('-c, --config <file>', t('cli.opt.config'))
+    .option('--json', t('cli.opt.json'), false)
+    .addOption(new Option('--lang <lang>', t('cli.opt.lang')).choices(['zh-CN', 'en']))
+    .option('-v, --verbose', t('cli.opt.verbose'), false)
+    .showSuggestionAfterError(true)
+    .exitOverride();
+
+  program
+    .command('init')
+    .description(t('cli.init'))
+    .argument('[dir]', t('cli.arg.dir'), '.')
+    .option('--force', t('cli.opt.forceInit'), false)
+    .action(run(async (g, dir: string, o: { force: boolean }) => (await cmds()).init(g, dir, o)));
+
+  program
+    .command('check')
+    .description(t('cli.check'))
+    .argument('[env]', t('cli.arg.env'))
+    .option('--accept-risk <id...>', t('cli.opt.acceptRisk'))
+    .action(run(async (g, env: string | undefined, o: { acceptRisk?: string[] }) => (await cmds()).check(g, env, o)));
+
+  program
+    .command('deploy')
+    .description(t('cli.deploy'))
+    .argument('[env]', t('cli.arg.env'))
+    .option('--accept-risk <id...>', t('cli.opt.acceptRisk'))
+    .option('--force-unlock', t('cli.opt.forceUnlock'), false)
+    .option('--image <uri>', t('cli.opt.image'))
+    .option('--allow-unverified', t('cli.opt.allowUnverified'), false)
+    .action(run(async (g, env: string | undefined, o: DeployFlags) => (await cmds()).deploy(g, env, o)));
+
+  program
+    .command('status')
+    .description(t('cli.status'))
+    .argument('[env]', t('cli.arg.env'))
+    .action(run(async (g, env: string | undefined) => (await cmds()).status(g, env)));
+
+  program
+    .command('releases')
+    .description(t('cli.releases'))
+    .argument('[env]', t('cli.arg.env'))
+    .action(run(async (g, env: string | undefined) => (await cmds()).releases(g, env)));
+
+  program
+    .command('rollback')
+    .description(t('cli.rollback'))
+    .argument('[env]', t('cli.arg.env'))
+    .option('--to <release>', t('cli.opt.to'))
+    .option('--force-unlock', t('cli.opt.forceUnlock'), false)
+    .action(run(async (g, env: string | undefined, o: { to?: string; forceUnlock: boolean }) => (await cmds()).rollback(g, env, o)));
+
+  program
+    .command('logs')
+    .description(t('cli.logs'))
+    .argument('[env]', t('cli.arg.env'))
+    .option('-f, --follow', t('cli.opt.follow'), false)
+    .option('-n, --lines <n>', t('cli.opt.lines'), '100')
+    .action(run(async (g, env: string | undefined, o: { follow: boolean; lines: string }) => (await cmds()).logs(g, env, o)));
+
+  program
+    .command('endpoint')
+    .description(t('cli.endpoint'))
+    .argument('[env]', t('cli.arg.env'))
+    .action(run(async (g, env: string | undefined) => (await cmds()).endpoint(g, env)));
+
+  program
+    .command('destroy')
+    .description(t('cli.destroy'))
+    .argument('[env]', t('cli.arg.env'))
+    .option('--yes', t('cli.opt.yes'), false)
+    .option('--force', t('cli.opt.forceDestroy'), false)
+    .option('--force-unlock', t('cli.opt.forceUnlock'), false)
+    .action(run(async (g, env: string | undefined, o: { yes: boolean; force: boolean; forceUnlock: boolean }) => (await cmds()).destroy(g, env, o)));
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number };
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    if (typeof err.exitCode === 'number' && err.code?.startsWith('commander.')) return 2;
+    return handleError(e, argv.includes('--json'));
+  }
+  return exitCode;
+}
+
+export interface DeployFlags {
+  acceptRisk?: string[];
+  forceUnlock: boolean;
+  image?: string;
+  allowUnverified: boolean;
+}

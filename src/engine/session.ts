@@ -1,0 +1,108 @@
+/**
+ * One command against one environment: load and resolve the config, read secret values
+ * into the redactor, pick the target, and — for commands that change things — take the
+ * lock, finish any interrupted run from the journal, run the plan, release the lock.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { readSecrets, resolveEnvironment, type ResolvedEnvironment } from '../config/resolve.js';
+import { defaultStateDir } from '../targets/local/layout.js';
+import { LocalHost } from '../targets/local/host.js';
+import { loadTarget } from '../targets/registry.js';
+import type { Target, TargetContext } from '../targets/types.js';
+import { ConfigError } from './errors.js';
+import { EventBus } from './events.js';
+import { Journal } from './journal.js';
+import { acquireLock } from './lock.js';
+import { Redactor } from './redact.js';
+import { recoverRun, runPlan, type RunResult } from './runner.js';
+import type { Plan } from './step.js';
+
+export interface SessionOptions {
+  config?: string;
+  cwd?: string;
+  env?: string;
+  processEnv?: NodeJS.ProcessEnv;
+  /** Secrets must all have values (deploy, rollback). */
+  requireSecrets?: boolean;
+}
+
+export interface Session {
+  loaded: LoadedConfig;
+  envr: ResolvedEnvironment;
+  target: Target;
+  ctx: TargetContext;
+  bus: EventBus;
+  abort: AbortController;
+}
+
+export async function openSession(opts: SessionOptions): Promise<Session> {
+  const loaded = await loadConfig({ ...(opts.config ? { file: opts.config } : {}), ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+  const envr = resolveEnvironment(loaded, opts.env);
+  const [target, secrets] = await Promise.all([loadTarget(envr.target.target), readSecrets(envr, opts.processEnv)]);
+  if (opts.requireSecrets && secrets.missing.length) {
+    throw new ConfigError({
+      key: 'secrets.missing',
+      params: { names: secrets.missing.join(', ') },
+      place: `${loaded.file} secrets`,
+      fix: 'secrets.missing.fix',
+      fixParams: { file: path.join(envr.configDir, `.env.${envr.name}`) },
+    });
+  }
+  const redactor = new Redactor(secrets.values.values());
+  const bus = new EventBus(redactor);
+  const abort = new AbortController();
+  const stateDir = defaultStateDir(envr);
+  const ctx: TargetContext = { envr, secrets, events: bus, redactor, stateDir, lockHost: new LocalHost(), signal: abort.signal };
+  return { loaded, envr, target, ctx, bus, abort };
+}
+
+export interface MutationOptions {
+  command: string;
+  forceUnlock?: boolean;
+  makePlan: () => Promise<Plan>;
+}
+
+export interface MutationOutcome {
+  result: RunResult;
+  plan: Plan;
+  /** An interrupted earlier run that was finished first. */
+  recovered?: { kind: string; mode: 'resume' | 'undo'; ok: boolean };
+}
+
+export async function runMutation(s: Session, opts: MutationOptions): Promise<MutationOutcome> {
+  const { ctx, bus } = s;
+  const target = ctx.envr.target as { lockTtlMs?: number };
+  const lock = await acquireLock(ctx.lockHost, path.join(ctx.stateDir, 'lock'), {
+    command: opts.command,
+    ttlMs: target.lockTtlMs ?? 15 * 60 * 1000,
+    force: !!opts.forceUnlock,
+  });
+  if (lock.tookOver) bus.log('warn', 'lock.tookOver', { ...lock.tookOver });
+  const journal = new Journal(path.join(ctx.stateDir, 'journal'), ctx.redactor);
+  let recovered: MutationOutcome['recovered'];
+  try {
+    const prev = await journal.current();
+    if (prev && !prev.outcome) {
+      bus.log('warn', 'run.recovering', { kind: prev.kind, run: prev.run });
+      const plan = await s.target.planFor(ctx, prev.kind, prev.meta);
+      const { mode, result } = await recoverRun({ plan, journal, events: bus, signal: ctx.signal }, prev);
+      recovered = { kind: prev.kind, mode, ok: result.ok };
+      bus.log(result.ok || mode === 'undo' ? 'info' : 'warn', `run.recovered.${mode}`, { kind: prev.kind });
+      await journal.close();
+    } else if (prev) {
+      await journal.close();
+    }
+    const plan = await opts.makePlan();
+    const runId = `${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+    bus.emit({ type: 'run:start', command: opts.command, env: ctx.envr.name, runId });
+    const t0 = Date.now();
+    const result = await runPlan({ plan, journal, events: bus, runId, meta: plan.meta ?? {}, signal: ctx.signal });
+    bus.emit({ type: 'run:end', ok: result.ok, durationMs: Date.now() - t0, outcome: result.ok ? 'succeeded' : result.undone ? 'undone' : 'failed' });
+    await journal.close();
+    return { result, plan, ...(recovered ? { recovered } : {}) };
+  } finally {
+    await lock.release();
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The stable-port proxy. Every request goes to the active upstream chosen at the moment
+ * it arrives; switching changes where *new* requests go while in-flight ones finish on
+ * the old upstream — which is what makes the cutover lose no request.
+ */
+import http from 'node:http';
+import net from 'node:net';
+
+export interface Upstream {
+  id: string;
+  port: number;
+  inflight: number;
+  agent: http.Agent;
+}
+
+const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
+
+export class SwitchingProxy {
+  private active: Upstream | undefined;
+  private readonly upstreams = new Map<string, Upstream>();
+  private readonly waiters = new Map<string, (() => void)[]>();
+  readonly server: http.Server;
+
+  constructor(private readonly upstreamHost = '127.0.0.1') {
+    this.server = http.createServer((req, res) => this.forward(req, res));
+    this.server.keepAliveTimeout = 65_000;
+    this.server.on('upgrade', (req, socket, head) => this.tunnel(req, socket as net.Socket, head));
+  }
+
+  listen(port: number, host: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve());
+    });
+  }
+
+  get activeId(): string | undefined {
+    return this.active?.id;
+  }
+
+  inflight(id: string): number {
+    return this.upstreams.get(id)?.inflight ?? 0;
+  }
+
+  /** Send new requests to `id` on `port` (undefined: serve 503). */
+  switchTo(target: { id: string; port: number } | undefined): string | undefined {
+    const previous = this.active?.id;
+    if (!target) {
+      this.active = undefined;
+      return previous;
+    }
+    let up = this.upstreams.get(target.id);
+    if (!up || up.port !== target.port) {
+      up = { id: target.id, port: target.port, inflight: 0, agent: new http.Agent({ keepAlive: true, maxSockets: 256 }) };
+      this.upstreams.set(target.id, up);
+    }
+    this.active = up;
+    return previous;
+  }
+
+  /** Resolve when `id` has no request in flight (or after `timeoutMs`). */
+  async drain(id: string, timeoutMs: number): Promise<boolean> {
+    const up = this.upstreams.get(id);
+    if (!up || up.inflight === 0) return true;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      const list = this.waiters.get(id) ?? [];
+      list.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+      this.waiters.set(id, list);
+    });
+  }
+
+  forget(id: string): void {
+    const up = this.upstreams.get(id);
+    if (up && this.active !== up) {
+      up.agent.destroy();
+      this.upstreams.delete(id);
+    }
+  }
+
+  private done(up: Upstream): void {
+    up.inflight--;
+    if (up.inflight === 0) {
+      const list = this.waiters.get(up.id);
+      this.waiters.delete(up.id);
+      for (const w of list ?? []) w();
+    }
+  }
+
+  private forward(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const up = this.active;
+    if (!up) {
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+      res.end('{"error":"no release is serving"}');
+      return;
+    }
+    up.inflight++;
+    let finished = false;
+    const finish = () => {
+      if (!finished) {
+        finished = true;
+        this.done(up);
+      }
+    };
+    const headers: http.OutgoingHttpHeaders = {};
+    for (const [k, v] of Object.entries(req.headers)) if (!HOP.has(k) && v !== undefined) headers[k] = v;
+    headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+    headers['x-forwarded-proto'] = 'http';
+    if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
+    const preq = http.request(
+      { host: this.upstreamHost, port: up.port, method: req.method, path: req.url, headers, agent: up.agent },
+      (pres) => {
+        const out: http.OutgoingHttpHeaders = {};
+        for (const [k, v] of Object.entries(pres.headers)) if (!HOP.has(k) && v !== undefined) out[k] = v;
+        res.writeHead(pres.statusCode ?? 502, out);
+        pres.pipe(res);
+        pres.on('end', finish);
+        pres.on('error', finish);
+      },
+    );
+    preq.on('error', () => {
+      finish();
+      if (!res.headersSent) {
+        res.writeHead(502, { 'content-type': 'application/json' });
+        res.end('{"error":"upstream failed"}');
+      } else res.destroy();
+    });
+    res.on('close', finish);
+    req.pipe(preq);
+  }
+
+  /** WebSocket and other upgrades: a raw TCP tunnel to the active upstream. */
+  private tunnel(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
+    const up = this.active;
+    if (!up) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\n\r\n');
+      return;
+    }
+    const conn = net.connect(up.port, this.upstreamHost, () => {
+      let raw = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n`;
+      for (let i = 0; i < req.rawHeaders.length; i += 2) raw += `${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`;
+      conn.write(raw + '\r\n');
+      if (head.length) conn.write(head);
+      conn.pipe(socket).pipe(conn);
+    });
+    conn.on('error', () => socket.destroy());
+    socket.on('error', () => conn.destroy());
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+      for (const up of this.upstreams.values()) up.agent.destroy();
+    });
+  }
+}
