@@ -1,0 +1,140 @@
+/**
+ * Env contract (pitfall 7: the task definition said DB_USERNAME, the app read DB_USER):
+ * compare the names the app reads with what the deployment provides.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ResolvedEnvironment } from '../../config/resolve.js';
+import { areaFinder, listOf, reason } from '../finding.js';
+import type { CheckDef, Finding } from '../types.js';
+import { scanSource, type EnvRead } from './scan.js';
+
+const f = areaFinder('env');
+
+/** Names every slipway target sets for the app. */
+export const TARGET_BASE_ENV = ['PORT', 'NODE_ENV'];
+/** Names the target sets when the environment has a database. */
+export const TARGET_DATABASE_ENV = ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DATABASE_URL', 'PGSSLROOTCERT'];
+
+/** The names the target itself provides to the app (the lead may adjust this per target). */
+export function targetProvidedEnv(envr: Pick<ResolvedEnvironment, 'database' | 'target'>): string[] {
+  return [...TARGET_BASE_ENV, ...(envr.database ? TARGET_DATABASE_ENV : [])];
+}
+
+/** Read by Node, libpq/pg or the AWS SDK themselves: never "unused". */
+export function consumedByRuntime(name: string): boolean {
+  return /^(NODE_|PG|AWS_|npm_|LC_|UV_)/.test(name) || ['TZ', 'LANG', 'DEBUG', 'HOME', 'PATH'].includes(name);
+}
+
+const SKIP_DIRS = new Set(['node_modules', 'dist', 'build', 'out', 'coverage', '.git', 'test', 'tests', '__tests__', '__mocks__', 'fixtures', '.next', '.slipway', 'e2e']);
+const SOURCE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
+const SKIP_FILE = /(\.d\.ts|\.(test|spec)\.[cm]?[jt]sx?)$/;
+
+export async function sourceFiles(dir: string, out: string[] = [], limit = 3000): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const e of entries) {
+    if (out.length >= limit) break;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) await sourceFiles(p, out, limit);
+    } else if (e.isFile() && SOURCE.test(e.name) && !SKIP_FILE.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+export interface AppScan {
+  reads: EnvRead[];
+  writes: Set<string>;
+  dynamic: { file: string; line: number }[];
+  files: number;
+  failed: string[];
+}
+
+export async function scanApp(dir: string): Promise<AppScan> {
+  const files = await sourceFiles(dir);
+  const out: AppScan = { reads: [], writes: new Set(), dynamic: [], files: files.length, failed: [] };
+  await Promise.all(
+    files.map(async (file) => {
+      const rel = path.relative(dir, file);
+      try {
+        const code = await readFile(file, 'utf8');
+        if (code.length > 2_000_000 || !/env|config|setting/i.test(code)) return;
+        const r = scanSource(code, rel);
+        out.reads.push(...r.reads);
+        r.writes.forEach((w) => out.writes.add(w));
+        out.dynamic.push(...r.dynamic);
+      } catch {
+        out.failed.push(rel);
+      }
+    }),
+  );
+  out.reads.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  return out;
+}
+
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/** The candidate nearest to `name` by edit distance, if near enough to be a likely typo. */
+export function nearest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name, c);
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.ceil(0.45 * Math.max(name.length, best.length))) ? best : undefined;
+}
+
+export const envContract: CheckDef = {
+  id: 'env.contract',
+  area: 'env',
+  async run(ctx) {
+    const { envr } = ctx;
+    let scan: AppScan;
+    try {
+      scan = await ctx.memo('env.scan', () => scanApp(envr.appDir));
+    } catch (e) {
+      return [f('env.contract.scan', 'warning', 'checks.env.scanFailed', { dir: envr.appDir, reason: reason(e) })];
+    }
+    const out: Finding[] = [];
+    if (scan.failed.length) out.push(f('env.contract.scan', 'warning', 'checks.env.parseFailed', { files: listOf(scan.failed) }));
+    if (!scan.reads.length) return [...out, f('env.contract.scan', 'warning', 'checks.env.noReads', { dir: envr.appDir, files: scan.files })];
+    const configured = [...Object.keys(envr.env), ...envr.secretNames];
+    const provided = new Set([...configured, ...targetProvidedEnv(envr), ...scan.writes]);
+    const byName = new Map<string, EnvRead[]>();
+    for (const r of scan.reads) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+    const readNames = [...byName.keys()];
+    const unprovided = readNames.filter((n) => !provided.has(n));
+    const unused = [...new Set(configured)].filter((n) => !byName.has(n) && !consumedByRuntime(n));
+    const where = (rs: EnvRead[]) => listOf([...new Set(rs.map((r) => `${r.file}:${r.line}`))], 3);
+    for (const name of unprovided) {
+      const rs = byName.get(name)!;
+      const hint = nearest(name, unused);
+      const params = { name, where: where(rs), hint: hint ? ` ${hint}?` : '' };
+      const required = rs.some((r) => !r.fallback);
+      if (required) out.push(f('env.contract.unset', 'blocker', hint ? 'checks.env.unsetHint' : 'checks.env.unset', params, { subject: name }));
+      else out.push(f('env.contract.default', 'warning', 'checks.env.default', params, { subject: name }));
+    }
+    for (const name of unused) {
+      const hint = nearest(name, unprovided) ?? nearest(name, readNames);
+      out.push(f('env.contract.unused', 'warning', hint ? 'checks.env.unusedHint' : 'checks.env.unused', { name, hint: hint ?? '' }, { subject: name }));
+    }
+    if (scan.dynamic.length) out.push(f('env.contract.dynamic', 'info', 'checks.env.dynamic', { where: listOf(scan.dynamic.map((d) => `${d.file}:${d.line}`), 4) }));
+    if (!out.some((x) => x.severity === 'blocker' || x.severity === 'warning')) {
+      out.push(f('env.contract', 'passed', 'checks.env.ok', { count: readNames.length, files: scan.files }));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,125 @@
+/**
+ * The preflight engine: run every check in parallel against a resolved environment and
+ * its secrets, mark accepted risks, and decide go / no-go.
+ */
+import path from 'node:path';
+import type { ResolvedEnvironment, SecretValues } from '../config/resolve.js';
+import type { Host } from '../targets/host.js';
+import { appBuild } from './app.js';
+import { awsChecks } from './aws/checks.js';
+import { configChecks } from './config.js';
+import { dockerChecks } from './docker.js';
+import { domainChecks } from './domains.js';
+import { envContract } from './envcontract/contract.js';
+import { finding, reason } from './finding.js';
+import { hostChecks } from './host.js';
+import { safetyChecks } from './safety.js';
+import { storageChecks } from './storage.js';
+import type { CheckContext, CheckDef, Finding, PreflightOptions, PreflightReport } from './types.js';
+import { changeWindow } from './window.js';
+
+export type { Severity, Finding, PreflightReport, PreflightOptions, CheckContext, CheckDef } from './types.js';
+export { targetProvidedEnv, TARGET_BASE_ENV, TARGET_DATABASE_ENV } from './envcontract/contract.js';
+export { pickEngineVersion, classifyStack } from './aws/logic.js';
+
+/** Areas in report order. */
+export const AREAS = ['config', 'env', 'app', 'docker', 'host', 'domains', 'storage', 'aws', 'safety', 'window'] as const;
+
+export const CHECKS: readonly CheckDef[] = [...configChecks, envContract, appBuild, dockerChecks, ...hostChecks, domainChecks, storageChecks, ...awsChecks, ...safetyChecks, changeWindow];
+
+const SEVERITY_ORDER = { blocker: 0, warning: 1, info: 2, passed: 3 } as const;
+
+/** The CLI-side state directory of an environment. */
+export function stateDirOf(envr: ResolvedEnvironment): string {
+  const t = envr.target;
+  if (t.target === 'local' && t.stateDir) return path.resolve(envr.configDir, t.stateDir);
+  return path.join(envr.configDir, '.slipway', envr.name);
+}
+
+/** Whether an `--accept-risk` entry (`id`, `id:subject`, `area.*`) names a finding. */
+export function acceptMatches(entry: string, f: Pick<Finding, 'id' | 'subject'>): boolean {
+  const [id, subject] = entry.split(/:(.*)/s, 2) as [string, string | undefined];
+  const idOk = id.endsWith('.*') ? f.id.startsWith(id.slice(0, -1)) || f.id === id.slice(0, -2) : f.id === id;
+  return idOk && (subject === undefined || subject === '' || subject === f.subject);
+}
+
+function skipped(def: CheckDef, skip: readonly string[]): boolean {
+  return skip.some((s) => acceptMatches(s, { id: def.id }));
+}
+
+async function runOne(def: CheckDef, ctx: CheckContext, timeoutMs: number): Promise<Finding[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Finding[]>((resolve) => {
+    timer = setTimeout(() => resolve([finding({ id: def.id, area: def.area, severity: 'warning', key: 'checks.timedOut', params: { check: def.id, ms: timeoutMs } })]), timeoutMs);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([def.run(ctx), timeout]);
+  } catch (e) {
+    return [finding({ id: def.id, area: def.area, severity: 'warning', key: 'checks.crashed', params: { check: def.id, reason: reason(e) } })];
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function defaultHost(envr: ResolvedEnvironment): Promise<Host | undefined> {
+  if (envr.target.target !== 'local') return undefined;
+  const { LocalHost } = await import('../targets/local/host.js');
+  return new LocalHost();
+}
+
+export async function runPreflight(envr: ResolvedEnvironment, secrets: SecretValues, opts: PreflightOptions = {}): Promise<PreflightReport> {
+  const started = performance.now();
+  const memo = new Map<string, Promise<unknown>>();
+  const ctx: CheckContext = {
+    envr,
+    secrets,
+    host: opts.host ?? (await defaultHost(envr)),
+    now: opts.now ?? new Date(),
+    processEnv: opts.processEnv ?? process.env,
+    ownPids: opts.ownPids ?? [],
+    stateDir: stateDirOf(envr),
+    memo<T>(key: string, make: () => Promise<T>): Promise<T> {
+      let p = memo.get(key) as Promise<T> | undefined;
+      if (!p) {
+        p = make();
+        memo.set(key, p);
+      }
+      return p;
+    },
+  };
+  const skip = envr.check.skip ?? [];
+  const selected = CHECKS.filter((c) => !opts.areas || opts.areas.includes(c.area));
+  const results = await Promise.all(
+    selected.map((c) =>
+      skipped(c, skip) ? Promise.resolve([finding({ id: c.id, area: c.area, severity: 'info', key: 'checks.skippedByConfig', params: { check: c.id } })]) : runOne(c, ctx, opts.checkTimeoutMs ?? 15000),
+    ),
+  );
+  const findings = results.flat();
+  const accepts = opts.acceptRisks ?? [];
+  const used = new Set<string>();
+  for (const f of findings) {
+    if (f.severity !== 'blocker') continue;
+    const hit = accepts.filter((a) => acceptMatches(a, f));
+    if (hit.length) {
+      f.accepted = true;
+      hit.forEach((h) => used.add(h));
+    }
+  }
+  for (const a of accepts) {
+    if (!used.has(a)) findings.push(finding({ id: 'preflight.accept-risk', area: 'config', severity: 'warning', key: 'checks.acceptUnused', params: { entry: a } }));
+  }
+  const areaIndex = (a: string) => {
+    const i = (AREAS as readonly string[]).indexOf(a);
+    return i < 0 ? AREAS.length : i;
+  };
+  findings.sort((a, b) => areaIndex(a.area) - areaIndex(b.area) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.id.localeCompare(b.id));
+  return {
+    env: envr.name,
+    target: envr.target.target,
+    go: !findings.some((f) => f.severity === 'blocker' && !f.accepted),
+    findings,
+    durationMs: Math.round(performance.now() - started),
+    accepted: [...used],
+  };
+}
