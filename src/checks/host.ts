@@ -92,7 +92,7 @@ async function cpuMemory(ctx: CheckContext, host: Host): Promise<Finding[]> {
   else {
     const pct = loadPercent(loadavg, cores);
     const params = { percent: pct, max: s.maxCpuLoadPercent, cores, load: loadavg.split(' ')[0] };
-    out.push(f('host.cpu', pct > s.maxCpuLoadPercent ? 'blocker' : 'passed', pct > s.maxCpuLoadPercent ? 'checks.host.cpuHigh' : 'checks.host.cpuOk', params));
+    out.push(f('host.cpu', pct > s.maxCpuLoadPercent ? 'warning' : 'passed', pct > s.maxCpuLoadPercent ? 'checks.host.cpuHigh' : 'checks.host.cpuOk', params));
   }
   const mem = meminfo ? memoryPercent(meminfo) : undefined;
   if (!mem) out.push(f('host.memory', 'warning', 'checks.host.memUnknown', { host: host.name }));

@@ -34,6 +34,18 @@ const NO_FALLBACK_HELPER = /require|must|OrThrow/i;
 const OPTIONAL_HELPER = /optional|OrDefault/i;
 const SCHEMA_LIBS = new Set(['cleanEnv', 'envsafe']);
 const ZOD_OPTIONAL = new Set(['default', 'optional', 'catch', 'nullish', 'nullable']);
+const CONVERT = new Set(['Number', 'String', 'Boolean', 'parseInt', 'parseFloat', 'BigInt']);
+
+/** Whether a branch throws or exits (so the test before it enforces presence). */
+function bails(n: AnyNode | undefined): boolean {
+  if (!n) return false;
+  if (n.type === 'ThrowStatement') return true;
+  if (n.type === 'BlockStatement') return (n.body as AnyNode[]).some(bails);
+  if (n.type === 'ExpressionStatement') return bails(n.expression as AnyNode);
+  if (n.type === 'CallExpression') return /^(process\.exit|exit|fail|die|panic)$/.test(exprText(n.callee as AnyNode));
+  return false;
+}
+
 /** Calls that test a value: `isSet(x)`, `hasValue(x)`. */
 const GUARD_CALL = /^(is|has)([A-Z_]|$)|^(exists|defined)$/;
 const TRANSPARENT = new Set(['TSAsExpression', 'TSNonNullExpression', 'TSSatisfiesExpression', 'TSTypeAssertion', 'ParenthesizedExpression', 'AwaitExpression']);
@@ -107,25 +119,32 @@ export function scanSource(code: string, file: string): SourceScan {
   };
   const line = (n: AnyNode): number => n.loc?.start.line ?? 0;
 
-  /** Whether the value read at `stack[i]` has a fallback or is only tested. */
+  /**
+   * Whether the value read at `stack[i]` has a fallback (`?? d`, `|| d`, `?.`) or is only
+   * tested (`if (X) …`, `X ? a : b`). A test whose branch throws or exits marks it required.
+   */
   const hasFallback = (stack: AnyNode[], i: number): boolean => {
     let child = stack[i]!;
+    let handled = false;
     for (let j = i - 1; j >= 0; j--) {
       const p = stack[j]!;
-      if (TRANSPARENT.has(p.type) || (p.type === 'CallExpression' && p.arguments.includes(child as never) && ['Number', 'String', 'Boolean', 'parseInt', 'parseFloat'].includes(calleeName(p.callee as AnyNode) ?? ''))) {
+      const args = p.type === 'CallExpression' ? (p.arguments as AnyNode[]) : [];
+      if (TRANSPARENT.has(p.type) || (args.includes(child) && CONVERT.has(calleeName(p.callee as AnyNode) ?? ''))) {
         child = p;
         continue;
       }
-      if (p.type === 'CallExpression' && p.arguments.includes(child as never) && GUARD_CALL.test(calleeName(p.callee as AnyNode) ?? '')) return true;
       if ((p.type === 'OptionalMemberExpression' || p.type === 'OptionalCallExpression') && (p.object === child || p.callee === child)) return true;
-      if (p.type === 'LogicalExpression') return p.left === child || p.operator === '&&';
-      if (p.type === 'ConditionalExpression' || p.type === 'IfStatement' || p.type === 'WhileStatement') return p.test === child;
-      if (p.type === 'UnaryExpression') return p.operator === '!' || p.operator === 'typeof';
-      if (p.type === 'BinaryExpression') return ['===', '!==', '==', '!='].includes(p.operator as string);
-      if (p.type === 'AssignmentExpression') return p.operator === '||=' || p.operator === '??=';
-      return false;
+      if (args.includes(child) && GUARD_CALL.test(calleeName(p.callee as AnyNode) ?? '')) handled = true;
+      else if (p.type === 'LogicalExpression') handled ||= p.operator === '&&' || p.left === child;
+      else if (p.type === 'UnaryExpression' && (p.operator === '!' || p.operator === 'typeof')) handled = true;
+      else if (p.type === 'BinaryExpression' && ['===', '!==', '==', '!='].includes(p.operator as string)) handled = true;
+      else if (p.type === 'IfStatement' || p.type === 'ConditionalExpression') return p.test === child ? !bails(p.consequent as AnyNode) : handled;
+      else if (p.type === 'WhileStatement') return p.test === child || handled;
+      else if (p.type === 'AssignmentExpression') return p.operator === '||=' || p.operator === '??=' || handled;
+      else return handled;
+      child = p;
     }
-    return false;
+    return handled;
   };
 
   const fromPattern = (pattern: AnyNode, via: ReadVia): void => {
