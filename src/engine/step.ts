@@ -8,7 +8,8 @@ import type { EventBus } from './events.js';
 import type { MessageParams } from './i18n.js';
 
 export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
-export type StepData = Record<string, Json>;
+/** Step data as written to the journal (undefined fields are dropped). */
+export type StepData = { [k: string]: Json | undefined };
 
 export interface StepContext {
   readonly step: string;

@@ -6,7 +6,7 @@
  */
 import type { ResolvedEnvironment, SecretValues } from '../config/resolve.js';
 import type { EventBus } from '../engine/events.js';
-import type { Plan, Json } from '../engine/step.js';
+import type { Plan, Json, StepData } from '../engine/step.js';
 import type { Redactor } from '../engine/redact.js';
 import type { Host } from './host.js';
 
@@ -71,7 +71,7 @@ export interface Target {
   rollbackPlan(ctx: TargetContext, to: string | undefined): Promise<Plan>;
   destroyPlan(ctx: TargetContext, opts: { force: boolean }): Promise<Plan>;
   /** Rebuild the plan of an interrupted run from its journal meta, for recovery. */
-  planFor(ctx: TargetContext, kind: string, meta: Record<string, Json>): Promise<Plan>;
+  planFor(ctx: TargetContext, kind: string, meta: StepData): Promise<Plan>;
   status(ctx: TargetContext): Promise<StatusReport>;
   releases(ctx: TargetContext): Promise<ReleaseRecord[]>;
   logs(ctx: TargetContext, opts: LogOptions): AsyncIterable<string>;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { SlipwayError } from '../../engine/errors.js';
-import type { Plan, Json, Step } from '../../engine/step.js';
+import type { Plan, StepData, Step } from '../../engine/step.js';
 import type { DeployOptions, LogOptions, ReleaseRecord, StatusReport, Target, TargetContext } from '../types.js';
 import { newReleaseId } from './releases.js';
 import { localRuntime, type LocalRuntime } from './runtime.js';
@@ -148,7 +148,7 @@ export class LocalTarget implements Target {
     return this.planFor(ctx, 'destroy', {});
   }
 
-  async planFor(ctx: TargetContext, kind: string, meta: Record<string, Json>): Promise<Plan> {
+  async planFor(ctx: TargetContext, kind: string, meta: StepData): Promise<Plan> {
     const rt = localRuntime(ctx);
     const release = String(meta.release ?? '');
     if (kind === 'deploy') {

@@ -1,0 +1,209 @@
+/**
+ * A throw-away copy of the example app with its own local environment (free port, temp
+ * state dir), and a way to run the real CLI against it. PostgreSQL runs as the postgres
+ * user, so the temp dirs are world-traversable (0755).
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import { chmod, cp, mkdtemp, readFile, rm, writeFile, readdir, readlink } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+import { freePort } from '../../src/engine/net.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const EXAMPLE = path.join(ROOT, 'examples', 'shop-api');
+const BIN = path.join(ROOT, 'bin', 'slipway.js');
+
+let built = false;
+/** The CLI runs from dist/: build once per test process when sources are newer. */
+export function ensureBuilt(): void {
+  if (built) return;
+  const main = path.join(ROOT, 'dist', 'cli', 'main.js');
+  // scripts/test.mjs builds before running the suite; build here only when run alone.
+  if (!existsSync(main)) {
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  }
+  void statSync(main);
+  built = true;
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface TestEnv {
+  dir: string;
+  config: string;
+  stateDir: string;
+  port: number;
+  url: string;
+  secret: string;
+  cli(args: string[], opts?: { env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult>;
+  spawnCli(args: string[], opts?: { env?: Record<string, string> }): { done: Promise<CliResult>; pid: number };
+  editConfig(fn: (c: Record<string, any>) => void): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+/** The environment's database, read back directly (not through slipway). */
+export async function dbQuery<T = Record<string, unknown>>(stateDir: string, sql: string): Promise<T[]> {
+  const info = JSON.parse(await readFile(path.join(stateDir, 'pg', 'server.json'), 'utf8')) as { port: number };
+  const password = (await readFile(path.join(stateDir, 'secrets', 'db-password'), 'utf8')).trim();
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ host: '127.0.0.1', port: info.port, user: 'shop', password, database: 'shop' });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+export async function makeEnv(name = 'local'): Promise<TestEnv> {
+  ensureBuilt();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-test-'));
+  await chmod(dir, 0o755);
+  const app = path.join(dir, 'app');
+  await cp(EXAMPLE, app, {
+    recursive: true,
+    filter: (src) => {
+      const rel = path.relative(EXAMPLE, src).split(path.sep)[0] ?? '';
+      return !['node_modules', 'dist', '.slipway', '.env.local'].includes(rel);
+    },
+  });
+  const port = await freePort();
+  const secret = `jwt-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}-secretvalue`;
+  const config = path.join(app, 'slipway.yaml');
+  const stateDir = path.join(app, '.slipway', name);
+  const cfg = parse(await readFile(config, 'utf8')) as Record<string, any>;
+  cfg.environments = { [name]: { target: 'local', port, healthTimeoutMs: 15000, drainTimeoutMs: 5000 } };
+  await writeFile(config, stringify(cfg));
+  await writeFile(path.join(app, `.env.${name}`), `JWT_SECRET=${secret}\n`, { mode: 0o600 });
+  const run = (args: string[], opts: { env?: Record<string, string> } = {}) => {
+    const child = spawn(process.execPath, [BIN, ...args, '--config', config], {
+      cwd: dir,
+      env: { ...process.env, SLIPWAY_LANG: 'en', CI: 'true', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+    return { done, pid: child.pid! };
+  };
+  const env: TestEnv = {
+    dir,
+    config,
+    stateDir,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    secret,
+    cli: (args, opts) => run(args, opts).done,
+    spawnCli: run,
+    async editConfig(fn) {
+      const c = parse(await readFile(config, 'utf8')) as Record<string, any>;
+      fn(c);
+      await writeFile(config, stringify(c));
+    },
+    async destroy() {
+      await run(['destroy', name, '--yes', '--force-unlock']).done;
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return env;
+}
+
+export function get(url: string, agent?: http.Agent): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent: agent ?? false, timeout: 5000 }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+/** Processes (pid → release) started by slipway for releases living under `stateDir`. */
+export async function releaseProcesses(stateDir: string): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const env = (await readFile(`/proc/${entry}/environ`, 'latin1')).split('\0');
+      const rel = env.find((e) => e.startsWith('SLIPWAY_RELEASE='));
+      if (!rel) continue;
+      const cwd = await readlink(`/proc/${entry}/cwd`);
+      if (cwd.startsWith(stateDir)) out.set(Number(entry), rel.slice('SLIPWAY_RELEASE='.length));
+    } catch {
+      /* gone or not ours */
+    }
+  }
+  return out;
+}
+
+/** Steady load at `rps` against `url` until stopped; counts failures. */
+export function load(url: string, rps: number): { stop(): Promise<{ sent: number; failed: number; errors: string[] }> } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  let sent = 0;
+  let failed = 0;
+  const errors: string[] = [];
+  const inflight = new Set<Promise<void>>();
+  const timer = setInterval(() => {
+    sent++;
+    const p = get(url, agent).then(
+      (r) => {
+        if (r.status !== 200) {
+          failed++;
+          errors.push(`HTTP ${r.status} ${r.body.slice(0, 100)}`);
+        }
+      },
+      (e: Error) => {
+        failed++;
+        errors.push(e.message);
+      },
+    );
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p));
+  }, 1000 / rps);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await Promise.all(inflight);
+      agent.destroy();
+      return { sent, failed, errors };
+    },
+  };
+}
+
+/** Every file under `dir` whose bytes contain `needle` (skips sockets and the like). */
+export async function filesContaining(dir: string, needle: string): Promise<string[]> {
+  const hits: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== 'node_modules') await walk(p);
+      } else if (e.isFile()) {
+        const buf = await readFile(p).catch(() => Buffer.alloc(0));
+        if (buf.includes(needle)) hits.push(p);
+      }
+    }
+  };
+  await walk(dir);
+  return hits;
+}

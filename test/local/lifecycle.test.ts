@@ -1,0 +1,113 @@
+/**
+ * The whole local lifecycle against real PostgreSQL and real processes: deploy, status,
+ * redeploy under steady load with zero failed requests, rollback, secrets nowhere, destroy.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, writeFile, access } from 'node:fs/promises';
+import path from 'node:path';
+import net from 'node:net';
+import http from 'node:http';
+import { makeEnv, get, load, releaseProcesses, filesContaining, type TestEnv } from '../helpers/local-env.js';
+
+let env: TestEnv;
+const outputs: string[] = [];
+const record = (r: { stdout: string; stderr: string }) => outputs.push(r.stdout, r.stderr);
+
+before(async () => {
+  env = await makeEnv();
+});
+after(async () => {
+  await env?.destroy();
+});
+
+test('first deploy serves the example app with seeded rows', async () => {
+  const r = await env.cli(['deploy', 'local']);
+  record(r);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`Deployed .* to local: ${env.url.replace(/\./g, '\\.')}`));
+  const health = await get(`${env.url}/health`);
+  assert.equal(health.status, 200);
+  const products = JSON.parse((await get(`${env.url}/api/products?limit=5`)).body) as { items: unknown[] };
+  assert.equal(products.items.length, 5);
+  const status = await env.cli(['status', 'local', '--json']);
+  record(status);
+  const st = JSON.parse(status.stdout) as { state: string; activeRelease: string };
+  assert.equal(st.state, 'serving');
+  const procs = await releaseProcesses(env.stateDir);
+  assert.deepEqual([...procs.values()], [st.activeRelease]);
+});
+
+test('redeploy under 25 requests/s loses no request and stops the old release', async () => {
+  const before = JSON.parse((await env.cli(['status', 'local', '--json'])).stdout) as { activeRelease: string };
+  // A visible change: the example reports its version from package.json unless APP_VERSION is set.
+  const server = path.join(env.dir, 'app', 'src', 'server.ts');
+  await writeFile(server, (await readFile(server, 'utf8')) + '\n// redeploy marker\n');
+  const traffic = load(`${env.url}/api/products?limit=2`, 25);
+  await new Promise((r) => setTimeout(r, 500));
+  const r = await env.cli(['deploy', 'local']);
+  record(r);
+  await new Promise((r) => setTimeout(r, 500));
+  const result = await traffic.stop();
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.ok(result.sent >= 40, `sent ${result.sent}`);
+  assert.equal(result.failed, 0, result.errors.slice(0, 5).join('\n'));
+  const after = JSON.parse((await env.cli(['status', 'local', '--json'])).stdout) as { activeRelease: string };
+  assert.notEqual(after.activeRelease, before.activeRelease);
+  const procs = await releaseProcesses(env.stateDir);
+  assert.deepEqual([...procs.values()], [after.activeRelease], 'only the new release runs');
+  const health = JSON.parse((await get(`${env.url}/health`)).body) as { version: string };
+  assert.equal(health.version, after.activeRelease);
+});
+
+test('releases lists both and rollback returns to the previous one', async () => {
+  const list = JSON.parse((await env.cli(['releases', 'local', '--json'])).stdout) as { id: string; result: string; active?: boolean }[];
+  assert.equal(list.filter((r) => r.result === 'succeeded').length, 2);
+  const [newest, previous] = list;
+  assert.equal(newest!.active, true);
+  const r = await env.cli(['rollback', 'local']);
+  record(r);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const health = JSON.parse((await get(`${env.url}/health`)).body) as { version: string };
+  assert.equal(health.version, previous!.id);
+  const after = JSON.parse((await env.cli(['releases', 'local', '--json'])).stdout) as { id: string; result: string; active?: boolean }[];
+  assert.equal(after.find((x) => x.active)!.id, previous!.id);
+  assert.equal(after.find((x) => x.id === newest!.id)!.result, 'rolled-back');
+  const json = await env.cli(['deploy', 'local', '--json']);
+  record(json);
+  assert.equal(json.code, 0, json.stderr);
+  const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+  assert.ok(events.some((e) => e.type === 'step:end'));
+  assert.equal(events.at(-1)!.type, 'result');
+});
+
+test('secret values appear in no output, journal, log or state file', async () => {
+  const logs = await env.cli(['logs', 'local', '-n', '200']);
+  record(logs);
+  for (const out of outputs) assert.ok(!out.includes(env.secret), 'a secret value was printed');
+  const hits = (await filesContaining(env.stateDir, env.secret)).filter((f) => !f.includes(`${path.sep}pg${path.sep}data${path.sep}`));
+  assert.deepEqual(hits, []);
+  // The running app did receive it (the admin route checks the bearer token).
+  const ok = await new Promise<number>((resolve, reject) => {
+    const req = http.get(`${env.url}/api/admin/stats`, { headers: { authorization: `Bearer ${env.secret}` } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  }).catch(() => 0);
+  assert.equal(ok, 200);
+});
+
+test('destroy removes processes, database, files and frees the port', async () => {
+  const r = await env.cli(['destroy', 'local', '--yes']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal((await releaseProcesses(env.stateDir)).size, 0);
+  await assert.rejects(access(env.stateDir));
+  await new Promise<void>((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(env.port, '127.0.0.1', () => s.close(() => resolve()));
+  });
+  const pgs = (await import('node:child_process')).execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+  assert.ok(!pgs.includes(env.stateDir), 'no process still refers to the state dir');
+});
