@@ -1,0 +1,99 @@
+/**
+ * The AWS target: ECS Fargate + RDS PostgreSQL + ECR, infrastructure through
+ * CloudFormation (one stack per layer), releases through the ECS API. See docs/aws.md.
+ */
+import { registerCatalog } from '../../engine/i18n.js';
+import type { Json, Plan } from '../../engine/step.js';
+import { aws as catalog } from '../../engine/messages/aws.js';
+import type { DeployOptions, LogOptions, ReleaseRecord, StatusReport, Target, TargetContext } from '../types.js';
+import { awsCtx } from './context.js';
+import { infraSteps } from './steps-infra.js';
+import { releaseSteps } from './steps-release.js';
+import { recordFailure, recordStep, scalingStep } from './steps-watch.js';
+import { rollbackPlan as buildRollback } from './rollback.js';
+import { destroyPlan as buildDestroy } from './destroy.js';
+import { describeStack, outputsOf } from './stacks.js';
+import { findEndpoint } from './endpoint.js';
+import { describeService } from './rollout.js';
+import { tailLogs } from './logs.js';
+import { t } from '../../engine/i18n.js';
+
+registerCatalog(catalog);
+
+export { synth, stackSpecs } from './synth.js';
+export { planChanges, renderPlan, type PlanReport } from './plan.js';
+export { estimateCost, renderCost, type CostReport } from './cost.js';
+export { decide } from './decide.js';
+export { apiCalls } from './clients.js';
+
+export function deployPlan(tc: TargetContext, opts: DeployOptions): Plan {
+  const a = awsCtx(tc);
+  const o = { ...opts, ...(opts.allowUnverified === undefined ? {} : { allowUnverified: opts.allowUnverified }) };
+  return {
+    kind: 'deploy',
+    steps: [...infraSteps(a), ...releaseSteps(a, o), recordStep(a, 'register-task-definition', 'deploy'), ...scalingStep(a)],
+    onFailure: (ctx, error) => recordFailure(a, ctx, error),
+  };
+}
+
+async function endpointOf(tc: TargetContext) {
+  const a = awsCtx(tc);
+  const cluster = outputsOf(await describeStack(a.c.cfn, a.n.stack('cluster'))).ClusterName;
+  const alb = outputsOf(await describeStack(a.c.cfn, a.n.stack('alb'))).AlbDnsName;
+  return { a, cluster, ep: await findEndpoint(a.c, { ...(cluster ? { cluster } : {}), service: a.n.service, port: a.envr.app.port, ...(alb ? { albDns: alb } : {}), https: Boolean(a.envr.target.alb?.certificateArn) }) };
+}
+
+/** The endpoint, or undefined with the reason logged through ctx.events. */
+export async function endpoint(tc: TargetContext): Promise<string | undefined> {
+  const { ep } = await endpointOf(tc);
+  if ('reasonKey' in ep) {
+    tc.events.log('warn', ep.reasonKey, ep.params);
+    return undefined;
+  }
+  return ep.url;
+}
+
+export async function status(tc: TargetContext): Promise<StatusReport> {
+  const { a, cluster, ep } = await endpointOf(tc);
+  const svc = cluster ? await describeService(a.c, cluster, a.n.service) : undefined;
+  const releases = await a.ledger.list();
+  const active = releases.find((r) => r.active);
+  const rows = [
+    { key: 'aws.status.region', value: a.c.region },
+    { key: 'aws.status.service', value: svc ? `${svc.serviceName} ${svc.status}` : '-' },
+    { key: 'aws.status.taskDefinition', value: svc?.taskDefinition?.split('/').pop() ?? '-' },
+    { key: 'aws.status.tasks', value: svc ? `${svc.runningCount ?? 0}/${svc.desiredCount ?? 0} running, ${svc.pendingCount ?? 0} pending` : '-' },
+    { key: 'aws.status.deployment', value: svc?.deployments?.[0] ? `${svc.deployments[0].rolloutState ?? svc.deployments[0].status}` : '-' },
+    { key: 'aws.status.release', value: active ? `${active.id} (${active.result})` : '-' },
+    { key: 'aws.status.endpoint', value: 'reasonKey' in ep ? t(ep.reasonKey, ep.params) : ep.url },
+  ];
+  const state: StatusReport['state'] = !svc ? 'not-deployed' : (svc.desiredCount ?? 0) === 0 ? 'stopped' : (svc.runningCount ?? 0) >= (svc.desiredCount ?? 0) ? 'serving' : 'degraded';
+  return { env: a.envr.name, target: 'aws', state, ...(ep.url ? { url: ep.url } : {}), ...(active ? { activeRelease: active.id } : {}), rows };
+}
+
+export function createTarget(): Target {
+  return {
+    name: 'aws',
+    deployPlan: async (tc, opts) => deployPlan(tc, opts),
+    rollbackPlan: async (tc, to) => buildRollback(awsCtx(tc), to, {}),
+    destroyPlan: async (tc, opts) => buildDestroy(awsCtx(tc), opts),
+    async planFor(tc: TargetContext, kind: string, meta: Record<string, Json>): Promise<Plan> {
+      const s = (k: string) => (typeof meta[k] === 'string' ? (meta[k] as string) : undefined);
+      if (kind === 'deploy') {
+        const image = s('image');
+        const risks = Array.isArray(meta.acceptRisks) ? meta.acceptRisks.filter((x): x is string => typeof x === 'string') : [];
+        return deployPlan(tc, { ...(image ? { image } : {}), acceptRisks: risks, ...(typeof meta.allowUnverified === 'boolean' ? { allowUnverified: meta.allowUnverified } : {}) });
+      }
+      if (kind === 'rollback') return buildRollback(awsCtx(tc), s('to'), {});
+      if (kind === 'destroy') return buildDestroy(awsCtx(tc), { force: meta.force === true });
+      throw new Error(`aws target: no plan of kind ${kind}`);
+    },
+    status,
+    releases: async (tc): Promise<ReleaseRecord[]> => awsCtx(tc).ledger.list(),
+    logs(tc: TargetContext, opts: LogOptions): AsyncIterable<string> {
+      const a = awsCtx(tc);
+      return tailLogs(a.c, a.n.logGroup, { follow: opts.follow, lines: opts.lines, signal: opts.signal });
+    },
+    endpoint,
+  };
+}

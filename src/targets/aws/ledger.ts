@@ -1,0 +1,108 @@
+/**
+ * The release ledger in SSM Parameter Store, readable from any machine with the account:
+ * one String parameter per release under `/slipway/<app>-<env>/releases/<id>` (JSON,
+ * never a secret value: everything written passes the run's redactor) and an `active`
+ * pointer beside it.
+ */
+import { DeleteParameterCommand, GetParameterCommand, GetParametersByPathCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { Redactor } from '../../engine/redact.js';
+import type { ReleaseRecord } from '../types.js';
+import { awsErrorName } from './clients.js';
+
+/** Standard parameters hold 4 KB. */
+const MAX = 4000;
+
+export function releaseId(now = new Date()): string {
+  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/** Fit a record into a standard parameter: shorten, then drop, evidence lines. */
+export function fitRecord(rec: ReleaseRecord): string {
+  const r: ReleaseRecord = { ...rec, ...(rec.evidence ? { evidence: rec.evidence.map((l) => (l.length > 400 ? `${l.slice(0, 397)}...` : l)) } : {}) };
+  let text = JSON.stringify(r);
+  while (text.length > MAX && r.evidence && r.evidence.length) {
+    r.evidence = r.evidence.slice(0, -1);
+    text = JSON.stringify(r);
+  }
+  return text;
+}
+
+export class Ledger {
+  constructor(
+    private readonly ssm: SSMClient,
+    private readonly path: string,
+    private readonly redactor: Redactor,
+  ) {}
+
+  private get activeName(): string {
+    return this.path.replace(/\/releases$/, '/active');
+  }
+
+  async put(rec: ReleaseRecord): Promise<void> {
+    const { active: _active, ...stored } = rec;
+    const value = this.redactor.redact(fitRecord(stored));
+    await this.ssm.send(new PutParameterCommand({ Name: `${this.path}/${rec.id}`, Value: value, Type: 'String', Overwrite: true }));
+  }
+
+  async get(id: string): Promise<ReleaseRecord | undefined> {
+    try {
+      const r = await this.ssm.send(new GetParameterCommand({ Name: `${this.path}/${id}` }));
+      return r.Parameter?.Value ? (JSON.parse(r.Parameter.Value) as ReleaseRecord) : undefined;
+    } catch (e) {
+      if (awsErrorName(e) === 'ParameterNotFound') return undefined;
+      throw e;
+    }
+  }
+
+  async update(id: string, patch: Partial<ReleaseRecord>): Promise<ReleaseRecord | undefined> {
+    const cur = await this.get(id);
+    if (!cur) return undefined;
+    const next = { ...cur, ...patch };
+    await this.put(next);
+    return next;
+  }
+
+  async activeId(): Promise<string | undefined> {
+    try {
+      const r = await this.ssm.send(new GetParameterCommand({ Name: this.activeName }));
+      return r.Parameter?.Value || undefined;
+    } catch (e) {
+      if (awsErrorName(e) === 'ParameterNotFound') return undefined;
+      throw e;
+    }
+  }
+
+  async setActive(id: string): Promise<void> {
+    await this.ssm.send(new PutParameterCommand({ Name: this.activeName, Value: id, Type: 'String', Overwrite: true }));
+  }
+
+  async clearActive(): Promise<void> {
+    await this.ssm.send(new DeleteParameterCommand({ Name: this.activeName })).catch(() => undefined);
+  }
+
+  /** All releases, newest first, with `active` set on the active one. */
+  async list(): Promise<ReleaseRecord[]> {
+    const out: ReleaseRecord[] = [];
+    let token: string | undefined;
+    do {
+      const r = await this.ssm.send(new GetParametersByPathCommand({ Path: this.path, Recursive: false, MaxResults: 10, ...(token ? { NextToken: token } : {}) }));
+      for (const p of r.Parameters ?? []) {
+        try {
+          out.push(JSON.parse(p.Value ?? '') as ReleaseRecord);
+        } catch {
+          /* not ours */
+        }
+      }
+      token = r.NextToken;
+    } while (token);
+    const active = await this.activeId();
+    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((r) => ({ ...r, active: r.id === active }));
+  }
+
+  /** The newest good release before `beforeId` (or the newest at all), for rollback. */
+  async lastGood(exceptId?: string): Promise<ReleaseRecord | undefined> {
+    const all = await this.list();
+    return all.find((r) => r.id !== exceptId && (r.result === 'succeeded' || r.result === 'unverified') && typeof r.details.taskDefinitionArn === 'string');
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Migrations as a one-off Fargate task of the new image (runbook 3.3, done inside the VPC
+ * instead of opening the database to the internet): command override = the app's
+ * `database.migrate`, TLS verified against the RDS CA bundle (never
+ * NODE_TLS_REJECT_UNAUTHORIZED=0 — pitfall 11), exit code enforced, logs shown.
+ */
+import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import type { AwsClients } from './clients.js';
+import { pollMs, sleep } from './clients.js';
+
+export interface MigrationSpec {
+  cluster: string;
+  taskDefinitionArn: string;
+  container: string;
+  command: string;
+  subnets: string[];
+  securityGroups: string[];
+  logGroup: string;
+  timeoutMs: number;
+}
+
+export function migrationOverride(spec: Pick<MigrationSpec, 'container' | 'command'>) {
+  return { containerOverrides: [{ name: spec.container, command: ['sh', '-c', spec.command], environment: [{ name: 'SLIPWAY_MIGRATION', value: '1' }] }] };
+}
+
+export async function startMigration(c: AwsClients, spec: MigrationSpec, startedBy: string): Promise<string> {
+  const r = await c.ecs.send(
+    new RunTaskCommand({
+      cluster: spec.cluster,
+      taskDefinition: spec.taskDefinitionArn,
+      launchType: 'FARGATE',
+      count: 1,
+      startedBy,
+      networkConfiguration: { awsvpcConfiguration: { subnets: spec.subnets, securityGroups: spec.securityGroups, assignPublicIp: 'ENABLED' } },
+      overrides: migrationOverride(spec),
+    }),
+  );
+  const t = r.tasks?.[0];
+  if (!t?.taskArn) throw new Error(`run-task failed: ${(r.failures ?? []).map((f) => `${f.arn ?? ''} ${f.reason ?? ''} ${f.detail ?? ''}`).join('; ') || 'no task'}`);
+  return t.taskArn;
+}
+
+export type MigrationOutcome = { ok: true; task: Task } | { ok: false; task: Task | undefined; reason: string };
+
+/** Pure: has the stopped migration task succeeded? */
+export function migrationResult(task: Task | undefined, container: string): MigrationOutcome {
+  if (!task) return { ok: false, task, reason: 'the migration task disappeared' };
+  const c = task.containers?.find((x) => x.name === container) ?? task.containers?.[0];
+  if (typeof c?.exitCode === 'number' && c.exitCode === 0) return { ok: true, task };
+  const why = typeof c?.exitCode === 'number' ? `exit code ${c.exitCode}` : `no exit code (${task.stoppedReason || c?.reason || 'container did not start'})`;
+  return { ok: false, task, reason: why };
+}
+
+export async function waitMigration(c: AwsClients, spec: MigrationSpec, taskArn: string, signal?: AbortSignal): Promise<MigrationOutcome> {
+  const deadline = Date.now() + spec.timeoutMs;
+  for (;;) {
+    const r = await c.ecs.send(new DescribeTasksCommand({ cluster: spec.cluster, tasks: [taskArn] }));
+    const t = r.tasks?.[0];
+    if (!t || t.lastStatus === 'STOPPED') return migrationResult(t, spec.container);
+    if (Date.now() > deadline || signal?.aborted) {
+      await stopMigration(c, spec.cluster, taskArn);
+      return { ok: false, task: t, reason: `timed out after ${Math.round(spec.timeoutMs / 1000)}s` };
+    }
+    await sleep(pollMs(5000), signal);
+  }
+}
+
+export async function stopMigration(c: AwsClients, cluster: string, taskArn: string): Promise<void> {
+  await c.ecs.send(new StopTaskCommand({ cluster, task: taskArn, reason: 'slipway: migration cancelled' })).catch(() => undefined);
+}
+
+/** The task's log lines (awslogs stream `app/<container>/<task-id>`). */
+export async function taskLogLines(c: AwsClients, logGroup: string, container: string, taskArn: string, limit = 50): Promise<string[]> {
+  const id = taskArn.split('/').pop();
+  try {
+    const r = await c.logs.send(new GetLogEventsCommand({ logGroupName: logGroup, logStreamName: `app/${container}/${id}`, limit, startFromHead: false }));
+    return (r.events ?? []).map((e) => e.message ?? '');
+  } catch {
+    return [];
+  }
+}

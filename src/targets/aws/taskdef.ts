@@ -1,0 +1,100 @@
+/**
+ * The task definition of a release, built as data (pure): Fargate cpu/memory, the app
+ * container with plain env (DB_HOST/DB_PORT/DB_NAME/DB_USER — never DB_USERNAME, pitfall 7),
+ * secrets only by `valueFrom`, TLS to RDS verified against the RDS CA bundle, awslogs.
+ */
+import { createHash } from 'node:crypto';
+import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+
+export interface TaskDefInput {
+  family: string;
+  container: string;
+  image: string;
+  cpu: number;
+  memory: number;
+  port: number;
+  executionRoleArn: string;
+  taskRoleArn: string;
+  logGroup: string;
+  region: string;
+  env: Record<string, string>;
+  db?: { host: string; port: string; name: string; user: string; secretArn: string; caBundlePath: string };
+  /** App secret names and where they are stored. */
+  appSecrets?: { arn: string; versionId: string; names: string[] };
+  /** Extra secrets whose full `valueFrom` is known (e.g. database.urlSecret). */
+  tags?: { key: string; value: string }[];
+}
+
+export function containerEnv(i: TaskDefInput): { name: string; value: string }[] {
+  const env: Record<string, string> = { NODE_ENV: 'production', ...i.env, PORT: String(i.port) };
+  if (i.db) {
+    Object.assign(env, {
+      DB_HOST: i.db.host,
+      DB_PORT: i.db.port,
+      DB_NAME: i.db.name,
+      DB_USER: i.db.user,
+      PGHOST: i.db.host,
+      PGPORT: i.db.port,
+      PGDATABASE: i.db.name,
+      PGUSER: i.db.user,
+      PGSSLMODE: 'verify-full',
+      PGSSLROOTCERT: i.db.caBundlePath,
+    });
+  }
+  return Object.entries(env)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => ({ name, value }));
+}
+
+export function containerSecrets(i: TaskDefInput): { name: string; valueFrom: string }[] {
+  const out: { name: string; valueFrom: string }[] = [];
+  if (i.db) {
+    out.push({ name: 'DB_PASSWORD', valueFrom: `${i.db.secretArn}:password::` });
+    out.push({ name: 'PGPASSWORD', valueFrom: `${i.db.secretArn}:password::` });
+    out.push({ name: 'DATABASE_URL', valueFrom: `${i.db.secretArn}:url::` });
+  }
+  for (const n of i.appSecrets?.names ?? []) out.push({ name: n, valueFrom: `${i.appSecrets!.arn}:${n}::${i.appSecrets!.versionId}` });
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function buildTaskDefinition(i: TaskDefInput): RegisterTaskDefinitionCommandInput {
+  return {
+    family: i.family,
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },
+    cpu: String(i.cpu),
+    memory: String(i.memory),
+    executionRoleArn: i.executionRoleArn,
+    taskRoleArn: i.taskRoleArn,
+    containerDefinitions: [
+      {
+        name: i.container,
+        image: i.image,
+        essential: true,
+        memory: i.memory,
+        portMappings: [{ containerPort: i.port, protocol: 'tcp' }],
+        environment: containerEnv(i),
+        secrets: containerSecrets(i),
+        stopTimeout: 30,
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: { 'awslogs-group': i.logGroup, 'awslogs-region': i.region, 'awslogs-stream-prefix': 'app' },
+        },
+      },
+    ],
+    ...(i.tags?.length ? { tags: i.tags } : {}),
+  };
+}
+
+/** A stable hash of everything that makes a release (no secret values: only their version ids). */
+export function fingerprint(td: RegisterTaskDefinitionCommandInput): string {
+  const { tags: _t, ...rest } = td;
+  return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 16);
+}
+
+/** The config part of the fingerprint: everything but the image. */
+export function configHash(td: RegisterTaskDefinitionCommandInput): string {
+  const c = td.containerDefinitions?.[0];
+  return fingerprint({ ...td, containerDefinitions: c ? [{ ...c, image: '' }] : [] });
+}

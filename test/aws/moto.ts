@@ -1,0 +1,50 @@
+/** Start / reset / stop a private moto_server on a free loopback port for a test file. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+
+export interface Moto {
+  url: string;
+  reset(): Promise<void>;
+  post(path: string, body: unknown): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+export const awsTestEnv = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'ap-southeast-2', AWS_EC2_METADATA_DISABLED: 'true' };
+
+export async function startMoto(): Promise<Moto> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { env: { ...process.env, ...awsTestEnv, MOTO_ECS_SERVICE_RUNNING: '1' }, stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${url}/moto-api/`);
+      if (r.status < 500) break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const post = async (path: string, body: unknown) => {
+    const r = await fetch(`${url}${path}`, { method: 'POST', body: JSON.stringify(body) });
+    if (!r.ok) throw new Error(`moto ${path}: ${r.status}`);
+  };
+  return {
+    url,
+    post,
+    reset: () => post('/moto-api/reset', {}),
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
