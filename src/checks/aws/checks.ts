@@ -26,7 +26,7 @@ export function awsClientConfig(ctx: CheckContext): ClientConfig | undefined {
   const t = ctx.envr.target as AwsEnvironment;
   const e = ctx.processEnv;
   const endpoint = t.endpoint ?? e.AWS_ENDPOINT_URL;
-  const base = { region: t.region, ...(endpoint ? { endpoint } : {}), maxAttempts: 2, requestHandler: { requestTimeout: ctx.envr.check.httpTimeoutMs, connectionTimeout: 3000 } };
+  const base = { region: t.region, ...(endpoint ? { endpoint } : {}), maxAttempts: 2, requestHandler: { requestTimeout: Math.max(ctx.envr.check.httpTimeoutMs, 10000), connectionTimeout: 3000 } };
   if (e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY) {
     return { ...base, credentials: { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY, ...(e.AWS_SESSION_TOKEN ? { sessionToken: e.AWS_SESSION_TOKEN } : {}) } };
   }
