@@ -73,9 +73,9 @@ function rollbackSteps(rt: LocalRuntime, release: string): Step[] {
 
 async function failed(rt: LocalRuntime, release: string, error: unknown): Promise<void> {
   const rec = await rt.store.get(release);
-  if (rec && rec.result === 'pending') {
+  if (rec && (rec.result === 'pending' || rec.result === 'failed')) {
     const evidence = error instanceof SlipwayError ? [error.text()] : [String(error)];
-    await rt.store.update(release, { result: 'failed', finishedAt: new Date().toISOString(), evidence: rt.ctx.redactor.redactDeep(evidence) });
+    await rt.store.update(release, { result: 'failed', finishedAt: rec.finishedAt ?? new Date().toISOString(), evidence: rt.ctx.redactor.redactDeep(evidence) });
   }
 }
 
@@ -152,11 +152,8 @@ export class LocalTarget implements Target {
     const rt = localRuntime(ctx);
     const release = String(meta.release ?? '');
     if (kind === 'deploy') {
-      const m = {
-        configHash: configHash(ctx),
-        acceptedRisks: (meta.acceptedRisks as string[] | undefined) ?? [],
-        ...((await gitCommit(ctx.envr.appDir)) ? { gitCommit: (await gitCommit(ctx.envr.appDir))! } : {}),
-      };
+      const commit = await gitCommit(ctx.envr.appDir);
+      const m = { configHash: configHash(ctx), acceptedRisks: (meta.acceptedRisks as string[] | undefined) ?? [], ...(commit ? { gitCommit: commit } : {}) };
       return { kind, meta, steps: deploySteps(rt, release, m), onFailure: (_c, e) => failed(rt, release, e) };
     }
     if (kind === 'rollback') return { kind, meta, steps: rollbackSteps(rt, release) };

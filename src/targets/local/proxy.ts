@@ -110,26 +110,34 @@ export class SwitchingProxy {
     headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
     headers['x-forwarded-proto'] = 'http';
     if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
-    const preq = http.request(
-      { host: this.upstreamHost, port: up.port, method: req.method, path: req.url, headers, agent: up.agent },
-      (pres) => {
-        const out: http.OutgoingHttpHeaders = {};
-        for (const [k, v] of Object.entries(pres.headers)) if (!HOP.has(k) && v !== undefined) out[k] = v;
-        res.writeHead(pres.statusCode ?? 502, out);
-        pres.pipe(res);
-        pres.on('end', finish);
-        pres.on('error', finish);
-      },
-    );
-    preq.on('error', () => {
-      finish();
-      if (!res.headersSent) {
-        res.writeHead(502, { 'content-type': 'application/json' });
-        res.end('{"error":"upstream failed"}');
-      } else res.destroy();
-    });
+    // A bodiless request that failed on a pooled connection the app had just closed is
+    // safe to send once more on a fresh one.
+    const retryable = req.method === 'GET' || req.method === 'HEAD';
+    const send = (attempt: number): void => {
+      const preq = http.request(
+        { host: this.upstreamHost, port: up.port, method: req.method, path: req.url, headers, agent: up.agent },
+        (pres) => {
+          const out: http.OutgoingHttpHeaders = {};
+          for (const [k, v] of Object.entries(pres.headers)) if (!HOP.has(k) && v !== undefined) out[k] = v;
+          res.writeHead(pres.statusCode ?? 502, out);
+          pres.pipe(res);
+          pres.on('end', finish);
+          pres.on('error', finish);
+        },
+      );
+      preq.on('error', (err: NodeJS.ErrnoException) => {
+        if (attempt === 0 && retryable && preq.reusedSocket && err.code === 'ECONNRESET' && !res.headersSent) return send(1);
+        finish();
+        if (!res.headersSent) {
+          res.writeHead(502, { 'content-type': 'application/json' });
+          res.end('{"error":"upstream failed"}');
+        } else res.destroy();
+      });
+      if (retryable) preq.end();
+      else req.pipe(preq);
+    };
     res.on('close', finish);
-    req.pipe(preq);
+    send(0);
   }
 
   /** WebSocket and other upgrades: a raw TCP tunnel to the active upstream. */

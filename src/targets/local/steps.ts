@@ -14,7 +14,8 @@ import { dumpDatabase, restoreDatabase } from '../../db/backup.js';
 import { appDatabase, ensureSupervisor, processEnv, releaseEnvFor, type LocalRuntime } from './runtime.js';
 import { lastLines } from '../../db/local-server.js';
 
-const EXCLUDE = new Set(['node_modules', '.git', '.slipway', 'dist']);
+/** Never copied into a release; `dist` too when the release builds it itself. */
+const EXCLUDE = new Set(['node_modules', '.git', '.slipway']);
 
 async function shell(rt: LocalRuntime, ctx: StepContext, command: string, cwd: string, env: Record<string, string>, what: string): Promise<void> {
   const r = await rt.host.exec(['/bin/sh', '-c', command], {
@@ -92,7 +93,7 @@ export function buildStep(rt: LocalRuntime, release: string, meta: { configHash:
       await mkdir(app, { recursive: true });
       // Never copy .env files: secrets do not belong in a release.
       for (const entry of await readdir(rt.ctx.envr.appDir)) {
-        if (EXCLUDE.has(entry) || /^\.env(\.|$)/.test(entry)) continue;
+        if (EXCLUDE.has(entry) || /^\.env(\.|$)/.test(entry) || (entry === 'dist' && rt.ctx.envr.app.build)) continue;
         await cp(path.join(rt.ctx.envr.appDir, entry), path.join(app, entry), {
           recursive: true,
           filter: (src) => !/^\.env(\.|$)/.test(path.basename(src)) && path.basename(src) !== 'node_modules',

@@ -1,0 +1,65 @@
+/**
+ * kill -9 at every step boundary of a deploy, then run the next command: it must
+ * converge (undo before the switch, resume after it) with the app serving, one release
+ * process, no lock and no unfinished journal.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { access, cp } from 'node:fs/promises';
+import path from 'node:path';
+import { makeEnv, get, releaseProcesses, type TestEnv } from '../helpers/local-env.js';
+
+let env: TestEnv;
+
+before(async () => {
+  env = await makeEnv();
+  const r = await env.cli(['deploy', 'local']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  // Deploy the prebuilt app from now on: the boundaries, not the TypeScript build, are under test.
+  const status = JSON.parse((await env.cli(['status', 'local', '--json'])).stdout) as { activeRelease: string };
+  await cp(path.join(env.stateDir, 'releases', status.activeRelease, 'app', 'dist'), path.join(env.dir, 'app', 'dist'), { recursive: true });
+  await env.editConfig((c) => {
+    delete c.app.build;
+  });
+});
+after(async () => {
+  await env?.destroy();
+});
+
+const BOUNDARIES = [
+  'database:before',
+  'database:after',
+  'supervisor:after',
+  'build:after',
+  'backup:after',
+  'migrate:after',
+  'start:after',
+  'health:after',
+  'switch:after',
+  'verify:after',
+  'drain:after',
+  'finalize:after',
+];
+
+for (const fp of BOUNDARIES) {
+  test(`kill -9 at ${fp}, then deploy converges`, async () => {
+    const killed = await env.cli(['deploy', 'local'], { env: { SLIPWAY_FAILPOINT: fp } });
+    assert.equal(killed.signal, 'SIGKILL', `expected the failpoint to kill the CLI: ${killed.stdout}${killed.stderr}`);
+    const next = await env.cli(['deploy', 'local']);
+    assert.equal(next.code, 0, next.stdout + next.stderr);
+    if (fp !== 'finalize:after') {
+      const step = fp.split(':')[0]!;
+      const resumed = ['switch', 'verify', 'drain'].includes(step) ? 'resumed' : 'undone';
+      assert.match(next.stdout, new RegExp(`interrupted deploy was ${resumed}`), next.stdout);
+    }
+    const health = await get(`${env.url}/health`);
+    assert.equal(health.status, 200);
+    const version = (JSON.parse(health.body) as { version: string }).version;
+    const status = JSON.parse((await env.cli(['status', 'local', '--json'])).stdout) as { activeRelease: string; state: string };
+    assert.equal(status.state, 'serving');
+    assert.equal(status.activeRelease, version);
+    assert.deepEqual([...(await releaseProcesses(env.stateDir)).values()], [version], 'exactly one release process');
+    await assert.rejects(access(path.join(env.stateDir, 'lock')), 'lock released');
+    await assert.rejects(access(path.join(env.stateDir, 'journal', 'current.ndjson')), 'no unfinished run');
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * Failures never reach users: a release that crashes on start or fails its health check
+ * is never switched to; a migration that fails half-way leaves the database as it was;
+ * two concurrent deploys → exactly one proceeds.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { makeEnv, get, dbQuery, releaseProcesses, type TestEnv } from '../helpers/local-env.js';
+
+let env: TestEnv;
+let good: string;
+
+const snapshot = async () => {
+  const [row] = await dbQuery<{ n: string; sum: string; tables: string; migrations: string }>(
+    env.stateDir,
+    `SELECT (SELECT count(*) FROM products)::text AS n,
+            (SELECT md5(string_agg(id::text || name || price_cents::text || coalesce(sku_hash, ''), ',' ORDER BY id)) FROM products) AS sum,
+            (SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'public') AS tables,
+            (SELECT string_agg(name, ',' ORDER BY name) FROM pgmigrations) AS migrations`,
+  );
+  return row!;
+};
+
+const serving = async () => {
+  const r = await get(`${env.url}/health`);
+  assert.equal(r.status, 200);
+  return (JSON.parse(r.body) as { version: string }).version;
+};
+
+before(async () => {
+  env = await makeEnv();
+  const r = await env.cli(['deploy', 'local']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  good = await serving();
+});
+after(async () => {
+  await env?.destroy();
+});
+
+test('a release that crashes on start is never switched to', async () => {
+  const server = path.join(env.dir, 'app', 'src', 'server.ts');
+  const original = await readFile(server, 'utf8');
+  await writeFile(server, `if (process.env.NODE_ENV === 'production') { console.error('boom: cannot start'); process.exit(3); }\n${original}`);
+  try {
+    const r = await env.cli(['deploy', 'local']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /exited during start-up \(exit code 3\)/);
+    assert.match(r.stderr, /boom: cannot start/);
+    assert.match(r.stderr, /fix: Traffic was not switched/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(await serving(), good);
+    assert.deepEqual([...(await releaseProcesses(env.stateDir)).values()], [good]);
+  } finally {
+    await writeFile(server, original);
+  }
+});
+
+test('a release whose health check fails is never switched to', async () => {
+  await env.editConfig((c) => {
+    c.app.healthPath = '/health-does-not-exist';
+    c.environments.local.healthTimeoutMs = 2000;
+  });
+  try {
+    const r = await env.cli(['deploy', 'local']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /did not answer 2xx within 2s \(last: HTTP 404/);
+    assert.equal(await serving(), good);
+    assert.deepEqual([...(await releaseProcesses(env.stateDir)).values()], [good]);
+    const list = JSON.parse((await env.cli(['releases', 'local', '--json'])).stdout) as { id: string; result: string; evidence?: string[] }[];
+    const failed = list.find((x) => x.result === 'failed');
+    assert.ok(failed?.evidence?.[0]?.includes('/health-does-not-exist'));
+  } finally {
+    await env.editConfig((c) => {
+      c.app.healthPath = '/health';
+      c.environments.local.healthTimeoutMs = 15000;
+    });
+  }
+});
+
+test('a migration that fails half-way leaves the database as it was', async () => {
+  const before = await snapshot();
+  // Commits a schema change and a data change, then fails: only the backup can undo it.
+  await writeFile(
+    path.join(env.dir, 'app', 'scripts', 'bad-migration.mjs'),
+    `import pg from 'pg';
+const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+await c.connect();
+await c.query('CREATE TABLE half_done (id int)');
+await c.query("DELETE FROM products WHERE name < 'M'");
+await c.query("UPDATE products SET price_cents = price_cents + 1");
+await c.end();
+console.error('migration 2 of 2 failed: relation "nope" does not exist');
+process.exit(1);
+`,
+  );
+  await env.editConfig((c) => {
+    c.database.migrate = 'npm run migrate && node scripts/bad-migration.mjs';
+  });
+  try {
+    const r = await env.cli(['deploy', 'local']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /migrate command .* failed with exit code 1/);
+    assert.match(r.stdout + r.stderr, /Database restored from/);
+    const after = await snapshot();
+    assert.deepEqual(after, before);
+    assert.equal(await serving(), good);
+  } finally {
+    await env.editConfig((c) => {
+      c.database.migrate = 'npm run migrate';
+    });
+  }
+});
+
+test('two concurrent deploys: exactly one proceeds, the other names the lock holder', async () => {
+  const a = env.spawnCli(['deploy', 'local']);
+  const b = env.spawnCli(['deploy', 'local']);
+  const [ra, rb] = await Promise.all([a.done, b.done]);
+  const codes = [ra.code, rb.code].sort();
+  assert.deepEqual(codes, [0, 1], ra.stderr + rb.stderr);
+  const loser = ra.code === 1 ? ra : rb;
+  assert.match(loser.stderr, /holds the deploy lock: .*@.* \(pid \d+\)/);
+  assert.match(loser.stderr, /--force-unlock/);
+  const now = await serving();
+  assert.notEqual(now, good);
+  assert.deepEqual([...(await releaseProcesses(env.stateDir)).values()], [now]);
+});
