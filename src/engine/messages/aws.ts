@@ -53,6 +53,10 @@ export const aws: Catalog = {
     en: 'Fix the cause named above, then deploy again. Details: `aws cloudformation describe-stack-events --stack-name {stack}`.',
     'zh-CN': '修正上面指出的原因后重新部署。详情：`aws cloudformation describe-stack-events --stack-name {stack}`。',
   },
+  'aws.stack.deleteLeaked': {
+    en: 'Deleting {stack} reported "{reason}" and the stack is gone; some of its resources may be left behind — check the VPC console.',
+    'zh-CN': '删除 {stack} 时报告"{reason}"，且堆栈已消失；其部分资源可能残留——请在 VPC 控制台检查。',
+  },
   'aws.stack.createRejected': { en: 'CloudFormation rejected stack {stack}: {reason}', 'zh-CN': 'CloudFormation 拒绝创建堆栈 {stack}：{reason}' },
   'aws.stack.missingInput': { en: 'Stack {stack} needs parameter {parameter}, which no earlier step provided.', 'zh-CN': '堆栈 {stack} 需要参数 {parameter}，但前面的步骤没有提供。' },
   'aws.stack.timeout': { en: 'Stack {stack} is still {status}; gave up waiting.', 'zh-CN': '堆栈 {stack} 仍处于 {status}，已停止等待。' },

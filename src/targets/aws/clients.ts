@@ -24,6 +24,8 @@ export interface AwsClients {
   ec2: EC2Client;
   ecs: ECSClient;
   rds: RDSClient;
+  /** RDS without retries, for calls whose failure has a fallback (DescribeDBEngineVersions). */
+  rdsOnce: RDSClient;
   ecr: ECRClient;
   logs: CloudWatchLogsClient;
   sts: STSClient;
@@ -72,6 +74,7 @@ export function clientsFor(envr: ResolvedEnvironment): AwsClients {
       ec2: counted(new EC2Client(cfg), 'ec2'),
       ecs: counted(new ECSClient(cfg), 'ecs'),
       rds: counted(new RDSClient(cfg), 'rds'),
+      rdsOnce: counted(new RDSClient({ ...cfg, maxAttempts: 1 }), 'rds'),
       ecr: counted(new ECRClient(cfg), 'ecr'),
       logs: counted(new CloudWatchLogsClient(cfg), 'logs'),
       sts: counted(new STSClient(cfg), 'sts'),

@@ -6,9 +6,9 @@
 import { randomInt } from 'node:crypto';
 import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, RestoreSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CreateDBSnapshotCommand, DescribeDBEngineVersionsCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand, waitUntilDBSnapshotAvailable } from '@aws-sdk/client-rds';
+import { CreateDBSnapshotCommand, DescribeDBEngineVersionsCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
 import type { DBEngineVersion, RDSClient } from '@aws-sdk/client-rds';
-import { awsErrorMessage, awsErrorName } from './clients.js';
+import { awsErrorMessage, awsErrorName, pollMs, sleep } from './clients.js';
 
 /** Latest minor per major known when this table was written (2025-10); used only when the API cannot answer. */
 export const KNOWN_LATEST_MINOR: Record<number, string> = { 13: '13.22', 14: '14.19', 15: '15.14', 16: '16.10', 17: '17.6', 18: '18.0' };
@@ -124,5 +124,12 @@ export async function snapshotDb(rds: RDSClient, id: string, snapshotId: string,
   } catch (e) {
     if (awsErrorName(e) !== 'DBSnapshotAlreadyExistsFault') throw e;
   }
-  await waitUntilDBSnapshotAvailable({ client: rds, maxWaitTime: 3600, minDelay: 5, ...(signal ? { abortSignal: signal } : {}) }, { DBSnapshotIdentifier: snapshotId });
+  const deadline = Date.now() + 3600_000;
+  for (;;) {
+    const s = (await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshotId }))).DBSnapshots?.[0];
+    if (s?.Status === 'available') return;
+    if (s?.Status === 'failed' || s?.Status === 'deleted') throw new Error(`snapshot ${snapshotId} ${s.Status}`);
+    if (Date.now() > deadline || signal?.aborted) throw new Error(`snapshot ${snapshotId} still ${s?.Status ?? 'missing'}`);
+    await sleep(pollMs(15_000), signal);
+  }
 }

@@ -18,7 +18,12 @@ import { describeService } from './rollout.js';
 import { logStackEvents } from './steps-infra.js';
 
 export function destroyPlan(a: AwsCtx, opts: { force: boolean }): Plan {
-  const io = (ctx: StepContext) => ({ cfn: a.c.cfn, onEvent: logStackEvents(a, ctx, ''), signal: ctx.signal });
+  const io = (ctx: StepContext, stack: string) => ({
+    cfn: a.c.cfn,
+    onEvent: logStackEvents(a, ctx, stack),
+    signal: ctx.signal,
+    onLeak: (reason: string) => ctx.warn('aws.stack.deleteLeaked', { stack, reason }),
+  });
   const del = (layer: Layer, needs: string[], before?: (ctx: StepContext) => Promise<void>): Step => ({
     id: `delete-${layer}-stack`,
     titleKey: 'aws.step.deleteStack',
@@ -26,7 +31,7 @@ export function destroyPlan(a: AwsCtx, opts: { force: boolean }): Plan {
     needs,
     async run(ctx): Promise<StepData> {
       if (before) await before(ctx);
-      const gone = await deleteStack(io(ctx), a.n.stack(layer));
+      const gone = await deleteStack(io(ctx, a.n.stack(layer)), a.n.stack(layer));
       ctx.log(gone ? 'aws.stack.deleted' : 'aws.stack.absent', { stack: a.n.stack(layer) });
       return { deleted: gone };
     },

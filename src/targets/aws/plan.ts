@@ -34,7 +34,7 @@ export async function planChanges(tc: TargetContext, opts: { image?: string } = 
     const live = await describeStack(a.c.cfn, spec.stackName);
     outputs.set(spec.layer, outputsOf(live));
     let engine = live?.Parameters?.find((p) => p.ParameterKey === 'EngineVersion')?.ParameterValue;
-    if (spec.layer === 'database' && !engine && a.envr.database) engine = resolveEngineVersion(a.envr.database.version, await offeredVersions(a.c.rds, a.envr.database.version)).version;
+    if (spec.layer === 'database' && !engine && a.envr.database) engine = resolveEngineVersion(a.envr.database.version, await offeredVersions(a.c.rdsOnce, a.envr.database.version)).version;
     const inputs: Record<string, string | undefined> = { DbSecretArn: dbSecretArn, EngineVersion: engine, ServiceName: a.n.service };
     const ps: Parameter[] = [];
     let complete = true;

@@ -105,7 +105,7 @@ export function infraSteps(a: AwsCtx): Step[] {
         const major = a.envr.database!.version;
         const live = await describeStack(a.c.cfn, a.n.stack('database'));
         const current = live?.Parameters?.find((p) => p.ParameterKey === 'EngineVersion')?.ParameterValue;
-        const res = resolveEngineVersion(major, current ? undefined : await offeredVersions(a.c.rds, major), current);
+        const res = resolveEngineVersion(major, current ? undefined : await offeredVersions(a.c.rdsOnce, major), current);
         if (res.warning) ctx.warn('aws.engine.fallback', { major, version: res.version });
         else ctx.log('aws.engine.resolved', { version: res.version, source: res.source });
         return { DbSecretArn: str(ctx, 'db-secret', 'arn'), EngineVersion: res.version };

@@ -1,0 +1,253 @@
+/**
+ * The AWS target end to end on moto: fresh deploy (all stacks), no-change redeploy, new
+ * image, rollback, SIGKILL at step boundaries + recovery, destroy. State is read back with
+ * the AWS SDK; no secret value may appear anywhere slipway writes or prints.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import { ECSClient, DescribeServicesCommand, DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
+import { ECRClient, PutImageCommand, DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
+import { RDSClient, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
+import { SSMClient, GetParametersByPathCommand, GetParameterCommand } from '@aws-sdk/client-ssm';
+import { SecretsManagerClient, GetSecretValueCommand, DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { EC2Client, DescribeVpcAttributeCommand } from '@aws-sdk/client-ec2';
+import { startMoto, awsTestEnv, type Moto } from './moto.js';
+import { repoRoot, writeConfig, loadEnv } from './helpers.js';
+import { synth } from '../../src/targets/aws/synth.js';
+
+const SECRET = 'Sup3r-Secret-Value-9f8e7d6c';
+const P = 'shop-api-production';
+let moto: Moto;
+let config: string;
+let stateDir: string;
+const transcript: string[] = [];
+let sdk: ReturnType<typeof clients>;
+
+function clients(endpoint: string) {
+  const cfg = { region: 'ap-southeast-2', endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  return { cfn: new CloudFormationClient(cfg), ecs: new ECSClient(cfg), ecr: new ECRClient(cfg), rds: new RDSClient(cfg), ssm: new SSMClient(cfg), sm: new SecretsManagerClient(cfg), ec2: new EC2Client(cfg) };
+}
+
+interface DriveResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  result?: { ok: boolean; error?: string; mode?: string };
+}
+
+function drive(action: string, opts: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<DriveResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test/aws/drive.ts'), config, stateDir, action, JSON.stringify(opts)], {
+      cwd: repoRoot,
+      env: { ...process.env, ...awsTestEnv, JWT_SECRET: SECRET, SLIPWAY_AWS_POLL_MS: '20', SLIPWAY_LANG: 'en', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code, signal) => {
+      transcript.push(out, err);
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      resolve({ code, signal, ...(line ? { result: JSON.parse(line.slice(7)) } : {}) });
+    });
+  });
+}
+
+async function service() {
+  return (await sdk.ecs.send(new DescribeServicesCommand({ cluster: P, services: ['shop-api'] }))).services![0]!;
+}
+async function ledger() {
+  const r = await sdk.ssm.send(new GetParametersByPathCommand({ Path: `/slipway/${P}/releases` }));
+  const active = (await sdk.ssm.send(new GetParameterCommand({ Name: `/slipway/${P}/active` })).catch(() => undefined))?.Parameter?.Value;
+  return { records: (r.Parameters ?? []).map((p) => JSON.parse(p.Value!) as { id: string; result: string; details: Record<string, unknown>; evidence?: string[] }).sort((a, b) => a.id.localeCompare(b.id)), active };
+}
+async function revisions() {
+  return (await sdk.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: P }))).taskDefinitionArns ?? [];
+}
+async function pushImage(tag: string): Promise<string> {
+  const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: { digest: `sha256:${createHash('sha256').update(tag).digest('hex')}`, size: 1, mediaType: 'application/vnd.docker.container.image.v1+json' }, layers: [] });
+  await sdk.ecr.send(new PutImageCommand({ repositoryName: P, imageTag: tag, imageManifest: manifest }));
+  const repo = (await sdk.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [P] }))).repositories![0]!;
+  return `${repo.repositoryUri}:${tag}`;
+}
+
+before(async () => {
+  moto = await startMoto();
+  await moto.reset();
+  // Migration tasks stop at once with exit code 0.
+  await moto.post('/moto-api/state-manager/set-transition', { model_name: 'ecs::task', transition: { progression: 'immediate' } });
+  config = await writeConfig({ endpoint: moto.url });
+  stateDir = await mkdtemp(path.join(os.tmpdir(), 'slipway-aws-state-'));
+  sdk = clients(moto.url);
+});
+after(async () => moto?.stop());
+
+const FIRST = `public.ecr.aws/docker/library/node@sha256:${'1'.repeat(64)}`;
+
+test('fresh deploy creates every stack and a verified-or-unverified release, read back from AWS', async () => {
+  const r = await drive('deploy', { image: FIRST });
+  assert.equal(r.result?.ok, true, r.result?.error);
+  for (const layer of ['network', 'security', 'database', 'registry', 'cluster', 'service']) {
+    const s = (await sdk.cfn.send(new DescribeStacksCommand({ StackName: `${P}-${layer}` }))).Stacks![0]!;
+    assert.equal(s.StackStatus, 'CREATE_COMPLETE', layer);
+  }
+  const svc = await service();
+  assert.match(svc.taskDefinition!, /shop-api-production:1$/);
+  const td = (await sdk.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: svc.taskDefinition! }))).taskDefinition!;
+  const c = td.containerDefinitions![0]!;
+  const env = Object.fromEntries(c.environment!.map((e) => [e.name, e.value]));
+  assert.equal(env.DB_USER, 'shop_admin');
+  assert.equal(env.DB_USERNAME, undefined, 'pitfall 7');
+  assert.equal(env.DB_PORT, '5432');
+  assert.equal(env.PGSSLMODE, 'verify-full');
+  assert.equal(env.PGSSLROOTCERT, '/etc/ssl/certs/rds-global-bundle.pem');
+  assert.equal(env.NODE_TLS_REJECT_UNAUTHORIZED, undefined);
+  assert.deepEqual(c.secrets!.map((s) => s.name).sort(), ['DATABASE_URL', 'DB_PASSWORD', 'JWT_SECRET', 'PGPASSWORD']);
+  assert.ok(c.secrets!.every((s) => s.valueFrom!.startsWith('arn:aws:secretsmanager:')));
+  assert.equal(c.logConfiguration?.logDriver, 'awslogs');
+  assert.equal(td.cpu, '512');
+  assert.match(td.executionRoleArn!, /ExecutionRole/);
+  const db = (await sdk.rds.send(new DescribeDBInstancesCommand({}))).DBInstances!.find((d) => d.DBInstanceIdentifier?.startsWith(P))!;
+  assert.equal(db.DeletionProtection, true);
+  assert.equal(db.PubliclyAccessible, false);
+  assert.equal(db.Endpoint?.Port, 5432);
+  const vpcId = (await sdk.cfn.send(new DescribeStacksCommand({ StackName: `${P}-network` }))).Stacks![0]!.Outputs!.find((o) => o.OutputKey === 'VpcId')!.OutputValue!;
+  assert.equal((await sdk.ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: 'enableDnsHostnames' }))).EnableDnsHostnames?.Value, true);
+  const l = await ledger();
+  assert.equal(l.records.length, 1);
+  assert.equal(l.records[0]!.result, 'unverified', 'no public endpoint on moto: never "succeeded"');
+  assert.equal(l.active, l.records[0]!.id);
+  // the secret value went to Secrets Manager, and only there
+  const stored = JSON.parse((await sdk.sm.send(new GetSecretValueCommand({ SecretId: `slipway/${P}/app` }))).SecretString!);
+  assert.equal(stored.JWT_SECRET, SECRET);
+});
+
+test('a second deploy with no change changes nothing', async () => {
+  const before = { revs: await revisions(), ledger: await ledger(), svc: await service() };
+  const r = await drive('deploy', { image: FIRST });
+  assert.equal(r.result?.ok, true, r.result?.error);
+  assert.deepEqual(await revisions(), before.revs);
+  assert.deepEqual((await ledger()).records, before.ledger.records);
+  const svc = await service();
+  assert.equal(svc.taskDefinition, before.svc.taskDefinition);
+  assert.deepEqual(svc.deployments?.map((d) => d.id), before.svc.deployments?.map((d) => d.id));
+  for (const layer of ['network', 'security', 'database']) {
+    const s = (await sdk.cfn.send(new DescribeStacksCommand({ StackName: `${P}-${layer}` }))).Stacks![0]!;
+    assert.equal(s.StackStatus, 'CREATE_COMPLETE', `${layer} untouched`);
+  }
+});
+
+test('a deploy without allowUnverified fails when it cannot verify, and rolls back', async () => {
+  const image = await pushImage('unverifiable');
+  const r = await drive('deploy', { image, allowUnverified: false });
+  assert.equal(r.result?.ok, false);
+  assert.match(r.result?.error ?? '', /could not be verified/);
+  assert.match((await service()).taskDefinition!, /:1$/, 'back on the last good revision');
+  const l = await ledger();
+  const last = l.records[l.records.length - 1]!;
+  assert.notEqual(last.result, 'succeeded');
+  assert.notEqual(last.result, 'unverified');
+  assert.ok(last.evidence?.some((e) => /unverified/.test(e)), JSON.stringify(last));
+  assert.equal(l.active, l.records[0]!.id);
+});
+
+test('redeploy with a new image registers a new revision pinned to the digest; rollback returns', async () => {
+  const image = await pushImage('v2');
+  const r = await drive('deploy', { image });
+  assert.equal(r.result?.ok, true, r.result?.error);
+  const svc = await service();
+  const td = (await sdk.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: svc.taskDefinition! }))).taskDefinition!;
+  assert.match(td.containerDefinitions![0]!.image!, /@sha256:[0-9a-f]{64}$/);
+  const l = await ledger();
+  const v2 = l.records.find((x) => x.id === l.active)!;
+  assert.equal(v2.details.taskDefinitionArn, svc.taskDefinition);
+  const snaps = (await sdk.rds.send(new DescribeDBSnapshotsCommand({}))).DBSnapshots ?? [];
+  assert.ok(snaps.some((s) => s.DBSnapshotIdentifier?.startsWith(`${P}-pre-`)), 'snapshot before migrations');
+
+  const rb = await drive('rollback');
+  assert.equal(rb.result?.ok, true, rb.result?.error);
+  assert.match((await service()).taskDefinition!, /:1$/);
+  const after = await ledger();
+  assert.equal(after.active, after.records[0]!.id);
+  assert.equal(after.records.find((x) => x.id === v2.id)!.result, 'rolled-back');
+});
+
+test('SIGKILL before the commit point: recovery undoes, a rerun converges', async () => {
+  const image = await pushImage('v3');
+  const killed = await drive('deploy', { image }, { SLIPWAY_FAILPOINT: 'migrate:after' });
+  assert.equal(killed.signal, 'SIGKILL');
+  const revs = await revisions();
+  const rec = await drive('recover');
+  assert.equal(rec.result?.mode, 'undo');
+  assert.match((await service()).taskDefinition!, /:1$/, 'service untouched');
+  const td = (await sdk.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: revs[revs.length - 1]! }))).taskDefinition!;
+  assert.equal(td.status, 'INACTIVE', 'the half-made revision was deregistered');
+  const rerun = await drive('deploy', { image });
+  assert.equal(rerun.result?.ok, true, rerun.result?.error);
+  const svc = await service();
+  assert.equal((await sdk.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: svc.taskDefinition! }))).taskDefinition!.containerDefinitions![0]!.image!.includes('@sha256:'), true);
+  const l = await ledger();
+  assert.equal(l.records.find((x) => x.id === l.active)!.details.taskDefinitionArn, svc.taskDefinition);
+});
+
+test('SIGKILL after the commit point: recovery resumes and records the release', async () => {
+  const image = await pushImage('v4');
+  const killed = await drive('deploy', { image }, { SLIPWAY_FAILPOINT: 'update-service:after' });
+  assert.equal(killed.signal, 'SIGKILL');
+  const target = (await service()).taskDefinition!;
+  const rec = await drive('recover');
+  assert.equal(rec.result?.mode, 'resume');
+  assert.equal(rec.result?.ok, true, rec.result?.error);
+  const l = await ledger();
+  const active = l.records.find((x) => x.id === l.active)!;
+  assert.equal(active.details.taskDefinitionArn, target);
+  assert.equal(active.result, 'unverified');
+});
+
+test('no secret value in templates, stack parameters, task definitions, ledger, output or journal', async () => {
+  const out = await mkdtemp(path.join(os.tmpdir(), 'slipway-aws-synth-'));
+  const files = await synth(await loadEnv(config), out);
+  const texts: string[] = [...transcript];
+  for (const f of files) texts.push(await readFile(f, 'utf8'));
+  for (const layer of ['network', 'security', 'database', 'registry', 'cluster', 'service']) {
+    texts.push(JSON.stringify((await sdk.cfn.send(new GetTemplateCommand({ StackName: `${P}-${layer}` }))).TemplateBody));
+    texts.push(JSON.stringify((await sdk.cfn.send(new DescribeStacksCommand({ StackName: `${P}-${layer}` }))).Stacks));
+  }
+  for (const arn of await revisions()) texts.push(JSON.stringify(await sdk.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }))));
+  texts.push(JSON.stringify((await ledger()).records));
+  for (const f of await readdir(path.join(stateDir, 'runs'))) texts.push(await readFile(path.join(stateDir, 'runs', f), 'utf8'));
+  const dbPassword = JSON.parse((await sdk.sm.send(new GetSecretValueCommand({ SecretId: `slipway/${P}/db` }))).SecretString!).password as string;
+  assert.ok(texts.length > 20);
+  for (const needle of [SECRET, dbPassword]) {
+    const hit = texts.findIndex((t) => t.includes(needle));
+    assert.equal(hit, -1, `a secret value leaked into output #${hit}`);
+  }
+});
+
+test('destroy refuses a protected production database without force, then deletes everything with it', async () => {
+  const refused = await drive('destroy');
+  assert.equal(refused.result?.ok, false);
+  assert.match(refused.result?.error ?? '', /deletion protection/);
+  assert.equal((await service()).status, 'ACTIVE', 'nothing deleted');
+
+  const r = await drive('destroy', { force: true });
+  assert.equal(r.result?.ok, true, r.result?.error);
+  for (const layer of ['network', 'security', 'database', 'registry', 'cluster', 'service']) {
+    await assert.rejects(sdk.cfn.send(new DescribeStacksCommand({ StackName: `${P}-${layer}` })), /does not exist/, layer);
+  }
+  const svc = (await sdk.ecs.send(new DescribeServicesCommand({ cluster: P, services: ['shop-api'] })).catch(() => ({ services: [] }))).services ?? [];
+  assert.ok(svc.every((s) => s.status !== 'ACTIVE'));
+  const dbs = (await sdk.rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? [];
+  assert.equal(dbs.filter((d) => d.DBInstanceIdentifier?.startsWith(P)).length, 0);
+  const snaps = (await sdk.rds.send(new DescribeDBSnapshotsCommand({}))).DBSnapshots ?? [];
+  assert.ok(snaps.some((s) => s.DBSnapshotIdentifier?.startsWith(`${P}-final-`)), 'final snapshot kept');
+  await assert.rejects(sdk.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [P] })), /not found|RepositoryNotFound/i);
+  const secret = await sdk.sm.send(new DescribeSecretCommand({ SecretId: `slipway/${P}/app` }));
+  assert.ok(secret.DeletedDate, 'secret scheduled for deletion');
+});
