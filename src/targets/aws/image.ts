@@ -29,7 +29,8 @@ export function checkDockerfile(text: string, opts: { port: number; typescript: 
   else if (!exposes.some((e) => e.port === opts.port)) issues.push({ key: 'aws.dockerfile.exposeMismatch', severity: 'error', params: { port: opts.port, exposed: exposes.map((e) => e.port).join(', ') }, line: exposes[0]!.line });
   if (opts.typescript && find(/^RUN\s+.*(npm run build|yarn build|pnpm (run )?build|\btsc\b)/i) < 0) issues.push({ key: 'aws.dockerfile.noBuild', severity: 'error', params: {} });
   const cmd = lines.map((l, i) => ({ l: l.trim(), i })).filter((x) => /^(CMD|ENTRYPOINT)\b/i.test(x.l)).pop();
-  if (cmd && /npm run dev|yarn dev|nodemon|ts-node|tsx watch|--watch|next dev|vite\b/i.test(cmd.l)) issues.push({ key: 'aws.dockerfile.devServer', severity: 'error', params: { cmd: cmd.l }, line: cmd.i + 1 });
+  const argv = cmd?.l.replace(/[[\]",']/g, ' ').replace(/\s+/g, ' ') ?? '';
+  if (cmd && /npm run dev|yarn dev|nodemon|ts-node|tsx watch|--watch|next dev|vite\b/i.test(argv)) issues.push({ key: 'aws.dockerfile.devServer', severity: 'error', params: { cmd: cmd.l }, line: cmd.i + 1 });
   const envCopy = find(/^(COPY|ADD)\s+.*\.env(\.\w+)?(\s|$)/i);
   if (envCopy >= 0) issues.push({ key: 'aws.dockerfile.envCopied', severity: 'error', params: {}, line: envCopy + 1 });
   else if (find(/^(COPY|ADD)\s+(--\S+\s+)*\.\s/i) >= 0 && !(opts.dockerignore ?? '').split(/\r?\n/).some((l) => /^\*?\*?\/?\.env/.test(l.trim()))) {
