@@ -186,7 +186,7 @@ function issueToError(issue: Issue, value: unknown, file: string, locate: RawCon
     fix = 'config.wrongType.fix';
     params.expected = issue.expected;
   } else if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator) {
-    p = [...p, issue.discriminator];
+    if (p[p.length - 1] !== issue.discriminator) p = [...p, issue.discriminator];
     key = 'config.badTarget';
     fix = 'config.badTarget.fix';
   } else if (issue.code === 'invalid_value') {
