@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run demo`: deploy the bundled example app (examples/shop-api) to the local target,
 // then show that the URL it verified answers. Run it again after editing the example to
-// see a zero-downtime cutover; `npx slipway destroy local --config examples/shop-api/slipway.yaml --yes` cleans up.
+// see a zero-downtime cutover; `npx slipway destroy local --yes` cleans up.
 import { existsSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -10,8 +10,8 @@ import http from 'node:http';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const example = path.join(root, 'examples', 'shop-api');
-const config = path.join(example, 'slipway.yaml');
-const envFile = path.join(example, '.env.local');
+// The repo's slipway.config.ts points at the example, so plain `npx slipway <command> local` works from here.
+const envFile = path.join(root, '.env.local');
 
 if (!existsSync(path.join(root, 'dist', 'cli', 'main.js'))) {
   const b = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
@@ -23,7 +23,7 @@ if (!existsSync(envFile) && !process.env.JWT_SECRET) {
 }
 
 const extra = process.argv.slice(2);
-const r = spawnSync(process.execPath, [path.join(root, 'bin', 'slipway.js'), 'deploy', 'local', '--config', config, ...extra], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, [path.join(root, 'bin', 'slipway.js'), 'deploy', 'local', ...extra], { stdio: 'inherit', cwd: root });
 if (r.status !== 0) process.exit(r.status ?? 1);
 
 const get = (url) =>
@@ -41,5 +41,5 @@ const items = JSON.parse(products.body).items ?? [];
 console.log(`\n${url}/health → ${health.status} ${health.body}`);
 console.log(`${url}/api/products?limit=3 → ${products.status}, ${items.length} products: ${items.map((p) => p.name).join(', ')}`);
 console.log(`\nDeployed and verified: ${url}`);
-console.log(`Next: npx slipway status local --config ${path.relative(process.cwd(), config)}`);
+console.log('Next: npx slipway status local · edit examples/shop-api and `npx slipway deploy local` · npx slipway rollback local · npx slipway destroy local --yes');
 process.exit(health.status === 200 && items.length > 0 ? 0 : 1);

@@ -12,7 +12,7 @@ import { scanSource, type EnvRead } from './scan.js';
 const f = areaFinder('env');
 
 /** Names every slipway target sets for the app. */
-export const TARGET_BASE_ENV = ['PORT', 'NODE_ENV'];
+export const TARGET_BASE_ENV = ['PORT', 'NODE_ENV', 'APP_VERSION', 'SLIPWAY_RELEASE'];
 /** Names the target sets when the environment has a database. */
 export const TARGET_DATABASE_ENV = ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DATABASE_URL', 'PGSSLROOTCERT'];
 
