@@ -94,8 +94,10 @@ async function preflightGate(g: GlobalFlags, s: Session, accept: string[]): Prom
   const { runPreflight } = await import('../checks/index.js');
   const report = await runPreflight(s.envr, s.ctx.secrets, { acceptRisks: accept, ownPids: await ownPids(s) });
   if (report.go) {
-    const accepted = report.findings.filter((f) => f.accepted);
-    for (const f of accepted) s.bus.log('warn', 'preflight.accepted', { id: f.id, title: f.title });
+    const warnings = report.findings.filter((f) => f.severity === 'warning');
+    s.bus.log('info', 'preflight.go', { warnings: warnings.length, ms: report.durationMs });
+    for (const f of warnings) s.bus.log('warn', 'preflight.warning', { id: f.id, title: f.title });
+    for (const f of report.findings.filter((x) => x.accepted)) s.bus.log('warn', 'preflight.accepted', { id: f.id, title: f.title });
     return 0;
   }
   if (g.json) printJson({ type: 'preflight', ...report });

@@ -107,7 +107,7 @@ export async function readSecrets(envr: ResolvedEnvironment, processEnv: NodeJS.
   const values = new Map<string, string>();
   const missing: string[] = [];
   for (const n of envr.secretNames) {
-    const v = processEnv[n] ?? fromFile.get(n);
+    const v = processEnv[n] || fromFile.get(n);
     if (v === undefined || v === '') missing.push(n);
     else values.set(n, v);
   }

@@ -55,9 +55,11 @@ export const appSchema = z
   })
   .describe('The application to deploy.');
 
+const pgMajor = z.number().int().min(12).max(18).describe('PostgreSQL major version.');
+
 export const databaseSchema = z
   .strictObject({
-    version: z.number().int().min(12).max(18).default(15).describe('PostgreSQL major version.'),
+    version: pgMajor.default(15),
     name: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier').describe('Database name.'),
     user: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier').describe('Database user.'),
     migrate: z.string().optional().describe('Migration command, run from the new release with its env, e.g. `npm run migrate`.'),
@@ -74,7 +76,11 @@ const common = {
   env: envMap.optional(),
   secrets: secretNames.optional(),
   verify: z.array(verifyCheckSchema).optional().describe('Replaces the top-level verify checks for this environment.'),
-  database: databaseSchema.partial().optional().describe('Overrides of the top-level database settings.'),
+  database: databaseSchema
+    .extend({ version: pgMajor.optional() })
+    .partial()
+    .optional()
+    .describe('Overrides of the top-level database settings.'),
   check: checkSettingsSchema.partial().optional(),
   domains: z.array(domainSchema).optional(),
   storage: storageSchema.optional(),

@@ -54,24 +54,50 @@ export async function isStale(host: Host, owner: LockOwner | undefined, now = Da
   return false;
 }
 
+function sameOwner(a: LockOwner | undefined, b: LockOwner | undefined): boolean {
+  return a?.pid === b?.pid && a?.machine === b?.machine && a?.startedAt === b?.startedAt;
+}
+
+/**
+ * Replace a stale (or forced) lock. Contenders serialise on a second `mkdir` gate and
+ * re-read the owner inside it, so exactly one replaces the lock they all saw as stale.
+ */
+async function takeOver(host: Host, dir: string, seen: LockOwner | undefined): Promise<boolean> {
+  const gate = `${dir}.takeover`;
+  if (!(await host.mkdir(gate, { exclusive: true }))) {
+    const at = Number((await host.readFile(path.join(gate, 'at'))) ?? '0');
+    if (at && Date.now() - at > 30_000) await host.rm(gate); // its holder died mid-takeover
+    return false;
+  }
+  try {
+    await host.writeFile(path.join(gate, 'at'), String(Date.now()), 0o644);
+    if (!sameOwner(await readLock(host, dir), seen)) return false;
+    await host.rm(dir);
+    return await host.mkdir(dir, { exclusive: true });
+  } finally {
+    await host.rm(gate);
+  }
+}
+
 export async function acquireLock(host: Host, dir: string, opts: AcquireOptions): Promise<LockHandle> {
   const p = lockPaths(dir);
   await host.mkdir(path.dirname(dir));
   let tookOver: LockOwner | undefined;
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; ; attempt++) {
     if (await host.mkdir(p.dir, { exclusive: true })) break;
-    const current = await readLock(host, dir);
-    if (!current && attempt === 0) {
+    let current = await readLock(host, dir);
+    if (!current) {
       // Created an instant ago by someone still writing owner.json: look again.
       await new Promise((r) => setTimeout(r, 200));
-      const again = await readLock(host, dir);
-      if (again && !opts.force && !(await isStale(host, again))) throw heldError(again, dir);
-    } else if (current && !opts.force && !(await isStale(host, current))) {
-      throw heldError(current, dir);
+      current = await readLock(host, dir);
     }
-    tookOver = current;
-    await host.rm(p.dir);
-    if (attempt === 2) throw heldError(current, dir);
+    if (current && !opts.force && !(await isStale(host, current))) throw heldError(current, dir);
+    if (await takeOver(host, dir, current)) {
+      tookOver = current;
+      break;
+    }
+    if (attempt >= 50) throw heldError(current, dir);
+    await new Promise((r) => setTimeout(r, 20 + Math.random() * 50));
   }
   const owner = makeOwner(opts);
   await host.writeFile(p.owner, JSON.stringify(owner, null, 2) + '\n', 0o644);

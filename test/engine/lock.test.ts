@@ -181,6 +181,24 @@ describe('deploy lock (LocalHost)', () => {
     }
   });
 
+  test('10 concurrent takeovers of one stale lock: exactly one wins, the rest are told who holds it', async () => {
+    for (let trial = 0; trial < 5; trial++) {
+      const dir = lockDir();
+      await forge(dir, { pid: deadPid(), command: 'crashed-deploy' });
+      const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => acquireLock(host, dir, { command: `deploy-${i}`, ttlMs: TTL })));
+      const won = results.filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof acquireLock>>> => r.status === 'fulfilled');
+      const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      assert.equal(won.length, 1, `trial ${trial}: winners ${won.map((w) => w.value.owner.command).join(', ')}; errors ${lost.map((l) => String(l.reason)).join(' | ')}`);
+      try {
+        assert.equal(won[0]!.value.tookOver?.command, 'crashed-deploy');
+        for (const l of lost) assertHeld(l.reason, { command: won[0]!.value.owner.command });
+        assert.equal((await readLock(host, dir))?.command, won[0]!.value.owner.command);
+      } finally {
+        await won[0]!.value.release();
+      }
+    }
+  });
+
   test('two processes racing: exactly one wins, the other is told who holds it', async () => {
     const dir = lockDir();
     const script = path.join(tmp, 'racer.mts');

@@ -79,5 +79,7 @@ export const cli: Catalog = {
     en: 'Fix them (see each finding), or accept one knowingly for this run: --accept-risk {id}.',
     'zh-CN': '按每项的建议修复，或在知情的情况下为本次运行接受：--accept-risk {id}。',
   },
+  'preflight.go': { en: 'Preflight: go ({warnings} warning(s), {ms} ms). `slipway check` shows the full report.', 'zh-CN': '预检：通过（{warnings} 个警告，{ms} 毫秒）。运行 `slipway check` 查看完整报告。' },
+  'preflight.warning': { en: 'warning {id}: {title}', 'zh-CN': '警告 {id}：{title}' },
   'preflight.accepted': { en: 'Accepted risk {id}: {title}', 'zh-CN': '已接受风险 {id}：{title}' },
 };

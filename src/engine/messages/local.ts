@@ -34,8 +34,8 @@ export const local: Catalog = {
   },
   'local.crashedOnStart': { en: 'Release {release} exited during start-up (exit code {code}). Last log lines: {log}', 'zh-CN': '发布 {release} 在启动时退出（退出码 {code}）。最后的日志：{log}' },
   'local.crashedOnStart.fix': {
-    en: 'Traffic was not switched. Read `slipway logs {env}` style output above, fix the start-up error (env vars, port, build output) and deploy again.',
-    'zh-CN': '流量未切换。查看上面的日志，修复启动错误（环境变量、端口、构建产物）后重新部署。',
+    en: 'Traffic was not switched. Fix the start-up error shown in the log lines (env vars, port, build output); `slipway logs {env}` shows the serving release. Then deploy again.',
+    'zh-CN': '流量未切换。根据日志修复启动错误（环境变量、端口、构建产物）；`slipway logs {env}` 可查看正在运行的发布的日志。然后重新部署。',
   },
   'local.healthFailed': { en: '{url} did not answer 2xx within {seconds}s (last: {last}). Last log lines: {log}', 'zh-CN': '{url} 在 {seconds} 秒内未返回 2xx（最后一次：{last}）。最后的日志：{log}' },
   'local.healthFailed.fix': {
