@@ -38,8 +38,8 @@ function trapSignals(s: Session): () => void {
   };
 }
 
-async function mutate(g: GlobalFlags, s: Session, command: string, makePlan: () => Promise<Plan>, forceUnlock: boolean, successKey: string): Promise<number> {
-  const renderer = await attach(s, g);
+async function mutate(g: GlobalFlags, s: Session, command: string, makePlan: () => Promise<Plan>, forceUnlock: boolean, successKey: string, attached?: Renderer): Promise<number> {
+  const renderer = attached ?? (await attach(s, g));
   const untrap = trapSignals(s);
   try {
     const out = await runMutation(s, { command, forceUnlock, makePlan });
@@ -65,8 +65,15 @@ async function mutate(g: GlobalFlags, s: Session, command: string, makePlan: () 
 export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployFlags): Promise<number> {
   const s = await session(g, env, true);
   const accept = o.acceptRisk ?? [];
-  const go = await preflightGate(g, s, accept);
-  if (go !== 0) return go;
+  const renderer = await attach(s, g);
+  const go = await preflightGate(g, s, accept).catch((e: unknown) => {
+    renderer.close();
+    throw e;
+  });
+  if (go !== 0) {
+    renderer.close();
+    return go;
+  }
   return mutate(
     g,
     s,
@@ -74,6 +81,7 @@ export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployF
     () => s.target.deployPlan(s.ctx, { acceptRisks: accept, ...(o.image ? { image: o.image } : {}), allowUnverified: o.allowUnverified }),
     o.forceUnlock,
     'deploy.succeeded',
+    renderer,
   );
 }
 
@@ -202,5 +210,47 @@ export async function init(g: GlobalFlags, dir: string, o: { force: boolean }): 
     print(pc.green(`✓ ${t('init.wrote', { file: out.file })}`));
     for (const note of out.notes) print(`  ${note}`);
   }
+  return 0;
+}
+
+/** aws-only commands load the AWS target lazily; other targets say it does not apply. */
+async function awsModule(s: Session, command: string): Promise<typeof import('../targets/aws/index.js')> {
+  if (s.envr.target.target !== 'aws') {
+    throw new SlipwayError({ key: 'cli.awsOnly', params: { command, env: s.envr.name, target: s.envr.target.target }, place: `environments.${s.envr.name}.target`, fix: 'cli.awsOnly.fix', fixParams: { command }, exitCode: 2 });
+  }
+  return import('../targets/aws/index.js');
+}
+
+export async function plan(g: GlobalFlags, env: string | undefined, o: { image?: string }): Promise<number> {
+  const s = await session(g, env);
+  const aws = await awsModule(s, 'plan');
+  const renderer = await attach(s, g);
+  try {
+    const report = await aws.planChanges(s.ctx, o.image ? { image: o.image } : {});
+    const cost = aws.estimateCost(s.envr);
+    renderer.close();
+    if (g.json) printJson({ type: 'plan', ...report, cost });
+    else print(`${aws.renderPlan(report)}\n\n${aws.renderCost(cost)}`);
+    return 0;
+  } finally {
+    renderer.close();
+  }
+}
+
+export async function synth(g: GlobalFlags, env: string | undefined, o: { out: string }): Promise<number> {
+  const s = await session(g, env);
+  const aws = await awsModule(s, 'synth');
+  const files = await aws.synth(s.envr, o.out);
+  if (g.json) printJson({ type: 'synth', files });
+  else for (const f of files) print(f);
+  return 0;
+}
+
+export async function cost(g: GlobalFlags, env: string | undefined): Promise<number> {
+  const s = await session(g, env);
+  const aws = await awsModule(s, 'cost');
+  const report = aws.estimateCost(s.envr);
+  if (g.json) printJson(report);
+  else print(aws.renderCost(report));
   return 0;
 }

@@ -113,6 +113,26 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .action(run(async (g, env: string | undefined) => (await cmds()).endpoint(g, env)));
 
   program
+    .command('plan')
+    .description(t('cli.plan'))
+    .argument('[env]', t('cli.arg.env'))
+    .option('--image <uri>', t('cli.opt.image'))
+    .action(run(async (g, env: string | undefined, o: { image?: string }) => (await cmds()).plan(g, env, o)));
+
+  program
+    .command('synth')
+    .description(t('cli.synth'))
+    .argument('[env]', t('cli.arg.env'))
+    .requiredOption('--out <dir>', t('cli.opt.out'))
+    .action(run(async (g, env: string | undefined, o: { out: string }) => (await cmds()).synth(g, env, o)));
+
+  program
+    .command('cost')
+    .description(t('cli.cost'))
+    .argument('[env]', t('cli.arg.env'))
+    .action(run(async (g, env: string | undefined) => (await cmds()).cost(g, env)));
+
+  program
     .command('destroy')
     .description(t('cli.destroy'))
     .argument('[env]', t('cli.arg.env'))

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../engine/errors.js';
 import { configSchema, type SlipwayConfig } from './schema.js';
 import { decodeUtf8, lineOfByte } from './encoding.js';
+import { nearest } from '../engine/text.js';
 
 export const CONFIG_FILES = ['slipway.config.ts', 'slipway.config.mjs', 'slipway.config.js', 'slipway.yaml', 'slipway.yml'] as const;
 
@@ -172,7 +173,7 @@ function issueToError(issue: Issue, value: unknown, file: string, locate: RawCon
     p = [...p, bad];
     key = 'config.unknownKey';
     const known = knownKeys(issue.path, value);
-    const suggestion = nearest(bad, known);
+    const suggestion = nearest(bad, known, { ignoreCase: true });
     fix = suggestion ? 'config.unknownKey.fix' : 'config.unknownKey.fixPlain';
     params.key = bad;
     params.suggestion = suggestion ?? '';
@@ -236,32 +237,4 @@ function unwrap(s: unknown): unknown {
     cur = cur.def.innerType as typeof cur;
   }
   return cur;
-}
-
-/** Closest candidate by edit distance, if close enough to be a likely typo. */
-export function nearest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }

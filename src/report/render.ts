@@ -85,6 +85,7 @@ export async function ttyRenderer(out: NodeJS.WriteStream): Promise<Renderer> {
   const nodes: Node[] = [];
   const byId = new Map<string, Node>();
   let frame = 0;
+  let closed = false;
   const icon = (n: Node) =>
     ({
       running: pc.cyan(FRAMES[frame % FRAMES.length]!),
@@ -135,9 +136,11 @@ export async function ttyRenderer(out: NodeJS.WriteStream): Promise<Renderer> {
         } else if (n) n.notes.push(e.level === 'warn' ? pc.yellow(`! ${text}`) : e.level === 'error' ? pc.red(text) : pc.dim(text));
         else update.clear(), out.write(`${text}\n`);
       }
-      draw();
+      if (!closed) draw();
     },
     close() {
+      if (closed) return;
+      closed = true;
       clearInterval(timer);
       draw();
       update.done();

@@ -60,7 +60,7 @@ describe('env contract: scanner', () => {
   });
 
   it('target-provided names depend on the database', () => {
-    assert.deepEqual(targetProvidedEnv({ database: undefined, target: { target: 'local' } as never }), ['PORT', 'NODE_ENV']);
+    assert.deepEqual(targetProvidedEnv({ database: undefined, target: { target: 'local' } as never }), ['PORT', 'NODE_ENV', 'APP_VERSION', 'SLIPWAY_RELEASE']);
     assert.ok(targetProvidedEnv({ database: { name: 'x', user: 'x', version: 15 }, target: { target: 'aws' } as never }).includes('DATABASE_URL'));
   });
 });

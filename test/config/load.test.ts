@@ -5,7 +5,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { editDistance, findConfigFile, loadConfig, nearest, validateConfig } from '../../src/config/load.js';
+import { findConfigFile, loadConfig, validateConfig } from '../../src/config/load.js';
+import { editDistance, nearest } from '../../src/engine/text.js';
 import { decodeUtf8, firstInvalidUtf8, lineOfByte } from '../../src/config/encoding.js';
 import { ConfigError } from '../../src/engine/errors.js';
 import { setLang, t } from '../../src/engine/i18n.js';
@@ -279,9 +280,10 @@ describe('validateConfig and helpers', () => {
   test('nearest / editDistance', () => {
     assert.equal(editDistance('kitten', 'sitting'), 3);
     assert.equal(editDistance('', 'abc'), 3);
-    assert.equal(nearest('heathPath', ['name', 'healthPath', 'port']), 'healthPath');
-    assert.equal(nearest('PORT', ['name', 'port']), 'port');
-    assert.equal(nearest('completely', ['name', 'port']), undefined);
+    assert.equal(nearest('heathPath', ['name', 'healthPath', 'port'], { ignoreCase: true }), 'healthPath');
+    assert.equal(nearest('PORT', ['name', 'port'], { ignoreCase: true }), 'port');
+    assert.equal(nearest('completely', ['name', 'port'], { ignoreCase: true }), undefined);
+    assert.equal(nearest('DB_USERNAME', ['DB_HOST', 'DB_USER', 'PORT'], { ratio: 0.45 }), 'DB_USER');
   });
 
   test('decodeUtf8 / firstInvalidUtf8 / lineOfByte', () => {

@@ -13,7 +13,7 @@ function isSet(value) {
 }
 
 function sslConfig() {
-  const caPath = process.env.DB_SSL_CA;
+  const caPath = process.env.DB_SSL_CA || process.env.PGSSLROOTCERT;
   const dbSsl = process.env.DB_SSL?.toLowerCase();
   const sslMode = process.env.PGSSLMODE?.toLowerCase();
   if (sslMode === 'no-verify') {

@@ -19,14 +19,14 @@ function isSet(value: string | undefined): value is string {
 
 /**
  * TLS settings:
- *  - DB_SSL_CA=<path>            -> TLS, verifying the server against that CA
+ *  - DB_SSL_CA=<path> (or the libpq PGSSLROOTCERT) -> TLS, verifying the server against that CA (RDS: its CA bundle)
  *  - DB_SSL=true|1               -> TLS, verifying against the system CAs
  *  - PGSSLMODE=require|verify-ca|verify-full -> same as DB_SSL=true
  *  - PGSSLMODE=disable / DB_SSL=false        -> plain connection
  * Certificate verification is never disabled (PGSSLMODE=no-verify is rejected).
  */
 export function sslConfig(): SslConfig | undefined {
-  const caPath = process.env.DB_SSL_CA;
+  const caPath = process.env.DB_SSL_CA || process.env.PGSSLROOTCERT;
   const dbSsl = process.env.DB_SSL?.toLowerCase();
   const sslMode = process.env.PGSSLMODE?.toLowerCase();
 

@@ -8,6 +8,7 @@ import type { ResolvedEnvironment } from '../../config/resolve.js';
 import { areaFinder, listOf, reason } from '../finding.js';
 import type { CheckDef, Finding } from '../types.js';
 import { scanSource, type EnvRead } from './scan.js';
+import { editDistance, nearest as nearestName } from '../../engine/text.js';
 
 const f = areaFinder('env');
 
@@ -72,29 +73,11 @@ export async function scanApp(dir: string): Promise<AppScan> {
   return out;
 }
 
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
-}
+export { editDistance };
 
-/** The candidate nearest to `name` by edit distance, if near enough to be a likely typo. */
+/** The env var the deployment meant, e.g. DB_USERNAME → DB_USER. */
 export function nearest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(name, c);
-    if (d < bestD) [best, bestD] = [c, d];
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.ceil(0.45 * Math.max(name.length, best.length))) ? best : undefined;
+  return nearestName(name, candidates, { ratio: 0.45 });
 }
 
 export const envContract: CheckDef = {
