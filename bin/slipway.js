@@ -7,6 +7,13 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.version}\n`);
 } else {
+  // The AWS SDK warns on every run that future versions will need Node 22; say it once in the docs, not here.
+  const emit = process.emitWarning.bind(process);
+  process.emitWarning = (warning, ...rest) => {
+    const type = typeof rest[0] === 'string' ? rest[0] : rest[0]?.type;
+    if (type === 'NodeVersionSupportWarning' || String(warning).includes('NodeVersionSupportWarning')) return;
+    emit(warning, ...rest);
+  };
   const { main } = await import('../dist/cli/main.js');
   process.exitCode = await main(process.argv);
 }

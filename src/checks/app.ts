@@ -138,7 +138,10 @@ export const appBuild: CheckDef = {
     if (!range) out.push(f('app.engines', 'info', 'checks.app.noEngines'));
     else if (!node.version) out.push(f('app.engines', 'warning', 'checks.app.enginesUnknown', { range, source: node.source }));
     else {
-      const ok = satisfies(node.version, range);
+      // A floating image tag (node:20, node:20.11) pulls the newest release of that line.
+      const parts = node.version.replace(/^v/, '').split('.');
+      const newest = [...parts, ...Array<string>(Math.max(0, 3 - parts.length)).fill('999')].join('.');
+      const ok = satisfies(newest, range);
       const params = { range, version: node.version, source: node.source };
       if (ok === undefined) out.push(f('app.engines', 'warning', 'checks.app.enginesUnreadable', params));
       else out.push(f('app.engines', ok ? 'passed' : 'blocker', ok ? 'checks.app.enginesOk' : 'checks.app.enginesBad', params));

@@ -49,18 +49,22 @@ export async function initConfig(dirArg: string, opts: { force: boolean }): Prom
   const notes: string[] = [];
   const scripts = pkg.scripts ?? {};
   const name = (pkg.name ?? path.basename(dir)).replace(/^@[^/]+\//, '').toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^[^a-z]+/, '').slice(0, 40) || 'app';
-  const portMatch = await grepSources(dir, /PORT\s*(?:\?\?|\|\|)\s*['"]?(\d{2,5})/);
+  const portMatch = await grepSources(dir, /(?<![A-Z_])PORT\b[^\n]{0,20}?(?:\?\?|\|\||:)\s*['"]?(\d{2,5})\b/);
   const port = portMatch ? Number(portMatch[1]) : 3000;
   const health = (await grepSources(dir, /['"`](\/(?:api\/)?health[a-z]*)['"`]/))?.[1] ?? '/health';
   const hasMigrations = (await exists(path.join(dir, 'migrations'))) || !!scripts.migrate;
   let names: string[] = [];
+  let required = new Set<string>();
   try {
-    const { scanApp } = await import('../checks/envcontract/contract.js');
-    names = [...new Set((await scanApp(dir)).reads.map((r) => r.name))];
+    const { scanApp, consumedByRuntime } = await import('../checks/envcontract/contract.js');
+    const reads = (await scanApp(dir)).reads;
+    names = [...new Set(reads.map((r) => r.name))];
+    // Only what the app needs without a fallback goes into the config; the rest are optional.
+    required = new Set(reads.filter((r) => !r.fallback && !consumedByRuntime(r.name)).map((r) => r.name));
   } catch {
     notes.push(t('init.noScan'));
   }
-  const own = names.filter((n) => !DB_NAMES.has(n));
+  const own = names.filter((n) => !DB_NAMES.has(n) && required.has(n));
   const secrets = own.filter((n) => SECRET_HINT.test(n));
   const plain = own.filter((n) => !SECRET_HINT.test(n));
   const usesDb = names.some((n) => n.startsWith('DB_') || n === 'DATABASE_URL') || hasMigrations;

@@ -119,6 +119,22 @@ describe('Dockerfile (container targets)', () => {
     assert.equal(one(r, 'docker.build').severity, 'blocker');
   });
 
+  it('reads the image Node from the Dockerfile; a floating tag (node:20) means the newest 20.x', async () => {
+    const files = { ...TS_APP, 'package.json': pkg({ engines: { node: '>=20.11' }, scripts: { build: 'tsc', start: 'node dist/server.js' } }) };
+    const run = async (from: string) => {
+      const s = await setup({
+        files: { ...files, Dockerfile: GOOD_DOCKERFILE.replace(/node:20-alpine/g, from), '.dockerignore': '.env*\n' },
+        config: { app: { name: 'demo', start: 'node dist/server.js', build: 'npm run build', port: 3000 } },
+        environment: { target: 'aws', region: 'ap-southeast-2', port: undefined },
+      });
+      return one(await preflight(s, { areas: ['app'] }), 'app.engines').severity;
+    };
+    assert.equal(await run('node:20-alpine'), 'passed');
+    assert.equal(await run('node:20.11.1-alpine'), 'passed');
+    assert.equal(await run('node:20.10-alpine'), 'blocker');
+    assert.equal(await run('node:18'), 'blocker');
+  });
+
   it('blocks a missing Dockerfile', async () => {
     const s = await setup({ files: TS_APP, config: { app: { name: 'demo', start: 'npm start', dockerfile: 'Dockerfile' } } });
     assert.equal(one(await preflight(s, { areas: ['docker'] }), 'docker.file').severity, 'blocker');
