@@ -44,10 +44,14 @@ async function mutate(g: GlobalFlags, s: Session, command: string, makePlan: () 
   try {
     const out = await runMutation(s, { command, forceUnlock, makePlan });
     renderer.close();
-    const url = await s.target.endpoint(s.ctx).catch(() => undefined);
-    const release = String(out.plan.meta?.release ?? '');
+    const url = command === 'destroy' ? undefined : await s.target.endpoint(s.ctx).catch(() => undefined);
+    // The release id and result: from the plan's meta (local) or what its steps reported (aws).
+    const reported = [...out.result.data.values()].find((d) => typeof d.release === 'string' && typeof d.result === 'string');
+    const release = String(out.plan.meta?.release ?? reported?.release ?? '');
+    const unverified = reported?.result === 'unverified';
     if (out.result.ok) {
-      if (g.json) printJson({ type: 'result', ok: true, command, env: s.envr.name, release, url });
+      if (g.json) printJson({ type: 'result', ok: true, command, env: s.envr.name, release, url: url ?? null, ...(reported ? { result: reported.result } : {}) });
+      else if (unverified) print(pc.yellow(`! ${t(`${command}.unverified`, { env: s.envr.name, release })}`));
       else print(pc.green(`✓ ${t(successKey, { env: s.envr.name, release, url: url ?? '-' })}`));
       return 0;
     }
@@ -130,8 +134,10 @@ export async function check(g: GlobalFlags, env: string | undefined, o: { accept
   return report.go ? 0 : 1;
 }
 
-export async function rollback(g: GlobalFlags, env: string | undefined, o: { to?: string; forceUnlock: boolean }): Promise<number> {
+export async function rollback(g: GlobalFlags, env: string | undefined, o: { to?: string; forceUnlock: boolean; allowUnverified?: boolean }): Promise<number> {
   const s = await session(g, env, true);
+  // For this run only, accept a release that cannot be verified (container targets without a reachable endpoint).
+  if (o.allowUnverified && 'allowUnverified' in s.envr.target) s.envr.target.allowUnverified = true;
   return mutate(g, s, 'rollback', () => s.target.rollbackPlan(s.ctx, o.to), o.forceUnlock, 'rollback.succeeded');
 }
 
@@ -196,7 +202,8 @@ export async function logs(g: GlobalFlags, env: string | undefined, o: { follow:
 
 export async function endpoint(g: GlobalFlags, env: string | undefined): Promise<number> {
   const s = await session(g, env);
-  const url = await s.target.endpoint(s.ctx);
+  const renderer = await attach(s, g); // the target says why there is no endpoint
+  const url = await s.target.endpoint(s.ctx).finally(() => renderer.close());
   if (g.json) printJson({ env: s.envr.name, url: url ?? null });
   else print(url ?? t('endpoint.none'));
   return url ? 0 : 1;

@@ -96,7 +96,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .argument('[env]', t('cli.arg.env'))
     .option('--to <release>', t('cli.opt.to'))
     .option('--force-unlock', t('cli.opt.forceUnlock'), false)
-    .action(run(async (g, env: string | undefined, o: { to?: string; forceUnlock: boolean }) => (await cmds()).rollback(g, env, o)));
+    .option('--allow-unverified', t('cli.opt.allowUnverified'), false)
+    .action(run(async (g, env: string | undefined, o: { to?: string; forceUnlock: boolean; allowUnverified: boolean }) => (await cmds()).rollback(g, env, o)));
 
   program
     .command('logs')

@@ -44,6 +44,14 @@ export const cli: Catalog = {
   'cli.internalError': { en: 'slipway failed unexpectedly: {message}', 'zh-CN': 'slipway 意外失败：{message}' },
   'cli.internalError.fix': { en: 'Rerun with SLIPWAY_DEBUG=1 for details and report it.', 'zh-CN': '设置 SLIPWAY_DEBUG=1 重新运行以查看详情，并报告此问题。' },
   'deploy.succeeded': { en: 'Deployed {release} to {env}: {url}', 'zh-CN': '已将 {release} 部署到 {env}：{url}' },
+  'deploy.unverified': {
+    en: 'Deployed {release} to {env}, but UNVERIFIED: no endpoint answered the verification checks (allowed by --allow-unverified / allowUnverified).',
+    'zh-CN': '已将 {release} 部署到 {env}，但“未验证”：没有可访问的地址来运行验证检查（因设置了 --allow-unverified / allowUnverified 而放行）。',
+  },
+  'rollback.unverified': {
+    en: 'Rolled {env} back to {release}, but UNVERIFIED: no endpoint answered the verification checks (allowed by --allow-unverified / allowUnverified).',
+    'zh-CN': '已将 {env} 回滚到 {release}，但“未验证”：没有可访问的地址来运行验证检查（因设置了 --allow-unverified / allowUnverified 而放行）。',
+  },
   'rollback.succeeded': { en: 'Rolled {env} back to {release}: {url}', 'zh-CN': '已将 {env} 回滚到 {release}：{url}' },
   'destroy.succeeded': { en: 'Destroyed environment {env}.', 'zh-CN': '已销毁环境 {env}。' },
   'destroy.needsYes': { en: 'Destroying {env} removes its releases, database and backups.', 'zh-CN': '销毁 {env} 会删除其发布、数据库和备份。' },
@@ -71,7 +79,7 @@ export const cli: Catalog = {
   'status.stateDir': { en: 'state', 'zh-CN': '状态目录' },
   'releases.none': { en: 'No releases in {env} yet.', 'zh-CN': '{env} 还没有发布记录。' },
   'releases.config': { en: 'config', 'zh-CN': '配置' },
-  'endpoint.none': { en: 'No endpoint (not deployed).', 'zh-CN': '没有访问地址（尚未部署）。' },
+  'endpoint.none': { en: 'No reachable endpoint (see the reason above, or `slipway status`).', 'zh-CN': '没有可访问的地址（原因见上方，或运行 `slipway status`）。' },
   'init.wrote': { en: 'Wrote {file}', 'zh-CN': '已生成 {file}' },
   'init.found': { en: 'Found: port {port}, health {health}, secrets {secrets}, other env {plain}.', 'zh-CN': '检测到：端口 {port}，健康检查 {health}，密钥 {secrets}，其他环境变量 {plain}。' },
   'init.secretsHint': { en: 'Put secret values in {file} (never commit it).', 'zh-CN': '把密钥值写入 {file}（不要提交到仓库）。' },
