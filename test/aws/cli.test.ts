@@ -1,0 +1,122 @@
+/**
+ * The acceptance flow through the real CLI: the example's own `production` environment,
+ * `AWS_ENDPOINT_URL` pointing at a private moto server, `--image` instead of Docker.
+ * State is read back with the AWS SDK, not from slipway's output.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ECSClient, DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { startMoto, awsTestEnv, type Moto } from './moto.js';
+import { ensureBuilt, ROOT } from '../helpers/local-env.js';
+import { decodeUtf8 } from '../../src/config/encoding.js';
+
+const CONFIG = path.join(ROOT, 'examples', 'shop-api', 'slipway.yaml');
+const IMAGE = '123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/shop-api';
+const SECRET = `jwt-cli-${Date.now().toString(36)}-do-not-print`;
+let moto: Moto;
+let stateDir: string;
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'slipway.js'), ...args, '--config', CONFIG], {
+      env: { ...process.env, ...awsTestEnv, AWS_ENDPOINT_URL: moto.url, JWT_SECRET: SECRET, CI: 'true', SLIPWAY_LANG: 'en' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const clientOpts = () => ({ endpoint: moto.url, region: 'ap-southeast-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+
+before(async () => {
+  ensureBuilt();
+  moto = await startMoto();
+  stateDir = path.join(ROOT, 'examples', 'shop-api', '.slipway', 'production');
+  await rm(stateDir, { recursive: true, force: true });
+});
+after(async () => {
+  await rm(stateDir, { recursive: true, force: true });
+  await moto?.stop();
+});
+
+test('synth writes every layer as UTF-8 YAML', async () => {
+  const out = await mkdtemp(path.join(os.tmpdir(), 'slipway-synth-'));
+  try {
+    const r = await cli(['synth', 'production', '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    const files = (await readdir(out)).sort();
+    assert.deepEqual(files, ['cluster', 'database', 'network', 'registry', 'security', 'service'].map((l) => `shop-api-production-${l}.yaml`));
+    for (const f of files) {
+      const text = await readFile(path.join(out, f));
+      assert.ok(decodeUtf8(text).ok, f);
+      assert.ok(!text.includes(SECRET));
+    }
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+});
+
+test('deploy without --allow-unverified is not called verified: it fails and rolls back (exit 1)', async () => {
+  const r = await cli(['deploy', 'production', '--image', `${IMAGE}:v0`]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /could not be verified/);
+  assert.doesNotMatch(r.stdout, /✓ Deployed/);
+});
+
+test('deploy --image --allow-unverified runs the whole flow; the result is recorded as unverified', async () => {
+  const r = await cli(['deploy', 'production', '--image', `${IMAGE}:v1`, '--allow-unverified', '--json']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ok: boolean; result: string; release: string };
+  assert.equal(result.ok, true);
+  assert.equal(result.result, 'unverified');
+  assert.ok(!(r.stdout + r.stderr).includes(SECRET), 'secret printed');
+
+  const cfn = new CloudFormationClient(clientOpts());
+  for (const layer of ['network', 'security', 'database', 'registry', 'cluster', 'service']) {
+    const st = await cfn.send(new DescribeStacksCommand({ StackName: `shop-api-production-${layer}` }));
+    assert.match(st.Stacks?.[0]?.StackStatus ?? '', /COMPLETE$/, layer);
+  }
+  const ecs = new ECSClient(clientOpts());
+  const svc = (await ecs.send(new DescribeServicesCommand({ cluster: 'shop-api-production', services: ['shop-api'] }))).services?.[0];
+  assert.ok(svc?.taskDefinition, 'service exists');
+  const td = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: svc.taskDefinition }))).taskDefinition!;
+  const c = td.containerDefinitions![0]!;
+  assert.equal(c.image, `${IMAGE}:v1`);
+  const names = (c.environment ?? []).map((e) => e.name);
+  assert.ok(names.includes('DB_USER') && !names.includes('DB_USERNAME'));
+  assert.ok((c.secrets ?? []).some((x) => x.name === 'JWT_SECRET' && x.valueFrom), 'secret by valueFrom');
+  assert.ok(!JSON.stringify(td).includes(SECRET), 'secret value in the task definition');
+
+  const st = await cli(['status', 'production', '--json']);
+  assert.equal(st.code, 0, st.stderr);
+  assert.equal((JSON.parse(st.stdout) as { state: string }).state, 'serving');
+  const rel = JSON.parse((await cli(['releases', 'production', '--json'])).stdout) as { id: string; result: string }[];
+  assert.equal(rel[0]?.id, result.release);
+  assert.equal(rel[0]?.result, 'unverified');
+});
+
+test('plan after a deploy shows the stacks and the monthly cost; destroy --yes --force removes the stacks', async () => {
+  const p = await cli(['plan', 'production', '--image', `${IMAGE}:v2`]);
+  assert.equal(p.code, 0, p.stderr);
+  assert.match(p.stdout, /shop-api-production-network/);
+  assert.match(p.stdout, /Total\s+\$\d+/);
+  const d = await cli(['destroy', 'production', '--yes', '--force']);
+  assert.equal(d.code, 0, d.stdout + d.stderr);
+  const cfn = new CloudFormationClient(clientOpts());
+  for (const layer of ['service', 'database', 'cluster']) {
+    const alive = await cfn.send(new DescribeStacksCommand({ StackName: `shop-api-production-${layer}` })).then(
+      (r) => r.Stacks?.[0]?.StackStatus !== 'DELETE_COMPLETE',
+      () => false,
+    );
+    assert.equal(alive, false, layer);
+  }
+});
