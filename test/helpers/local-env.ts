@@ -11,6 +11,7 @@ import path from 'node:path';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
+import assert from 'node:assert/strict';
 import { freePort } from '../../src/engine/net.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -112,8 +113,23 @@ export async function makeEnv(name = 'local'): Promise<TestEnv> {
       await writeFile(config, stringify(c));
     },
     async destroy() {
-      await run(['destroy', name, '--yes', '--force-unlock']).done;
+      const r = await run(['destroy', name, '--yes', '--force-unlock']).done;
+      if (r.code !== 0) {
+        // Never leave a supervisor, app or database behind, even when destroy itself failed.
+        const attempt = (fn: () => void) => {
+          try {
+            fn();
+          } catch {
+            /* already gone */
+          }
+        };
+        for (const pid of (await releaseProcesses(stateDir)).keys()) attempt(() => process.kill(-pid, 'SIGKILL'));
+        const sup = await readFile(path.join(stateDir, 'run', 'supervisor.json'), 'utf8').catch(() => '');
+        if (sup) attempt(() => process.kill((JSON.parse(sup) as { pid: number }).pid, 'SIGKILL'));
+        attempt(() => execFileSync('runuser', ['-u', 'postgres', '--', '/usr/lib/postgresql/15/bin/pg_ctl', '-D', path.join(stateDir, 'pg', 'data'), '-m', 'immediate', 'stop'], { stdio: 'ignore' }));
+      }
       await rm(dir, { recursive: true, force: true });
+      assert.equal(r.code, 0, `destroy failed: ${r.stdout}${r.stderr}`);
     },
   };
   return env;
