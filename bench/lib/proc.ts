@@ -1,6 +1,7 @@
 /** Child processes for the benchmarks: asynchronous (the load generator shares the event loop). */
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+export { freePort } from '../../src/engine/net.js';
 
 export interface RunResult {
   code: number;
@@ -46,15 +47,5 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
 }
 
 /** A loopback port that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -1,6 +1,7 @@
 /** Start / reset / stop a private moto_server on a free loopback port for a test file. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { freePort } from '../../src/engine/net.js';
 
 export interface Moto {
   url: string;
@@ -9,16 +10,6 @@ export interface Moto {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 export const awsTestEnv = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'ap-southeast-2', AWS_EC2_METADATA_DISABLED: 'true' };
 

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { loadConfig, readSecrets, resolveEnvironment, type ResolvedEnvironment, type SecretValues } from '../../src/config/index.js';
 import { runPreflight, type Finding, type PreflightOptions, type PreflightReport } from '../../src/checks/index.js';
+export { freePort } from '../../src/engine/net.js';
+import { freePort } from '../../src/engine/net.js';
 
 export function tempDir(prefix = 'slipway-checks-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -75,16 +77,6 @@ export function one(report: PreflightReport, id: string, subject?: string): Find
   return list[0]!;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function has(cmd: string): boolean {
   try {
