@@ -58,7 +58,7 @@ async function mutate(g: GlobalFlags, s: Session, command: string, makePlan: () 
     const e = out.result.error;
     if (!g.json) print(pc.yellow(t(out.result.undone ? 'run.failedUndone' : 'run.failedNotUndone', { env: s.envr.name })));
     else printJson({ type: 'result', ok: false, command, env: s.envr.name, release, undone: out.result.undone });
-    handleError(isSlipwayError(e) ? e : new SlipwayError({ key: 'run.stepFailed', params: { reason: e instanceof Error ? e.message : String(e) }, fix: 'run.stepFailed.fix' }), g.json);
+    handleError(isSlipwayError(e) ? e : new SlipwayError({ key: 'run.stepFailed', params: { reason: e instanceof Error ? e.message : String(e) }, fix: 'run.stepFailed.fix' }), g.json, 1);
     return 1;
   } finally {
     renderer.close();

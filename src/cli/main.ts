@@ -65,14 +65,14 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .command('check')
     .description(t('cli.check'))
     .argument('[env]', t('cli.arg.env'))
-    .option('--accept-risk <id...>', t('cli.opt.acceptRisk'))
+    .option('--accept-risk <id>', t('cli.opt.acceptRisk'), collect, [])
     .action(run(async (g, env: string | undefined, o: { acceptRisk?: string[] }) => (await cmds()).check(g, env, o)));
 
   program
     .command('deploy')
     .description(t('cli.deploy'))
     .argument('[env]', t('cli.arg.env'))
-    .option('--accept-risk <id...>', t('cli.opt.acceptRisk'))
+    .option('--accept-risk <id>', t('cli.opt.acceptRisk'), collect, [])
     .option('--force-unlock', t('cli.opt.forceUnlock'), false)
     .option('--image <uri>', t('cli.opt.image'))
     .option('--allow-unverified', t('cli.opt.allowUnverified'), false)
@@ -151,6 +151,11 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     return handleError(e, argv.includes('--json'));
   }
   return exitCode;
+}
+
+/** A repeatable option: `--accept-risk a --accept-risk b` (not variadic, so it cannot swallow the env name). */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 export interface DeployFlags {

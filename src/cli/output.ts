@@ -1,6 +1,6 @@
 /** How the CLI prints results and errors: no stack traces for user mistakes. */
 import pc from 'picocolors';
-import { isSlipwayError } from '../engine/errors.js';
+import { isSlipwayError, SlipwayError } from '../engine/errors.js';
 import { t } from '../engine/i18n.js';
 import type { Redactor } from '../engine/redact.js';
 
@@ -19,9 +19,21 @@ export function print(text: string): void {
   process.stdout.write(red(text) + '\n');
 }
 
-export function handleError(e: unknown, json: boolean): number {
+/** Errors from outside slipway that still have a known cause and fix. */
+function known(e: unknown): SlipwayError | undefined {
+  const name = (e as { name?: string } | undefined)?.name;
+  if (name === 'CredentialsProviderError') {
+    return new SlipwayError({ key: 'aws.noCredentials', params: { reason: (e as Error).message }, fix: 'aws.noCredentials.fix', exitCode: 2 });
+  }
+  return undefined;
+}
+
+/** Print an error; `exitCode` overrides the error's own (a config error met inside a run still ends the run with 1). */
+export function handleError(err: unknown, json: boolean, exitCode?: 1 | 2): number {
+  const e = known(err) ?? err;
   if (isSlipwayError(e)) {
-    if (json) printJson({ type: 'error', ...e.toJSON() });
+    const code = exitCode ?? e.exitCode;
+    if (json) printJson({ type: 'error', ...e.toJSON(), exitCode: code });
     else {
       const lines = [pc.red(`✗ ${e.text()}`)];
       if (e.place) lines.push(`  ${t('cli.where')}: ${e.place}`);
@@ -29,7 +41,7 @@ export function handleError(e: unknown, json: boolean): number {
       if (fix) lines.push(`  ${t('cli.fix')}: ${fix}`);
       process.stderr.write(red(lines.join('\n')) + '\n');
     }
-    return e.exitCode;
+    return code;
   }
   const message = e instanceof Error ? e.message : String(e);
   if (json) printJson({ type: 'error', code: 'internal', message, exitCode: 1 });

@@ -7,6 +7,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Host } from '../targets/host.js';
+
+/** What a lock needs from where it lives: a directory on a host, or a parameter store. */
+export type LockStore = Pick<Host, 'mkdir' | 'readFile' | 'writeFile' | 'rm' | 'isAlive'>;
 import { SlipwayError } from './errors.js';
 
 export interface LockOwner {
@@ -37,7 +40,7 @@ export function lockPaths(dir: string): { dir: string; owner: string } {
   return { dir, owner: path.join(dir, 'owner.json') };
 }
 
-export async function readLock(host: Host, dir: string): Promise<LockOwner | undefined> {
+export async function readLock(host: LockStore, dir: string): Promise<LockOwner | undefined> {
   const text = await host.readFile(lockPaths(dir).owner);
   if (!text) return undefined;
   try {
@@ -47,7 +50,7 @@ export async function readLock(host: Host, dir: string): Promise<LockOwner | und
   }
 }
 
-export async function isStale(host: Host, owner: LockOwner | undefined, now = Date.now()): Promise<boolean> {
+export async function isStale(host: LockStore, owner: LockOwner | undefined, now = Date.now()): Promise<boolean> {
   if (!owner) return true;
   if (Date.parse(owner.expiresAt) <= now) return true;
   if (owner.machine === os.hostname() && !(await host.isAlive(owner.pid))) return true;
@@ -62,7 +65,7 @@ function sameOwner(a: LockOwner | undefined, b: LockOwner | undefined): boolean 
  * Replace a stale (or forced) lock. Contenders serialise on a second `mkdir` gate and
  * re-read the owner inside it, so exactly one replaces the lock they all saw as stale.
  */
-async function takeOver(host: Host, dir: string, seen: LockOwner | undefined): Promise<boolean> {
+async function takeOver(host: LockStore, dir: string, seen: LockOwner | undefined): Promise<boolean> {
   const gate = `${dir}.takeover`;
   if (!(await host.mkdir(gate, { exclusive: true }))) {
     const at = Number((await host.readFile(path.join(gate, 'at'))) ?? '0');
@@ -79,7 +82,7 @@ async function takeOver(host: Host, dir: string, seen: LockOwner | undefined): P
   }
 }
 
-export async function acquireLock(host: Host, dir: string, opts: AcquireOptions): Promise<LockHandle> {
+export async function acquireLock(host: LockStore, dir: string, opts: AcquireOptions): Promise<LockHandle> {
   const p = lockPaths(dir);
   await host.mkdir(path.dirname(dir));
   let tookOver: LockOwner | undefined;

@@ -74,7 +74,7 @@ export interface MutationOutcome {
 export async function runMutation(s: Session, opts: MutationOptions): Promise<MutationOutcome> {
   const { ctx, bus } = s;
   const target = ctx.envr.target as { lockTtlMs?: number };
-  const lock = await acquireLock(ctx.lockHost, path.join(ctx.stateDir, 'lock'), {
+  const lock = await acquireLock(s.target.lockStore?.(ctx) ?? ctx.lockHost, path.join(ctx.stateDir, 'lock'), {
     command: opts.command,
     ttlMs: target.lockTtlMs ?? 15 * 60 * 1000,
     force: !!opts.forceUnlock,

@@ -21,10 +21,19 @@ export function nearest(word: string, candidates: readonly string[], opts: { rat
   const norm = (s: string) => (opts.ignoreCase ? s.toLowerCase() : s);
   let best: string | undefined;
   let bestD = Infinity;
+  let bestP = -1;
   for (const c of candidates) {
     const d = editDistance(norm(word), norm(c));
-    if (d < bestD) [best, bestD] = [c, d];
+    const p = commonPrefix(norm(word), norm(c));
+    // Ties go to the longer shared prefix (DB_USERNAME → DB_USER, not DB_NAME), then to the earlier candidate.
+    if (d < bestD || (d === bestD && p > bestP)) [best, bestD, bestP] = [c, d, p];
   }
   const ratio = opts.ratio ?? 1 / 3;
   return best !== undefined && bestD <= Math.max(2, Math.ceil(ratio * Math.max(word.length, best.length))) ? best : undefined;
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
 }

@@ -9,6 +9,7 @@ import type { EventBus } from '../engine/events.js';
 import type { Plan, Json, StepData } from '../engine/step.js';
 import type { Redactor } from '../engine/redact.js';
 import type { Host } from './host.js';
+import type { LockStore } from '../engine/lock.js';
 
 export interface TargetContext {
   envr: ResolvedEnvironment;
@@ -76,6 +77,8 @@ export interface Target {
   releases(ctx: TargetContext): Promise<ReleaseRecord[]>;
   logs(ctx: TargetContext, opts: LogOptions): AsyncIterable<string>;
   endpoint(ctx: TargetContext): Promise<string | undefined>;
+  /** Where the deploy lock lives when not in the local state dir (e.g. in the cloud account, shared by every machine). */
+  lockStore?(ctx: TargetContext): LockStore;
 }
 
 export type TargetFactory = () => Promise<Target>;

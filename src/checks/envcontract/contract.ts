@@ -111,7 +111,7 @@ export const envContract: CheckDef = {
       else out.push(f('env.contract.default', 'warning', 'checks.env.default', params, { subject: name }));
     }
     for (const name of unused) {
-      const hint = nearest(name, unprovided) ?? nearest(name, readNames);
+      const hint = nearest(name, [...unprovided, ...readNames.filter((n) => !unprovided.includes(n))]);
       out.push(f('env.contract.unused', 'warning', hint ? 'checks.env.unusedHint' : 'checks.env.unused', { name, hint: hint ?? '' }, { subject: name }));
     }
     if (scan.dynamic.length) out.push(f('env.contract.dynamic', 'info', 'checks.env.dynamic', { where: listOf(scan.dynamic.map((d) => `${d.file}:${d.line}`), 4) }));

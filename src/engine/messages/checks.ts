@@ -87,7 +87,7 @@ v('checks.app.lockOk', ['A lockfile pins the dependencies', '锁文件固定了�
 v('checks.app.noLock', ['No lockfile', '没有锁文件'], ['No package-lock.json, npm-shrinkwrap.json, yarn.lock or pnpm-lock.yaml; each release may install different versions.', '没有 package-lock.json、npm-shrinkwrap.json、yarn.lock 或 pnpm-lock.yaml；每次发布可能安装不同版本。'], ['Run `npm install` and commit package-lock.json.', '运行 `npm install` 并提交 package-lock.json。']);
 
 // docker
-v('checks.docker.missing', ['No Dockerfile', '没有 Dockerfile'], ['{file} does not exist.', '{file} 不存在。'], ['Add a Dockerfile (see docs/targets.md) or set app.dockerfile.', '添加 Dockerfile（参见 docs/targets.md）或设置 app.dockerfile。']);
+v('checks.docker.missing', ['No Dockerfile', '没有 Dockerfile'], ['{file} does not exist.', '{file} 不存在。'], ['Add a Dockerfile (see examples/shop-api/Dockerfile) or set app.dockerfile.', '添加 Dockerfile（参见 examples/shop-api/Dockerfile）或设置 app.dockerfile。']);
 v('checks.docker.exposeOk', ['The image exposes port {port}', '镜像暴露端口 {port}'], ['EXPOSE {port} matches app.port.', 'EXPOSE {port} 与 app.port 一致。']);
 v('checks.docker.exposeWrong', ['The image exposes {exposed}, not app.port {port}', '镜像暴露的是 {exposed}，不是 app.port {port}'], ['The task definition maps app.port {port}.', '任务定义映射的是 app.port {port}。'], ['Make the app listen on PORT and use `EXPOSE {port}`, or change app.port.', '让应用监听 PORT 并使用 `EXPOSE {port}`，或修改 app.port。']);
 v('checks.docker.exposeNone', ['The Dockerfile has no EXPOSE', 'Dockerfile 中没有 EXPOSE'], ['app.port is {port}.', 'app.port 为 {port}。'], ['Add `EXPOSE {port}`.', '添加 `EXPOSE {port}`。']);

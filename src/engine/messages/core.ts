@@ -50,7 +50,12 @@ export const core: Catalog = {
   'config.chooseEnvironment': { en: 'Several environments are configured; name one.', 'zh-CN': '配置了多个环境，请指定一个。' },
   'config.unknownEnvironment.fix': { en: 'Use one of: {known}.', 'zh-CN': '可用的环境：{known}。' },
   'config.targetNotAvailable': { en: 'The `{target}` target is not available in this version.', 'zh-CN': '此版本尚不支持 `{target}` 部署目标。' },
-  'config.targetNotAvailable.fix': { en: 'Use `target: local` for now; see docs/targets.md.', 'zh-CN': '请暂时使用 `target: local`；参见 docs/targets.md。' },
+  'config.targetNotAvailable.fix': { en: 'Use `target: local` or `target: aws` for now (the ssh target is planned); see docs/architecture.md.', 'zh-CN': '请暂时使用 `target: local` 或 `target: aws`（ssh 目标尚在计划中）；参见 docs/architecture.md。' },
+  'aws.noCredentials': { en: 'No AWS credentials were found: {reason}', 'zh-CN': '找不到 AWS 凭证：{reason}' },
+  'aws.noCredentials.fix': {
+    en: 'Set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or AWS_PROFILE), or run `aws configure`; check with `aws sts get-caller-identity`.',
+    'zh-CN': '设置 AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY（或 AWS_PROFILE），或运行 `aws configure`；用 `aws sts get-caller-identity` 检查。',
+  },
   'secrets.missing': { en: 'Secret values missing for: {names}.', 'zh-CN': '以下密钥缺少取值：{names}。' },
   'secrets.missing.fix': {
     en: 'Export them in the environment or put them in {file} (KEY=value per line). Values are never printed.',

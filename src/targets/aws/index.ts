@@ -17,6 +17,9 @@ import { findEndpoint } from './endpoint.js';
 import { describeService } from './rollout.js';
 import { tailLogs } from './logs.js';
 import { t } from '../../engine/i18n.js';
+import { SsmLockStore } from './lock-store.js';
+import { clientsFor } from './clients.js';
+import { names } from './names.js';
 
 registerCatalog(catalog);
 
@@ -89,6 +92,7 @@ export function createTarget(): Target {
       throw new Error(`aws target: no plan of kind ${kind}`);
     },
     status,
+    lockStore: (tc) => new SsmLockStore(clientsFor(tc.envr).ssm, tc.stateDir, `/slipway/${names(tc.envr).prefix}/lock-state`),
     releases: async (tc): Promise<ReleaseRecord[]> => awsCtx(tc).ledger.list(),
     logs(tc: TargetContext, opts: LogOptions): AsyncIterable<string> {
       const a = awsCtx(tc);
