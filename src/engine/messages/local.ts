@@ -70,5 +70,10 @@ export const local: Catalog = {
   'db.dumpUnreadable': { en: 'The backup {file} is not readable by pg_restore: {reason}', 'zh-CN': '备份 {file} 无法被 pg_restore 读取：{reason}' },
   'db.restoreFailed': { en: 'Restoring the database failed: {reason}', 'zh-CN': '恢复数据库失败：{reason}' },
   'db.restoreFailed.fix': { en: 'Restore by hand: `pg_restore --clean --if-exists -d <db> {file}`.', 'zh-CN': '请手动恢复：`pg_restore --clean --if-exists -d <数据库> {file}`。' },
+  'db.badUrl': { en: 'The secret {name} is not a usable PostgreSQL URL ({reason}).', 'zh-CN': '密钥 {name} 不是可用的 PostgreSQL URL（{reason}）。' },
+  'db.badUrl.fix': {
+    en: 'Set it to postgresql://user:password@host:5432/dbname (URL-encode special characters in the password).',
+    'zh-CN': '请设置为 postgresql://用户:密码@主机:5432/数据库名（密码中的特殊字符需要 URL 编码）。',
+  },
   'db.noBackup': { en: 'No backup of this deploy exists to restore from.', 'zh-CN': '本次部署没有可用于恢复的备份。' },
 };

@@ -73,7 +73,11 @@ export async function appDatabase(rt: LocalRuntime): Promise<PgConn | undefined>
   if (db.urlSecret) {
     const url = rt.ctx.secrets.values.get(db.urlSecret);
     if (!url) throw new SlipwayError({ key: 'secrets.missing', params: { names: db.urlSecret }, place: `database.urlSecret`, fix: 'secrets.missing.fix', fixParams: { file: `.env.${rt.ctx.envr.name}` } });
-    return parsePgUrl(url);
+    try {
+      return parsePgUrl(url);
+    } catch (e) {
+      throw new SlipwayError({ key: 'db.badUrl', params: { name: db.urlSecret, reason: e instanceof Error ? e.message : String(e) }, place: 'database.urlSecret', fix: 'db.badUrl.fix', exitCode: 2 });
+    }
   }
   const superConn = await rt.pg!.ensureRunning();
   const conn = await rt.pg!.ensureDatabase(superConn, db.name, db.user);
