@@ -82,7 +82,7 @@ export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployF
     g,
     s,
     'deploy',
-    () => s.target.deployPlan(s.ctx, { acceptRisks: accept, ...(o.image ? { image: o.image } : {}), allowUnverified: o.allowUnverified }),
+    () => s.target.deployPlan(s.ctx, { acceptRisks: accept, ...(o.image ? { image: o.image } : {}), ...(o.allowUnverified ? { allowUnverified: true } : {}) }),
     o.forceUnlock,
     'deploy.succeeded',
     renderer,
@@ -260,4 +260,13 @@ export async function cost(g: GlobalFlags, env: string | undefined): Promise<num
   if (g.json) printJson(report);
   else print(aws.renderCost(report));
   return 0;
+}
+
+export async function dbImport(g: GlobalFlags, env: string | undefined, o: { file: string; cidr?: string; forceUnlock: boolean }): Promise<number> {
+  const s = await session(g, env);
+  const { resolve } = await import('node:path');
+  const file = resolve(o.file);
+  if (!s.target.importPlan) throw new SlipwayError({ key: 'cli.notForTarget', params: { command: 'db import', target: s.envr.target.target }, fix: 'cli.notForTarget.fix', exitCode: 2 });
+  const importPlan = s.target.importPlan.bind(s.target);
+  return mutate(g, s, 'import', () => importPlan(s.ctx, { file, ...(o.cidr ? { cidr: o.cidr } : {}) }), o.forceUnlock, 'import.succeeded');
 }

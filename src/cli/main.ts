@@ -133,6 +133,15 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .argument('[env]', t('cli.arg.env'))
     .action(run(async (g, env: string | undefined) => (await cmds()).cost(g, env)));
 
+  const db = program.command('db').description(t('cli.db'));
+  db.command('import')
+    .description(t('cli.dbImport'))
+    .argument('[env]', t('cli.arg.env'))
+    .requiredOption('--file <dump>', t('cli.opt.dumpFile'))
+    .option('--cidr <cidr>', t('cli.opt.cidr'))
+    .option('--force-unlock', t('cli.opt.forceUnlock'), false)
+    .action(run(async (g, env: string | undefined, o: { file: string; cidr?: string; forceUnlock: boolean }) => (await cmds()).dbImport(g, env, o)));
+
   program
     .command('destroy')
     .description(t('cli.destroy'))

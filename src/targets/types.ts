@@ -77,6 +77,8 @@ export interface Target {
   releases(ctx: TargetContext): Promise<ReleaseRecord[]>;
   logs(ctx: TargetContext, opts: LogOptions): AsyncIterable<string>;
   endpoint(ctx: TargetContext): Promise<string | undefined>;
+  /** Replace the database's contents with a pg_dump archive (backup/snapshot first). */
+  importPlan?(ctx: TargetContext, opts: { file: string; cidr?: string }): Promise<Plan>;
   /** Where the deploy lock lives when not in the local state dir (e.g. in the cloud account, shared by every machine). */
   lockStore?(ctx: TargetContext): LockStore;
 }

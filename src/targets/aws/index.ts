@@ -18,6 +18,8 @@ import { describeService } from './rollout.js';
 import { tailLogs } from './logs.js';
 import { t } from '../../engine/i18n.js';
 import { SsmLockStore } from './lock-store.js';
+import { importPlan } from './import.js';
+import { SlipwayError } from '../../engine/errors.js';
 import { clientsFor } from './clients.js';
 import { names } from './names.js';
 
@@ -89,9 +91,14 @@ export function createTarget(): Target {
       }
       if (kind === 'rollback') return buildRollback(awsCtx(tc), s('to'), {});
       if (kind === 'destroy') return buildDestroy(awsCtx(tc), { force: meta.force === true });
+      if (kind === 'import') return importPlan(awsCtx(tc), { file: s('file') ?? '', cidr: s('cidr') ?? '' });
       throw new Error(`aws target: no plan of kind ${kind}`);
     },
     status,
+    async importPlan(tc, opts) {
+      if (!opts.cidr) throw new SlipwayError({ key: 'aws.import.needsCidr', fix: 'aws.import.needsCidr.fix', exitCode: 2 });
+      return importPlan(awsCtx(tc), { file: opts.file, cidr: opts.cidr });
+    },
     lockStore: (tc) => new SsmLockStore(clientsFor(tc.envr).ssm, tc.stateDir, `/slipway/${names(tc.envr).prefix}/lock-state`),
     releases: async (tc): Promise<ReleaseRecord[]> => awsCtx(tc).ledger.list(),
     logs(tc: TargetContext, opts: LogOptions): AsyncIterable<string> {

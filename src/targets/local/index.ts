@@ -20,6 +20,7 @@ import {
   finalizeStep,
   healthStep,
   migrateStep,
+  importSteps,
   startStep,
   supervisorStep,
   switchStep,
@@ -158,7 +159,13 @@ export class LocalTarget implements Target {
     }
     if (kind === 'rollback') return { kind, meta, steps: rollbackSteps(rt, release) };
     if (kind === 'destroy') return { kind, meta, steps: destroySteps(rt) };
+    if (kind === 'import') return { kind, meta, steps: importSteps(rt, String(meta.file ?? ''), String(meta.backupId ?? 'import')) };
     throw new Error(`local target has no plan of kind ${kind}`);
+  }
+
+  async importPlan(ctx: TargetContext, opts: { file: string }): Promise<Plan> {
+    if (!ctx.envr.database) throw new SlipwayError({ key: 'db.noDatabase', params: { env: ctx.envr.name }, place: 'database', fix: 'db.noDatabase.fix', exitCode: 2 });
+    return this.planFor(ctx, 'import', { file: opts.file, backupId: `before-import-${newReleaseId()}` });
   }
 
   async status(ctx: TargetContext): Promise<StatusReport> {

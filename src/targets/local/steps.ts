@@ -13,6 +13,7 @@ import type { Step, StepContext, StepData } from '../../engine/step.js';
 import { dumpDatabase, restoreDatabase } from '../../db/backup.js';
 import { appDatabase, ensureSupervisor, processEnv, releaseEnvFor, type LocalRuntime } from './runtime.js';
 import { lastLines } from '../../db/local-server.js';
+import { findPgBinaries } from '../../db/binaries.js';
 
 /** Never copied into a release; `dist` too when the release builds it itself. */
 const EXCLUDE = new Set(['node_modules', '.git', '.slipway']);
@@ -322,4 +323,35 @@ export function finalizeStep(rt: LocalRuntime, release: string, kind: 'deploy' |
       return { current: release, pruned: pruned.length };
     },
   };
+}
+
+/** `db import`: replace the database's contents with a pg_dump archive, atomically, after a backup. */
+export function importSteps(rt: LocalRuntime, file: string, release: string): Step[] {
+  return [
+    databaseStep(rt),
+    {
+      id: 'check-dump',
+      titleKey: 'step.checkDump',
+      titleParams: { file },
+      async run(): Promise<StepData> {
+        const bins = await findPgBinaries(rt.ctx.envr.database?.version ?? 15);
+        const r = await rt.host.exec([bins.bin('pg_restore'), '--list', file]);
+        if (r.code !== 0) throw new SlipwayError({ key: 'db.dumpUnreadable', params: { file, reason: lastLines(r.stderr) }, place: file, fix: 'aws.import.badDump.fix' });
+        return { entries: r.stdout.split('\n').filter((l) => l && !l.startsWith(';')).length };
+      },
+    },
+    { ...backupStep(rt, release), needs: ['database', 'check-dump'] },
+    {
+      id: 'import',
+      titleKey: 'step.import',
+      titleParams: { file },
+      needs: ['backup'],
+      async run(): Promise<StepData> {
+        const conn = await appDatabase(rt);
+        // One transaction: the serving release sees the old data or the imported data, never half.
+        await restoreDatabase(rt.host, rt.ctx.envr.database!.version, conn!, file);
+        return { imported: file };
+      },
+    },
+  ];
 }

@@ -1,0 +1,156 @@
+/**
+ * `slipway db import` on aws: the runbook's stage 3 (temporary public access + a /32
+ * security-group rule → pg_restore over verified TLS → close it again) as a plan whose
+ * window is an undoable step. The rule and the public flag are recorded *before* they are
+ * opened, so a failure, Ctrl-C or `kill -9` anywhere leaves them to be closed by the undo
+ * (at once, or by the next command's recovery). The preflight's `aws.public-db` check
+ * flags any `slipway-temp` rule that is still open.
+ */
+import { AuthorizeSecurityGroupIngressCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { SlipwayError } from '../../engine/errors.js';
+import type { Plan, Step, StepContext } from '../../engine/step.js';
+import { findPgBinaries } from '../../db/binaries.js';
+import { lastLines } from '../../db/local-server.js';
+import { LocalHost } from '../local/host.js';
+import { awsErrorName } from './clients.js';
+import type { AwsCtx } from './context.js';
+import { describeDb, snapshotDb, type DbSecretValue } from './database.js';
+import { describeStack, outputsOf } from './stacks.js';
+
+export interface ImportOptions {
+  file: string;
+  cidr: string;
+}
+
+const TEMP = 'slipway-temp';
+
+async function target(a: AwsCtx): Promise<{ id: string; sg: string }> {
+  const [db, sec] = await Promise.all([describeStack(a.c.cfn, a.n.stack('database')), describeStack(a.c.cfn, a.n.stack('security'))]);
+  const id = outputsOf(db).DbInstanceId;
+  const sg = outputsOf(sec).DbSecurityGroupId;
+  if (!id || !sg) throw new SlipwayError({ key: 'aws.import.noDatabase', params: { env: a.envr.name }, place: a.n.stack('database'), fix: 'aws.import.noDatabase.fix', fixParams: { env: a.envr.name } });
+  return { id, sg };
+}
+
+async function waitAvailable(a: AwsCtx, id: string, signal: AbortSignal): Promise<void> {
+  const deadline = Date.now() + 30 * 60_000;
+  while (Date.now() < deadline && !signal.aborted) {
+    const db = await describeDb(a.c.rds, id);
+    if (db?.DBInstanceStatus === 'available' && db.PubliclyAccessible) return;
+    await new Promise((r) => setTimeout(r, 5000));
+  }
+  throw new SlipwayError({ key: 'aws.import.notAvailable', params: { id }, fix: 'aws.import.notAvailable.fix' });
+}
+
+function permission(cidr: string, description: string) {
+  return [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: cidr, Description: description }] }];
+}
+
+/** Close the window recorded by `open-window`: idempotent, tolerant of a half-opened one. */
+async function closeWindow(a: AwsCtx, ctx: StepContext): Promise<void> {
+  const w = ctx.data('open-window');
+  if (!w?.sg || !w.cidr) return;
+  try {
+    await a.c.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: String(w.sg), IpPermissions: permission(String(w.cidr), String(w.description)) }));
+  } catch (e) {
+    if (awsErrorName(e) !== 'InvalidPermission.NotFound') throw e;
+  }
+  if (w.wasPublic === false) {
+    const db = await describeDb(a.c.rds, String(w.id));
+    if (db?.PubliclyAccessible) await a.c.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: String(w.id), PubliclyAccessible: false, ApplyImmediately: true }));
+  }
+  ctx.log('aws.import.closed', { sg: String(w.sg), cidr: String(w.cidr), id: String(w.id) });
+}
+
+export function importPlan(a: AwsCtx, opts: ImportOptions): Plan {
+  const host = new LocalHost();
+  const steps: Step[] = [
+    {
+      id: 'check-dump',
+      titleKey: 'aws.import.step.check',
+      titleParams: { file: opts.file },
+      async run() {
+        const bins = await findPgBinaries(a.envr.database?.version ?? 15);
+        const r = await host.exec([bins.bin('pg_restore'), '--list', opts.file]);
+        if (r.code !== 0) throw new SlipwayError({ key: 'db.dumpUnreadable', params: { file: opts.file, reason: lastLines(r.stderr) }, place: opts.file, fix: 'aws.import.badDump.fix' });
+        if (!process.env.PGSSLROOTCERT) throw new SlipwayError({ key: 'aws.import.noCa', fix: 'aws.import.noCa.fix', exitCode: 2 });
+        return { entries: r.stdout.split('\n').filter((l) => l && !l.startsWith(';')).length };
+      },
+    },
+    {
+      id: 'snapshot',
+      titleKey: 'aws.import.step.snapshot',
+      needs: ['check-dump'],
+      async run(ctx) {
+        const { id } = await target(a);
+        const snap = `${a.n.prefix}-before-import-${ctx.runId}`.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 255);
+        await snapshotDb(a.c.rds, id, snap, ctx.signal);
+        return { snapshot: snap };
+      },
+    },
+    {
+      id: 'open-window',
+      titleKey: 'aws.import.step.open',
+      titleParams: { cidr: opts.cidr },
+      needs: ['snapshot'],
+      async run(ctx) {
+        const { id, sg } = await target(a);
+        const db = await describeDb(a.c.rds, id);
+        const description = `${TEMP} import ${ctx.runId}`;
+        // Record first: if we die between the two calls below, the undo still knows what to close.
+        await ctx.record({ id, sg, cidr: opts.cidr, description, wasPublic: !!db?.PubliclyAccessible });
+        try {
+          await a.c.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: sg, IpPermissions: permission(opts.cidr, description) }));
+        } catch (e) {
+          if (awsErrorName(e) !== 'InvalidPermission.Duplicate') throw e;
+        }
+        if (!db?.PubliclyAccessible) {
+          await a.c.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, PubliclyAccessible: true, ApplyImmediately: true }));
+          await waitAvailable(a, id, ctx.signal);
+        }
+        ctx.warn('aws.import.opened', { cidr: opts.cidr, id });
+        return { host: db?.Endpoint?.Address ?? '', port: db?.Endpoint?.Port ?? 5432 };
+      },
+      undo: (ctx) => closeWindow(a, ctx),
+    },
+    {
+      id: 'restore',
+      titleKey: 'aws.import.step.restore',
+      needs: ['open-window'],
+      async run(ctx) {
+        const w = ctx.data('open-window')!;
+        const secret = JSON.parse((await a.c.sm.send(new GetSecretValueCommand({ SecretId: a.n.dbSecret }))).SecretString ?? '{}') as DbSecretValue;
+        a.tc.redactor.add(secret.password);
+        const bins = await findPgBinaries(a.envr.database?.version ?? 15);
+        const r = await host.exec([bins.bin('pg_restore'), '--no-owner', '--no-acl', '--clean', '--if-exists', '--exit-on-error', '--dbname', secret.dbname, opts.file], {
+          env: {
+            PGHOST: String(w.host),
+            PGPORT: String(w.port),
+            PGUSER: secret.username,
+            PGPASSWORD: secret.password,
+            // TLS verified against the RDS CA bundle — never NODE_TLS_REJECT_UNAUTHORIZED=0 (pitfall 11).
+            PGSSLMODE: 'verify-full',
+            PGSSLROOTCERT: process.env.PGSSLROOTCERT ?? '',
+            PGCONNECT_TIMEOUT: '15',
+          },
+          signal: ctx.signal,
+          onLine: (l) => ctx.events.text('debug', l, ctx.step),
+        });
+        if (r.code !== 0) throw new SlipwayError({ key: 'aws.import.restoreFailed', params: { reason: a.tc.redactor.redact(lastLines(r.stderr)) }, fix: 'aws.import.restoreFailed.fix', fixParams: { snapshot: String(ctx.data('snapshot')?.snapshot ?? '-') } });
+        return { restored: true };
+      },
+    },
+    {
+      id: 'close-window',
+      titleKey: 'aws.import.step.close',
+      needs: ['restore'],
+      async run(ctx) {
+        await closeWindow(a, ctx);
+        return { closed: true };
+      },
+    },
+  ];
+  return { kind: 'import', meta: { file: opts.file, cidr: opts.cidr }, steps };
+}
