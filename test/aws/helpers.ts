@@ -1,5 +1,6 @@
 /** Shared test helpers for the AWS target: a temp config with a `production` aws environment. */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { after } from 'node:test';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,9 +17,16 @@ export interface ConfigOptions {
   secrets?: string[];
 }
 
+const created: string[] = [];
+// Every temp config dir (and the .slipway state written beside it) goes when the test file ends.
+after(async () => {
+  await Promise.all(created.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
 /** Write slipway.yaml into a fresh temp dir; returns its path. */
 export async function writeConfig(opts: ConfigOptions = {}): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-aws-'));
+  created.push(dir);
   const config = {
     app: { name: 'shop-api', dir: exampleApp, build: 'npm run build', start: 'node dist/server.js', port: 3000, healthPath: '/health' },
     database: { version: 15, name: 'shop', user: 'shop_admin', migrate: 'npm run migrate' },
