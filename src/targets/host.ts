@@ -15,6 +15,11 @@ export interface ExecOptions {
   /** Run as this user (local host as root: PostgreSQL refuses root). */
   user?: string;
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Run in a process group of its own and report its id before waiting, so a later undo can
+   * stop the whole group (`npm ci` → npm → node …) even if this CLI was killed meanwhile.
+   */
+  onGroup?: (pgid: number) => void;
 }
 
 export interface ExecResult {

@@ -5,9 +5,9 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { access, cp } from 'node:fs/promises';
+import { access, cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { makeEnv, get, releaseProcesses, type TestEnv } from '../helpers/local-env.js';
+import { makeEnv, get, releaseProcesses, dbQuery, type TestEnv } from '../helpers/local-env.js';
 
 let env: TestEnv;
 
@@ -62,4 +62,58 @@ for (const fp of BOUNDARIES) {
     await assert.rejects(access(path.join(env.stateDir, 'lock')), 'lock released');
     await assert.rejects(access(path.join(env.stateDir, 'journal', 'current.ndjson')), 'no unfinished run');
   });
+}
+
+test('kill -9 in the middle of a migration: the next command stops the orphaned migration and restores the database', async () => {
+  const marker = path.join(env.dir, 'slow-migration.pid');
+  await writeFile(
+    path.join(env.dir, 'app', 'scripts', 'slow-migration.mjs'),
+    `import { writeFileSync } from 'node:fs';
+import pg from 'pg';
+const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+await c.connect();
+await c.query('CREATE TABLE IF NOT EXISTS half_migrated (id int)');
+await c.end();
+writeFileSync(${JSON.stringify(marker)}, String(process.pid));
+setTimeout(() => process.exit(0), 120000);
+`,
+  );
+  await env.editConfig((c) => {
+    c.database.migrate = 'npm run migrate && node scripts/slow-migration.mjs';
+  });
+  try {
+    const run = env.spawnCli(['deploy', 'local']);
+    let pid = 0;
+    for (let i = 0; i < 600 && !pid; i++) {
+      pid = Number(await readFile(marker, 'utf8').catch(() => '0'));
+      if (!pid) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(pid > 0, 'the migration started');
+    process.kill(run.pid, 'SIGKILL');
+    await run.done;
+    assert.ok(isRunning(pid), 'the migration outlived the killed CLI');
+    await env.editConfig((c) => {
+      c.database.migrate = 'npm run migrate';
+    });
+    const next = await env.cli(['deploy', 'local']);
+    assert.equal(next.code, 0, next.stdout + next.stderr);
+    assert.match(next.stdout, /interrupted deploy was undone/);
+    assert.equal(isRunning(pid), false, 'the orphaned migration was stopped by the undo');
+    const tables = await dbQuery<{ n: string }>(env.stateDir, "SELECT count(*)::text AS n FROM information_schema.tables WHERE table_name = 'half_migrated'");
+    assert.equal(tables[0]!.n, '0', 'the half-done migration was rolled back from the backup');
+    assert.equal((await get(`${env.url}/health`)).status, 200);
+  } finally {
+    await env.editConfig((c) => {
+      c.database.migrate = 'npm run migrate';
+    });
+  }
+});
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -44,8 +44,17 @@ export class LocalHost implements Host {
         env: { ...baseEnv(), ...(ident ? { HOME: ident.home, USER: opts.user! } : {}), ...opts.env },
         stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
         ...(ident ? { uid: ident.uid, gid: ident.gid } : {}),
-        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.signal && !opts.onGroup ? { signal: opts.signal } : {}),
+        ...(opts.onGroup ? { detached: true } : {}),
       });
+      if (opts.onGroup && child.pid) {
+        opts.onGroup(child.pid);
+        // An abort stops the whole group, not only the shell at its head.
+        const stop = () => killGroup(child.pid!, 'SIGTERM');
+        if (opts.signal?.aborted) stop();
+        opts.signal?.addEventListener('abort', stop, { once: true });
+        child.once('close', () => opts.signal?.removeEventListener('abort', stop));
+      }
       let stdout = '';
       let stderr = '';
       const lines = (stream: 'stdout' | 'stderr') => {
@@ -167,4 +176,25 @@ export function isAlive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+export function killGroup(pgid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, sig);
+  } catch {
+    /* the group is gone */
+  }
+}
+
+/** Stop a process group a step started (recorded in the journal), if it is still that group. */
+export async function stopGroup(pgid: unknown): Promise<void> {
+  if (typeof pgid !== 'number' || !isAlive(pgid)) return;
+  const { readFile } = await import('node:fs/promises');
+  // /proc/<pid>/stat field 5 is the process group: only a group leader with that id is ours.
+  const stat = await readFile(`/proc/${pgid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (Number(fields[2]) !== pgid) return;
+  killGroup(pgid, 'SIGTERM');
+  for (let i = 0; i < 50 && isAlive(pgid); i++) await new Promise((r) => setTimeout(r, 100));
+  killGroup(pgid, 'SIGKILL');
 }

@@ -11,6 +11,7 @@ import { freePort, httpRequest } from '../../engine/net.js';
 import { runVerify } from '../../engine/verify.js';
 import type { Step, StepContext, StepData } from '../../engine/step.js';
 import { dumpDatabase, restoreDatabase } from '../../db/backup.js';
+import { stopGroup } from './host.js';
 import { appDatabase, ensureSupervisor, processEnv, releaseEnvFor, type LocalRuntime } from './runtime.js';
 import { lastLines } from '../../db/local-server.js';
 import { findPgBinaries } from '../../db/binaries.js';
@@ -24,6 +25,8 @@ async function shell(rt: LocalRuntime, ctx: StepContext, command: string, cwd: s
     env,
     signal: ctx.signal,
     onLine: (line) => ctx.events.text('debug', line, ctx.step),
+    // Journaled, so an undo after kill -9 can stop a command still running (e.g. a migration).
+    onGroup: (pgid) => void ctx.record({ childGroup: pgid }).catch(() => undefined),
   });
   if (r.code !== 0) {
     throw new SlipwayError({
@@ -118,6 +121,7 @@ export function buildStep(rt: LocalRuntime, release: string, meta: { configHash:
       return { release, reusedModules: reused };
     },
     async undo(ctx) {
+      await stopGroup(ctx.data('build')?.childGroup);
       const id = (ctx.data('build')?.release as string | undefined) ?? release;
       if ((await rt.store.current()) === id) return;
       await rm(rt.store.appDir(id), { recursive: true, force: true });
@@ -157,6 +161,7 @@ export function migrateStep(rt: LocalRuntime, release: string): Step {
       return { migrated: true };
     },
     async undo(ctx) {
+      await stopGroup(ctx.data('migrate')?.childGroup);
       if (!ctx.data('migrate')?.started) return;
       const backup = ctx.data('backup')?.backup as string | undefined;
       if (ctx.isDone('switch')) {

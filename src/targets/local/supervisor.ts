@@ -12,7 +12,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { Redactor } from '../../engine/redact.js';
 import { SwitchingProxy } from './proxy.js';
-import { isAlive } from './host.js';
+import { isAlive, killGroup } from './host.js';
 
 export interface StartRequest {
   release: string;
@@ -252,18 +252,6 @@ export class Supervisor {
       }
     } catch (e) {
       send(409, { error: e instanceof Error ? e.message : String(e) });
-    }
-  }
-}
-
-function killGroup(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, sig);
-  } catch {
-    try {
-      process.kill(pid, sig);
-    } catch {
-      /* already gone */
     }
   }
 }
