@@ -5,7 +5,7 @@
  * `postgres` system user (created if the machine has none).
  */
 import { randomBytes } from 'node:crypto';
-import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SlipwayError } from '../engine/errors.js';
 import type { Host } from '../targets/host.js';
@@ -151,12 +151,4 @@ async function portFree(port: number): Promise<boolean> {
 
 export function lastLines(text: string, n = 5): string {
   return text.trim().split('\n').slice(-n).join(' | ');
-}
-
-export async function readPgServerLog(dir: string): Promise<string> {
-  try {
-    return await readFile(path.join(dir, 'server.log'), 'utf8');
-  } catch {
-    return '';
-  }
 }

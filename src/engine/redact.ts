@@ -44,8 +44,3 @@ export class Redactor {
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
-
-/** Mask the password of a postgres:// (or any) URL, for display. */
-export function maskUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, `$1${MASK}@`);
-}

@@ -3,7 +3,6 @@
  * and hand them to a host: `LocalHost` runs them here; the SSH target's host runs the
  * same argv over SSH. Nothing here goes through a shell unless the argv says so.
  */
-import type { Duplex } from 'node:stream';
 
 export interface ExecOptions {
   cwd?: string;
@@ -48,8 +47,6 @@ export interface Host {
   mkdir(path: string, opts?: { exclusive?: boolean; mode?: number }): Promise<boolean>;
   rm(path: string): Promise<void>;
   exists(path: string): Promise<boolean>;
-  /** Open a stream to a unix socket on the host (the supervisor's control socket). */
-  connect(socketPath: string): Promise<Duplex>;
   /** Whether a process id is alive on the host. */
   isAlive(pid: number): Promise<boolean>;
 }

@@ -1,10 +1,8 @@
 /** The local machine as a Host: child processes without a shell, atomic file writes. */
 import { spawn } from 'node:child_process';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { Duplex } from 'node:stream';
 import { execFileSync } from 'node:child_process';
 import type { ExecOptions, ExecResult, Host, SpawnDetachedOptions } from '../host.js';
 
@@ -155,13 +153,6 @@ export class LocalHost implements Host {
     }
   }
 
-  connect(socketPath: string): Promise<Duplex> {
-    return new Promise((resolve, reject) => {
-      const s = net.connect(socketPath);
-      s.once('connect', () => resolve(s));
-      s.once('error', reject);
-    });
-  }
 
   async isAlive(pid: number): Promise<boolean> {
     return isAlive(pid);
