@@ -32,8 +32,9 @@ test('first deploy serves the example app with seeded rows', async () => {
   assert.equal(products.items.length, 5);
   const status = await env.cli(['status', 'local', '--json']);
   record(status);
-  const st = JSON.parse(status.stdout) as { state: string; activeRelease: string };
+  const st = JSON.parse(status.stdout) as { state: string; activeRelease: string; lastRun?: { kind: string; outcome: string } };
   assert.equal(st.state, 'serving');
+  assert.deepEqual({ kind: st.lastRun?.kind, outcome: st.lastRun?.outcome }, { kind: 'deploy', outcome: 'succeeded' });
   const procs = await releaseProcesses(env.stateDir);
   assert.deepEqual([...procs.values()], [st.activeRelease]);
 });
@@ -84,6 +85,7 @@ test('releases lists both and rollback returns to the previous one', async () =>
 test('secret values appear in no output, journal, log or state file', async () => {
   const logs = await env.cli(['logs', 'local', '-n', '200']);
   record(logs);
+  assert.match(logs.stdout, /listening on http:\/\/127\.0\.0\.1:\d+/, 'logs shows the serving release output');
   for (const out of outputs) assert.ok(!out.includes(env.secret), 'a secret value was printed');
   const hits = (await filesContaining(env.stateDir, env.secret)).filter((f) => !f.includes(`${path.sep}pg${path.sep}data${path.sep}`));
   assert.deepEqual(hits, []);

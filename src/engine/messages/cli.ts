@@ -86,6 +86,7 @@ export const cli: Catalog = {
   'status.process': { en: 'process', 'zh-CN': '进程' },
   'status.supervisor': { en: 'supervisor', 'zh-CN': '守护进程' },
   'status.database': { en: 'database', 'zh-CN': '数据库' },
+  'status.lastRun': { en: 'last run', 'zh-CN': '上次运行' },
   'status.stateDir': { en: 'state', 'zh-CN': '状态目录' },
   'releases.none': { en: 'No releases in {env} yet.', 'zh-CN': '{env} 还没有发布记录。' },
   'releases.config': { en: 'config', 'zh-CN': '配置' },

@@ -3,7 +3,8 @@
  * PostgreSQL owned by slipway, a supervisor that outlives the CLI.
  */
 import { createHash } from 'node:crypto';
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { replay } from '../../engine/journal.js';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -128,6 +129,16 @@ function destroySteps(rt: LocalRuntime): Step[] {
   ];
 }
 
+/** The newest finished run in the journal archive (what the last deploy/rollback did). */
+async function latestRun(journalDir: string): Promise<StatusReport['lastRun']> {
+  const dir = path.join(journalDir, 'runs');
+  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.ndjson')).sort();
+  const last = files.at(-1);
+  if (!last) return undefined;
+  const state = replay(await readFile(path.join(dir, last), 'utf8'));
+  return state ? { kind: state.kind, outcome: state.outcome ?? 'interrupted', at: new Date(state.startedAt).toISOString() } : undefined;
+}
+
 export class LocalTarget implements Target {
   readonly name = 'local';
 
@@ -176,6 +187,7 @@ export class LocalTarget implements Target {
     const proc = st?.processes.find((p) => p.release === st.active);
     const dbRunning = rt.pg ? await rt.pg.isRunning() : undefined;
     const url = `http://${rt.opts.host}:${rt.opts.port}`;
+    const lastRun = await latestRun(rt.layout.journal);
     const state: StatusReport['state'] = !current ? 'not-deployed' : st?.active && proc?.state === 'running' ? (dbRunning === false ? 'degraded' : 'serving') : 'stopped';
     const rows = [
       { key: 'status.url', value: url },
@@ -183,9 +195,10 @@ export class LocalTarget implements Target {
       { key: 'status.process', value: proc ? `pid ${proc.pid}, port ${proc.port}, ${proc.state}, restarts ${proc.restarts}` : '-' },
       { key: 'status.supervisor', value: st ? `pid ${st.pid} since ${st.startedAt}` : 'stopped' },
       { key: 'status.database', value: rt.pg ? (dbRunning ? `running (${(await rt.pg.info())?.port ?? '?'})` : 'stopped') : ctx.envr.database?.urlSecret ? 'external' : '-' },
+      ...(lastRun ? [{ key: 'status.lastRun', value: `${lastRun.kind} ${lastRun.outcome} (${lastRun.at})` }] : []),
       { key: 'status.stateDir', value: rt.layout.root },
     ];
-    return { env: ctx.envr.name, target: this.name, state, url, ...(current ? { activeRelease: current } : {}), rows };
+    return { env: ctx.envr.name, target: this.name, state, url, ...(current ? { activeRelease: current } : {}), rows, ...(lastRun ? { lastRun } : {}) };
   }
 
   async releases(ctx: TargetContext): Promise<ReleaseRecord[]> {
