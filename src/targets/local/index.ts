@@ -44,6 +44,18 @@ async function gitCommit(dir: string): Promise<string | undefined> {
   }
 }
 
+/** Start a release and put it behind the stable port: the part deploy and rollback share. */
+function serveSteps(rt: LocalRuntime, release: string, startNeeds: string[], kind: 'deploy' | 'rollback'): Step[] {
+  return [
+    startStep(rt, release, startNeeds),
+    healthStep(rt, release),
+    switchStep(rt, release),
+    verifyStep(rt),
+    drainStep(rt, release),
+    finalizeStep(rt, release, kind),
+  ];
+}
+
 function deploySteps(rt: LocalRuntime, release: string, meta: { configHash: string; gitCommit?: string; acceptedRisks: string[] }): Step[] {
   return [
     databaseStep(rt),
@@ -51,26 +63,12 @@ function deploySteps(rt: LocalRuntime, release: string, meta: { configHash: stri
     buildStep(rt, release, meta),
     backupStep(rt, release),
     migrateStep(rt, release),
-    startStep(rt, release, ['migrate', 'supervisor']),
-    healthStep(rt, release),
-    switchStep(rt, release),
-    verifyStep(rt),
-    drainStep(rt, release),
-    finalizeStep(rt, release, 'deploy'),
+    ...serveSteps(rt, release, ['migrate', 'supervisor'], 'deploy'),
   ];
 }
 
 function rollbackSteps(rt: LocalRuntime, release: string): Step[] {
-  return [
-    databaseStep(rt),
-    supervisorStep(rt),
-    startStep(rt, release, ['database', 'supervisor']),
-    healthStep(rt, release),
-    switchStep(rt, release),
-    verifyStep(rt),
-    drainStep(rt, release),
-    finalizeStep(rt, release, 'rollback'),
-  ];
+  return [databaseStep(rt), supervisorStep(rt), ...serveSteps(rt, release, ['database', 'supervisor'], 'rollback')];
 }
 
 async function failed(rt: LocalRuntime, release: string, error: unknown): Promise<void> {
