@@ -19,6 +19,26 @@ function version(): string {
   return pkg.version;
 }
 
+/** commander's usage errors, in the user's language, with what to do. */
+export function usageError(raw: string): string {
+  const rules: [RegExp, string][] = [
+    [/unknown option '([^']+)'(?:\s*\(Did you mean (\S+)\?\))?/, 'cli.err.unknownOption'],
+    [/required option '([^']+)' not specified/, 'cli.err.missingOption'],
+    [/missing required argument '([^']+)'/, 'cli.err.missingArgument'],
+    [/unknown command '([^']+)'(?:\s*\(Did you mean (\S+)\?\))?/, 'cli.err.unknownCommand'],
+    [/too many arguments(?: for '([^']+)')?/, 'cli.err.tooMany'],
+    [/option '([^']+)' argument '([^']*)' is invalid/, 'cli.err.invalidArgument'],
+  ];
+  for (const [re, key] of rules) {
+    const m = re.exec(raw);
+    if (m) {
+      const hint = m[2] && key !== 'cli.err.invalidArgument' ? ` ${t('cli.err.didYouMean', { name: m[2] })}` : '';
+      return `✗ ${t(key, { name: m[1] ?? '', value: m[2] ?? '' })}${hint}\n  ${t('cli.fix')}: ${t('cli.err.fix')}\n`;
+    }
+  }
+  return raw;
+}
+
 /** The language before commander runs, so help text is translated too. */
 function earlyLang(argv: readonly string[]): void {
   const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
@@ -52,6 +72,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .addOption(new Option('--lang <lang>', t('cli.opt.lang')).choices(['zh-CN', 'en']))
     .option('-v, --verbose', t('cli.opt.verbose'), false)
     .showSuggestionAfterError(true)
+    .configureOutput({ outputError: (str, write) => write(usageError(str)) })
     .exitOverride();
 
   program
