@@ -217,6 +217,7 @@ describe('CLI: basics', () => {
     const r = await cli(['deplyo']);
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assertNoStack(r);
-    assert.match(r.stderr, /unknown command/);
+    assert.match(r.stderr, /Unknown command deplyo\. Did you mean deploy\?/);
+    assert.match(r.stderr, /fix: /);
   });
 });
