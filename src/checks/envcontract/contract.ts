@@ -15,11 +15,14 @@ const f = areaFinder('env');
 /** Names every slipway target sets for the app. */
 export const TARGET_BASE_ENV = ['PORT', 'NODE_ENV', 'APP_VERSION', 'SLIPWAY_RELEASE'];
 /** Names the target sets when the environment has a database. */
-export const TARGET_DATABASE_ENV = ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DATABASE_URL', 'PGSSLROOTCERT'];
+export const TARGET_DATABASE_ENV = ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DATABASE_URL'];
+/** aws also sets verified TLS to RDS (PGSSLMODE=verify-full, PGSSLROOTCERT = the RDS CA bundle). */
+const AWS_DATABASE_ENV = ['PGSSLMODE', 'PGSSLROOTCERT'];
 
-/** The names the target itself provides to the app (the lead may adjust this per target). */
+/** The names the target itself provides to the app. */
 export function targetProvidedEnv(envr: Pick<ResolvedEnvironment, 'database' | 'target'>): string[] {
-  return [...TARGET_BASE_ENV, ...(envr.database ? TARGET_DATABASE_ENV : [])];
+  const db = envr.database ? [...TARGET_DATABASE_ENV, ...(envr.target.target === 'aws' ? AWS_DATABASE_ENV : [])] : [];
+  return [...TARGET_BASE_ENV, ...db];
 }
 
 /** Read by Node, libpq/pg or the AWS SDK themselves: never "unused". */
