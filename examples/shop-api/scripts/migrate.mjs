@@ -13,19 +13,16 @@ function isSet(value) {
 }
 
 function sslConfig() {
-  const caPath = process.env.DB_SSL_CA || process.env.PGSSLROOTCERT;
-  const dbSsl = process.env.DB_SSL?.toLowerCase();
-  const sslMode = process.env.PGSSLMODE?.toLowerCase();
+  const caPath = process.env.PGSSLROOTCERT ?? '';
+  const sslMode = (process.env.PGSSLMODE ?? '').toLowerCase();
   if (sslMode === 'no-verify') {
     throw new Error('PGSSLMODE=no-verify is not supported: certificate verification is never disabled');
   }
   if (isSet(caPath)) {
     return { ca: readFileSync(caPath, 'utf8'), rejectUnauthorized: true };
   }
-  if (dbSsl === 'true' || dbSsl === '1' || ['require', 'verify-ca', 'verify-full'].includes(sslMode)) {
-    return { rejectUnauthorized: true };
-  }
-  if (dbSsl === 'false' || dbSsl === '0' || sslMode === 'disable') return false;
+  if (['require', 'verify-ca', 'verify-full'].includes(sslMode)) return { rejectUnauthorized: true };
+  if (sslMode === 'disable') return false;
   return undefined;
 }
 

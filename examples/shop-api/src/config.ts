@@ -18,17 +18,15 @@ function isSet(value: string | undefined): value is string {
 }
 
 /**
- * TLS settings:
- *  - DB_SSL_CA=<path> (or the libpq PGSSLROOTCERT) -> TLS, verifying the server against that CA (RDS: its CA bundle)
- *  - DB_SSL=true|1               -> TLS, verifying against the system CAs
- *  - PGSSLMODE=require|verify-ca|verify-full -> same as DB_SSL=true
- *  - PGSSLMODE=disable / DB_SSL=false        -> plain connection
+ * TLS settings, with the standard libpq variables:
+ *  - PGSSLROOTCERT=<path>                     -> TLS, verifying the server against that CA (RDS: its CA bundle)
+ *  - PGSSLMODE=require|verify-ca|verify-full  -> TLS, verifying against the system CAs
+ *  - PGSSLMODE=disable, or nothing set        -> plain connection (slipway's local database is on loopback)
  * Certificate verification is never disabled (PGSSLMODE=no-verify is rejected).
  */
 export function sslConfig(): SslConfig | undefined {
-  const caPath = process.env.DB_SSL_CA || process.env.PGSSLROOTCERT;
-  const dbSsl = process.env.DB_SSL?.toLowerCase();
-  const sslMode = process.env.PGSSLMODE?.toLowerCase();
+  const caPath = process.env.PGSSLROOTCERT ?? '';
+  const sslMode = (process.env.PGSSLMODE ?? '').toLowerCase();
 
   if (sslMode === 'no-verify') {
     throw new ConfigError('PGSSLMODE=no-verify is not supported: certificate verification is never disabled');
@@ -38,16 +36,12 @@ export function sslConfig(): SslConfig | undefined {
     try {
       ca = readFileSync(caPath, 'utf8');
     } catch (err) {
-      throw new ConfigError(`Cannot read DB_SSL_CA file ${caPath}: ${(err as Error).message}`);
+      throw new ConfigError(`Cannot read PGSSLROOTCERT file ${caPath}: ${(err as Error).message}`);
     }
     return { ca, rejectUnauthorized: true };
   }
-  if (dbSsl === 'true' || dbSsl === '1' || (sslMode !== undefined && ['require', 'verify-ca', 'verify-full'].includes(sslMode))) {
-    return { rejectUnauthorized: true };
-  }
-  if (dbSsl === 'false' || dbSsl === '0' || sslMode === 'disable') {
-    return false;
-  }
+  if (['require', 'verify-ca', 'verify-full'].includes(sslMode)) return { rejectUnauthorized: true };
+  if (sslMode === 'disable') return false;
   return undefined;
 }
 
