@@ -78,7 +78,7 @@ export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployF
     renderer.close();
     return go;
   }
-  return mutate(
+  const code = await mutate(
     g,
     s,
     'deploy',
@@ -87,6 +87,43 @@ export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployF
     'deploy.succeeded',
     renderer,
   );
+  return code === 0 && o.watch ? watchAfterDeploy(g, s, Number(o.watch)) : code;
+}
+
+/** `--watch N`: keep checking the new release for N seconds; on repeated failure roll back automatically. */
+async function watchAfterDeploy(g: GlobalFlags, s: Session, seconds: number): Promise<number> {
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new SlipwayError({ key: 'watch.badSeconds', params: { value: String(seconds) }, fix: 'watch.badSeconds.fix', exitCode: 2 });
+  const renderer = await attach(s, g);
+  const untrap = trapSignals(s);
+  try {
+    const url = await s.target.endpoint(s.ctx).catch(() => undefined);
+    s.bus.log('info', 'watch.start', { seconds, url: url ?? '-' });
+    const { watchRelease } = await import('../engine/watch.js');
+    const verdict = await watchRelease(
+      { state: async () => (await s.target.status(s.ctx)).state, healthUrl: url ? url.replace(/\/$/, '') + s.envr.app.healthPath : undefined },
+      {
+        seconds,
+        signal: s.abort.signal,
+        onObservation: (ob) => {
+          if (ob.state !== 'serving' || ob.error || (ob.health !== undefined && (ob.health < 200 || ob.health >= 300)))
+            s.bus.log('warn', 'watch.bad', { state: ob.state, health: ob.health ?? '-', error: ob.error ?? '' });
+        },
+      },
+    );
+    renderer.close();
+    if (verdict.kind !== 'rollback') {
+      print(t(verdict.kind === 'healthy' ? 'watch.healthy' : 'watch.stopped', { seconds }));
+      return 0;
+    }
+    s.bus.log('warn', 'watch.rollingBack', { reason: verdict.reason });
+    untrap();
+    const code = await mutate(g, s, 'rollback', () => s.target.rollbackPlan(s.ctx, undefined), false, 'rollback.succeeded');
+    handleError(new SlipwayError({ key: 'watch.rolledBack', params: { reason: verdict.reason, env: s.envr.name }, fix: 'watch.rolledBack.fix', fixParams: { env: s.envr.name } }), g.json, 1);
+    return code === 0 ? 1 : code;
+  } finally {
+    renderer.close();
+    untrap();
+  }
 }
 
 /** Pids of this environment's own processes (they may hold its ports). */

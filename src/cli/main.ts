@@ -97,6 +97,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--force-unlock', t('cli.opt.forceUnlock'), false)
     .option('--image <uri>', t('cli.opt.image'))
     .option('--allow-unverified', t('cli.opt.allowUnverified'), false)
+    .option('--watch <seconds>', t('cli.opt.watch'))
     .action(run(async (g, env: string | undefined, o: DeployFlags) => (await cmds()).deploy(g, env, o)));
 
   program
@@ -193,4 +194,5 @@ export interface DeployFlags {
   forceUnlock: boolean;
   image?: string;
   allowUnverified: boolean;
+  watch?: string;
 }
