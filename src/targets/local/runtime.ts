@@ -24,6 +24,8 @@ export interface LocalRuntime {
   host: LocalHost;
   client: SupervisorClient;
   pg: LocalPostgres | undefined;
+  /** The database connection, resolved once per plan (starting the server, ensuring role and database). */
+  db?: Promise<PgConn | undefined>;
 }
 
 export function localRuntime(ctx: TargetContext): LocalRuntime {
@@ -67,7 +69,15 @@ export async function ensureSupervisor(rt: LocalRuntime): Promise<{ status: Supe
 }
 
 /** The app's database connection: slipway's own server, or the URL secret. */
-export async function appDatabase(rt: LocalRuntime): Promise<PgConn | undefined> {
+export function appDatabase(rt: LocalRuntime): Promise<PgConn | undefined> {
+  rt.db ??= resolveDatabase(rt).catch((e: unknown) => {
+    rt.db = undefined; // a later step may try again
+    throw e;
+  });
+  return rt.db;
+}
+
+async function resolveDatabase(rt: LocalRuntime): Promise<PgConn | undefined> {
   const db = rt.ctx.envr.database;
   if (!db) return undefined;
   if (db.urlSecret) {
