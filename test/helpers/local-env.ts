@@ -135,6 +135,21 @@ export async function makeEnv(name = 'local'): Promise<TestEnv> {
   return env;
 }
 
+/** A test environment with one successful deploy already serving. */
+export async function deployedEnv(): Promise<TestEnv> {
+  const env = await makeEnv();
+  const r = await env.cli(['deploy', 'local']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  return env;
+}
+
+/** The release id the stable URL is serving right now (the example reports it on /health). */
+export async function servingVersion(env: TestEnv): Promise<string> {
+  const r = await get(`${env.url}/health`);
+  assert.equal(r.status, 200, r.body);
+  return (JSON.parse(r.body) as { version: string }).version;
+}
+
 export function get(url: string, agent?: http.Agent): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { agent: agent ?? false, timeout: 5000 }, (res) => {

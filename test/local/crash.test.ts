@@ -7,14 +7,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { access, cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { makeEnv, get, releaseProcesses, dbQuery, type TestEnv } from '../helpers/local-env.js';
+import { deployedEnv, get, releaseProcesses, dbQuery, type TestEnv } from '../helpers/local-env.js';
 
 let env: TestEnv;
 
 before(async () => {
-  env = await makeEnv();
-  const r = await env.cli(['deploy', 'local']);
-  assert.equal(r.code, 0, r.stdout + r.stderr);
+  env = await deployedEnv();
   // Deploy the prebuilt app from now on: the boundaries, not the TypeScript build, are under test.
   const status = JSON.parse((await env.cli(['status', 'local', '--json'])).stdout) as { activeRelease: string };
   await cp(path.join(env.stateDir, 'releases', status.activeRelease, 'app', 'dist'), path.join(env.dir, 'app', 'dist'), { recursive: true });

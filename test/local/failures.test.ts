@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { makeEnv, get, dbQuery, releaseProcesses, type TestEnv } from '../helpers/local-env.js';
+import { deployedEnv, servingVersion, dbQuery, releaseProcesses, type TestEnv } from '../helpers/local-env.js';
 
 let env: TestEnv;
 let good: string;
@@ -23,17 +23,9 @@ const snapshot = async () => {
   return row!;
 };
 
-const serving = async () => {
-  const r = await get(`${env.url}/health`);
-  assert.equal(r.status, 200);
-  return (JSON.parse(r.body) as { version: string }).version;
-};
-
 before(async () => {
-  env = await makeEnv();
-  const r = await env.cli(['deploy', 'local']);
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  good = await serving();
+  env = await deployedEnv();
+  good = await servingVersion(env);
 });
 after(async () => {
   await env?.destroy();
@@ -50,7 +42,7 @@ test('a release that crashes on start is never switched to', async () => {
     assert.match(r.stderr, /boom: cannot start/);
     assert.match(r.stderr, /fix: Traffic was not switched/);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
-    assert.equal(await serving(), good);
+    assert.equal(await servingVersion(env), good);
     assert.deepEqual([...(await releaseProcesses(env.stateDir)).values()], [good]);
   } finally {
     await writeFile(server, original);
@@ -66,7 +58,7 @@ test('a release whose health check fails is never switched to', async () => {
     const r = await env.cli(['deploy', 'local']);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /did not answer 2xx within 2s \(last: HTTP 404/);
-    assert.equal(await serving(), good);
+    assert.equal(await servingVersion(env), good);
     assert.deepEqual([...(await releaseProcesses(env.stateDir)).values()], [good]);
     const list = JSON.parse((await env.cli(['releases', 'local', '--json'])).stdout) as { id: string; result: string; evidence?: string[] }[];
     const failed = list.find((x) => x.result === 'failed');
@@ -105,7 +97,7 @@ process.exit(1);
     assert.match(r.stdout + r.stderr, /Database restored from/);
     const after = await snapshot();
     assert.deepEqual(after, before);
-    assert.equal(await serving(), good);
+    assert.equal(await servingVersion(env), good);
   } finally {
     await env.editConfig((c) => {
       c.database.migrate = 'npm run migrate';
@@ -122,7 +114,7 @@ test('two concurrent deploys: exactly one proceeds, the other names the lock hol
   const loser = ra.code === 1 ? ra : rb;
   assert.match(loser.stderr, /holds the deploy lock: .*@.* \(pid \d+\)/);
   assert.match(loser.stderr, /--force-unlock/);
-  const now = await serving();
+  const now = await servingVersion(env);
   assert.notEqual(now, good);
   assert.deepEqual([...(await releaseProcesses(env.stateDir)).values()], [now]);
 });

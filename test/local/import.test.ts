@@ -3,15 +3,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { makeEnv, get, dbQuery, ROOT, type TestEnv } from '../helpers/local-env.js';
+import { deployedEnv, get, dbQuery, ROOT, type TestEnv } from '../helpers/local-env.js';
 
 let env: TestEnv;
 const TINY = path.join(ROOT, 'test', 'fixtures', 'dumps', 'tiny.dump');
 
 before(async () => {
-  env = await makeEnv();
-  const r = await env.cli(['deploy', 'local']);
-  assert.equal(r.code, 0, r.stdout + r.stderr);
+  env = await deployedEnv();
 });
 after(async () => {
   await env?.destroy();

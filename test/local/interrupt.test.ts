@@ -7,16 +7,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { makeEnv, get, releaseProcesses, type TestEnv } from '../helpers/local-env.js';
+import { deployedEnv, servingVersion, get, releaseProcesses, type TestEnv } from '../helpers/local-env.js';
 
 let env: TestEnv;
 let good: string;
 
 before(async () => {
-  env = await makeEnv();
-  const r = await env.cli(['deploy', 'local']);
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  good = (JSON.parse((await get(`${env.url}/health`)).body) as { version: string }).version;
+  env = await deployedEnv();
+  good = await servingVersion(env);
 });
 after(async () => {
   await env?.destroy();
