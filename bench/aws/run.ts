@@ -16,7 +16,7 @@ import { EventBus } from '../../src/engine/events.js';
 import { Journal } from '../../src/engine/journal.js';
 import { Redactor } from '../../src/engine/redact.js';
 import { runPlan } from '../../src/engine/runner.js';
-import { LocalHost } from '../../src/targets/local/host.js';
+import { LocalHost } from '../../src/host/local.js';
 import { apiCalls, createTarget, synth } from '../../src/targets/aws/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -43,11 +43,11 @@ try {
   const redactor = new Redactor(secrets.values.values());
   const events = new EventBus(redactor);
   const stateDir = await mkdtemp(path.join(os.tmpdir(), 'slipway-bench-state-'));
-  const tc = { envr: envr2, secrets, events, redactor, stateDir, lockHost: new LocalHost(), signal: new AbortController().signal };
+  const tc = { envr: envr2, secrets, events, redactor, stateDir, localHost: new LocalHost(), signal: new AbortController().signal };
   const plan = await createTarget().deployPlan(tc, { image: `public.ecr.aws/docker/library/node@sha256:${'1'.repeat(64)}`, acceptRisks: [] });
   const before = apiCalls.count;
   t0 = Date.now();
-  const res = await runPlan({ plan, journal: new Journal(stateDir, redactor), events, runId: randomUUID().slice(0, 8) });
+  const res = await runPlan({ plan, journal: new Journal(new LocalHost(), stateDir, redactor), events, runId: randomUUID().slice(0, 8) });
   rows.push({ name: 'slipway deploy', ms: Date.now() - t0, calls: apiCalls.count - before, ok: res.ok });
   console.log('\n| run | ok | wall time | API calls |\n|---|---|---:|---:|');
   for (const x of rows) console.log(`| ${x.name} | ${x.ok ? 'yes' : 'NO'} | ${(x.ms / 1000).toFixed(1)} s | ${x.calls}${x.name.includes('CLI') ? ' CLI invocations' : ''} |`);

@@ -9,7 +9,7 @@ import { areaFinder, reason } from './finding.js';
 import { parseVersion, targetNodeVersion } from './app.js';
 import { probeDomain } from './domains.js';
 import type { CheckContext, CheckDef, Finding } from './types.js';
-import type { Host } from '../targets/host.js';
+import type { Host } from '../host/types.js';
 
 const f = areaFinder('host');
 
@@ -105,7 +105,7 @@ async function cpuMemory(ctx: CheckContext, host: Host): Promise<Finding[]> {
 
 async function disk(ctx: CheckContext, host: Host): Promise<Finding> {
   const s = ctx.envr.check;
-  const dir = await nearestExisting(host, ctx.envr.target.target === 'local' ? ctx.stateDir : ctx.envr.target.target === 'ssh' ? (ctx.envr.target.baseDir ?? '/') : ctx.stateDir);
+  const dir = await nearestExisting(host, ctx.envr.target.target === 'local' ? ctx.stateDir : ctx.envr.target.target === 'ssh' ? (ctx.envr.target.dir ?? '/srv/slipway') : ctx.stateDir);
   const df = await run(host, ['df', '-Pk', dir]);
   const d = df ? parseDf(df) : undefined;
   if (!d) return f('host.disk', 'warning', 'checks.host.diskUnknown', { dir });

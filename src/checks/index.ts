@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { ResolvedEnvironment, SecretValues } from '../config/resolve.js';
-import type { Host } from '../targets/host.js';
+import type { Host } from '../host/types.js';
 import { appBuild } from './app.js';
 import { awsChecks } from './aws/checks.js';
 import { configChecks } from './config.js';
@@ -64,7 +64,7 @@ async function runOne(def: CheckDef, ctx: CheckContext, timeoutMs: number): Prom
 
 async function defaultHost(envr: ResolvedEnvironment): Promise<Host | undefined> {
   if (envr.target.target !== 'local') return undefined;
-  const { LocalHost } = await import('../targets/local/host.js');
+  const { LocalHost } = await import('../host/local.js');
   return new LocalHost();
 }
 

@@ -3,7 +3,7 @@
  * context every check receives. A check is a function of the context returning findings.
  */
 import type { ResolvedEnvironment, SecretValues } from '../config/resolve.js';
-import type { Host } from '../targets/host.js';
+import type { Host } from '../host/types.js';
 
 export type Severity = 'blocker' | 'warning' | 'info' | 'passed';
 

@@ -1,7 +1,8 @@
 /** Command handlers: each opens a session, calls the engine or target, prints. */
 import pc from 'picocolors';
 import { chooseMode, jsonRenderer, plainRenderer, ttyRenderer, type Renderer } from '../report/render.js';
-import { openSession, runMutation, type Session } from '../engine/session.js';
+import { openSession, runMutation, type Session } from '../session/session.js';
+export { closeSessions } from '../session/session.js';
 import { SlipwayError, isSlipwayError } from '../engine/errors.js';
 import { t } from '../engine/i18n.js';
 import type { Plan } from '../engine/step.js';
@@ -117,7 +118,7 @@ async function watchAfterDeploy(g: GlobalFlags, s: Session, seconds: number): Pr
     }
     s.bus.log('warn', 'watch.rollingBack', { reason: verdict.reason });
     untrap();
-    const code = await mutate(g, s, 'rollback', () => s.target.rollbackPlan(s.ctx, undefined), false, 'rollback.succeeded');
+    const code = await mutate(g, s, 'rollback', () => s.target.rollbackPlan(s.ctx, {}), false, 'rollback.succeeded');
     handleError(new SlipwayError({ key: 'watch.rolledBack', params: { reason: verdict.reason, env: s.envr.name }, fix: 'watch.rolledBack.fix', fixParams: { env: s.envr.name } }), g.json, 1);
     return code === 0 ? 1 : code;
   } finally {
@@ -126,16 +127,9 @@ async function watchAfterDeploy(g: GlobalFlags, s: Session, seconds: number): Pr
   }
 }
 
-/** Pids of this environment's own processes (they may hold its ports). */
+/** Pids of this environment's own processes (they may hold its port). */
 async function ownPids(s: Session): Promise<number[]> {
-  const { readFile } = await import('node:fs/promises');
-  const path = await import('node:path');
-  try {
-    const st = JSON.parse(await readFile(path.join(s.ctx.stateDir, 'run', 'supervisor.json'), 'utf8')) as { pid: number; processes: { pid: number }[] };
-    return [st.pid, ...st.processes.map((p) => p.pid)];
-  } catch {
-    return [];
-  }
+  return (await s.target.ownPids?.(s.ctx).catch(() => [])) ?? [];
 }
 
 /** Run the preflight before a deploy; a blocker that was not accepted stops it. */
@@ -175,17 +169,15 @@ export async function rollback(g: GlobalFlags, env: string | undefined, o: { to?
   const s = await session(g, env, true);
   // For this run only, accept a release that cannot be verified (container targets without a reachable endpoint).
   if (o.allowUnverified && 'allowUnverified' in s.envr.target) s.envr.target.allowUnverified = true;
-  return mutate(g, s, 'rollback', () => s.target.rollbackPlan(s.ctx, o.to), o.forceUnlock, 'rollback.succeeded');
+  return mutate(g, s, 'rollback', () => s.target.rollbackPlan(s.ctx, { ...(o.to ? { to: o.to } : {}), ...(o.allowUnverified ? { allowUnverified: true } : {}) }), o.forceUnlock, 'rollback.succeeded');
 }
 
 export async function destroy(g: GlobalFlags, env: string | undefined, o: { yes: boolean; force: boolean; forceUnlock: boolean }): Promise<number> {
   const s = await session(g, env);
   if (!o.yes) throw new SlipwayError({ key: 'destroy.needsYes', params: { env: s.envr.name }, fix: 'destroy.needsYes.fix', fixParams: { env: s.envr.name }, exitCode: 2 });
   const code = await mutate(g, s, 'destroy', () => s.target.destroyPlan(s.ctx, { force: o.force }), o.forceUnlock, 'destroy.succeeded');
-  if (code === 0 && s.envr.target.target === 'local') {
-    const { rm } = await import('node:fs/promises');
-    await rm(s.ctx.stateDir, { recursive: true, force: true });
-  }
+  // Nothing of the environment is left on this machine either (journal, artifacts, a lock file).
+  if (code === 0) await s.ctx.localHost.rm(s.ctx.stateDir);
   return code;
 }
 

@@ -58,6 +58,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
         exitCode = await (fn as (g: GlobalFlags, ...a: unknown[]) => Promise<number>)(g, ...args.slice(0, -1));
       } catch (e) {
         exitCode = handleError(e, g.json);
+      } finally {
+        await (await cmds()).closeSessions(); // SSH connections end with the command
       }
     };
   const cmds = () => import('./commands.js');

@@ -58,6 +58,7 @@ export function resolveEnvironment(loaded: LoadedConfig, name: string | undefine
     });
   }
   if (database && database.version === undefined) database.version = 15;
+  if (database?.mode === 'external' && !database.urlSecret) database.urlSecret = 'DATABASE_URL';
   const check = checkSettingsSchema.parse(target.check ?? {});
   const production = check.production ?? /^prod(uction)?$/.test(envName);
   const secretNames = [...new Set([...config.secrets, ...(target.secrets ?? [])])];

@@ -66,6 +66,10 @@ export const databaseSchema = z
     urlSecret: envName
       .optional()
       .describe('Use an existing database: the name of a secret holding its postgres:// URL. Without it the target provides one.'),
+    mode: z
+      .enum(['managed', 'external'])
+      .optional()
+      .describe('`managed`: slipway runs PostgreSQL for the environment (default). `external`: a database you run, its URL in the secret `urlSecret` (default `DATABASE_URL`).'),
   })
   .describe('The PostgreSQL database the app uses.');
 
@@ -96,22 +100,47 @@ export const localTargetSchema = z
     stateDir: z.string().optional().describe('Where releases, backups and the database live; default `.slipway/<env>` beside the config.'),
     healthTimeoutMs: z.number().int().positive().default(30000),
     drainTimeoutMs: z.number().int().positive().default(10000),
-    lockTtlMs: z.number().int().positive().default(15 * 60 * 1000),
+    lockTtlMs: z.number().int().min(1000).default(30_000).describe('Lease of the deploy lock: renewed every third of it while a command runs; a lock whose holder stopped renewing is taken over after it.'),
   })
   .describe('This machine: releases as processes behind a stable port, PostgreSQL owned by slipway.');
+
+/** `user@host`, `host`, `host:port` or `user@host:port` (IPv6 in brackets). */
+export const sshAddressSchema = z.union([
+  z
+    .string()
+    .regex(/^(?:[a-z_][a-z0-9_.-]*@)?(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/, 'user@host, host, host:port or user@host:port'),
+  z.strictObject({
+    address: z.string().min(1).describe('Host name or IP address of the VM.'),
+    port: port.default(22).describe('SSH port.'),
+    user: z.string().regex(/^[a-z_][a-z0-9_.-]*$/).default('root').describe('Login user.'),
+  }),
+]);
 
 export const sshTargetSchema = z
   .strictObject({
     target: z.literal('ssh'),
     ...common,
-    host: z.string(),
-    user: z.string().default('deploy'),
-    sshPort: port.default(22),
-    identityFile: z.string().optional(),
-    port: port.default(8080),
-    baseDir: z.string().optional(),
+    host: sshAddressSchema.describe('The VM: `deploy@203.0.113.10`, `203.0.113.10:2222` or `{ address, port, user }` (user default root, port 22).'),
+    identityFile: z.string().optional().describe('Private key to log in with; default the ssh agent (SSH_AUTH_SOCK). Passwords are not supported.'),
+    knownHostsFile: z.string().optional().describe('known_hosts file the host key is checked against; default ~/.ssh/known_hosts.'),
+    port: port.default(8080).describe('Stable port on the VM (nginx proxies the domain to it); traffic switches behind it.'),
+    bind: z.string().default('127.0.0.1').describe('Address the stable port binds to on the VM; 127.0.0.1 behind nginx, 0.0.0.0 to serve directly.'),
+    dir: z
+      .string()
+      .startsWith('/', 'an absolute path on the VM')
+      .optional()
+      .describe('Where the environment lives on the VM; default `/srv/slipway/<app>/<env>`.'),
+    serviceUser: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]*$/)
+      .optional()
+      .describe('User the supervisor and the app run as; default the login user, or `slipway` when logging in as root (created if missing). Never root.'),
+    systemd: z.enum(['auto', 'off']).default('auto').describe('`auto`: install a systemd unit so the app comes back after a reboot, where the VM has systemd.'),
+    healthTimeoutMs: z.number().int().positive().default(30000),
+    drainTimeoutMs: z.number().int().positive().default(10000),
+    lockTtlMs: z.number().int().min(1000).default(30_000).describe('Lease of the deploy lock on the VM (see the local target).'),
   })
-  .describe('A Linux VM over SSH.');
+  .describe('A Linux VM over SSH: the same releases, supervisor and PostgreSQL as local, on the VM.');
 
 export const awsTargetSchema = z
   .strictObject({

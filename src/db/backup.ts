@@ -1,16 +1,18 @@
 /**
- * Backups before every migration, and the restore a failed migration triggers.
+ * Backups before every migration, and the restore a failed migration triggers. Both run
+ * on the machine the database is reached from (this one, or the VM), so a dump never
+ * crosses the network twice and is never held in memory.
  * A backup is a `pg_dump` custom-format archive, verified readable with `pg_restore --list`.
- * The restore is atomic: one psql transaction drops the schemas the migration may have
- * touched and replays the archive, so the old release sees the old data or the restored
- * data — never a half-restored database.
+ * The restore is atomic: one transaction drops the schemas the migration may have touched
+ * and replays the archive, streamed from pg_restore into psql; COMMIT is sent only when
+ * pg_restore finished, so the old release sees the old data or the restored data — never
+ * a half-restored database.
  */
-import { stat } from 'node:fs/promises';
 import { SlipwayError } from '../engine/errors.js';
-import type { Host } from '../targets/host.js';
+import { lastLines } from '../engine/text.js';
+import type { CommandRunner, FileStore } from '../engine/ports.js';
 import { findPgBinaries } from './binaries.js';
 import { pgEnv, type PgConn } from './conn.js';
-import { lastLines } from './local-server.js';
 
 export interface BackupInfo {
   file: string;
@@ -18,23 +20,26 @@ export interface BackupInfo {
   entries: number;
 }
 
-export async function dumpDatabase(host: Host, major: number, conn: PgConn, file: string): Promise<BackupInfo> {
-  const bins = await findPgBinaries(major);
+type Runner = CommandRunner & Pick<FileStore, 'stat'>;
+
+/** Entries of a custom-format archive (`pg_restore --list`); throws when it is unreadable. */
+export async function listArchive(host: CommandRunner, major: number, file: string): Promise<number> {
+  const bins = await findPgBinaries(host, major);
+  const list = await host.exec([bins.bin('pg_restore'), '--list', file]);
+  if (list.code !== 0) throw new SlipwayError({ key: 'db.dumpUnreadable', params: { file, reason: lastLines(list.stderr) }, place: `${host.name}:${file}`, fix: 'db.dumpFailed.fix' });
+  return list.stdout.split('\n').filter((l) => l && !l.startsWith(';')).length;
+}
+
+export async function dumpDatabase(host: Runner, major: number, conn: PgConn, file: string): Promise<BackupInfo> {
+  const bins = await findPgBinaries(host, major);
   const r = await host.exec([bins.bin('pg_dump'), '--format=custom', '--no-owner', '--no-acl', '--file', file], { env: pgEnv(conn) });
   if (r.code !== 0) throw new SlipwayError({ key: 'db.dumpFailed', params: { reason: lastLines(r.stderr) }, place: `${conn.host}:${conn.port}/${conn.database}`, fix: 'db.dumpFailed.fix' });
-  const list = await host.exec([bins.bin('pg_restore'), '--list', file]);
-  if (list.code !== 0) throw new SlipwayError({ key: 'db.dumpUnreadable', params: { file, reason: lastLines(list.stderr) }, place: file, fix: 'db.dumpFailed.fix' });
-  const entries = list.stdout.split('\n').filter((l) => l && !l.startsWith(';')).length;
-  const bytes = (await stat(file)).size;
+  const entries = await listArchive(host, major, file);
+  const bytes = (await host.stat(file))?.size ?? 0;
   return { file, bytes, entries };
 }
 
-/** Replace the database's contents with the archive, in one transaction. */
-export async function restoreDatabase(host: Host, major: number, conn: PgConn, file: string): Promise<void> {
-  const bins = await findPgBinaries(major);
-  const sql = await host.exec([bins.bin('pg_restore'), '--no-owner', '--no-acl', '--file', '-', file]);
-  if (sql.code !== 0) throw new SlipwayError({ key: 'db.restoreFailed', params: { reason: lastLines(sql.stderr) }, place: file, fix: 'db.restoreFailed.fix', fixParams: { file } });
-  const preamble = `
+const PREAMBLE = `BEGIN;
 DO $slipway$
 DECLARE s text;
 BEGIN
@@ -50,11 +55,25 @@ END
 $slipway$;
 CREATE SCHEMA IF NOT EXISTS public;
 `;
-  // The dump recreates `public` itself on some versions; tolerate it.
-  const body = sql.stdout.replace(/^CREATE SCHEMA public;$/m, 'CREATE SCHEMA IF NOT EXISTS public;');
-  const r = await host.exec([bins.bin('psql'), '--no-psqlrc', '--quiet', '--single-transaction', '-v', 'ON_ERROR_STOP=1', '--file', '-'], {
-    env: pgEnv(conn),
-    input: preamble + body,
+
+/**
+ * The pipeline, as a script whose inputs are arguments and environment (never code):
+ * $1 pg_restore, $2 the archive, $3 psql. The dump recreates `public` itself on some
+ * versions; that line is made tolerant.
+ */
+const RESTORE_SCRIPT = [
+  'set -o pipefail',
+  '{ printf "%s" "$SLIPWAY_PREAMBLE"',
+  '  "$1" --no-owner --no-acl --file - "$2" | sed "s/^CREATE SCHEMA public;$/CREATE SCHEMA IF NOT EXISTS public;/" || exit 1',
+  '  printf "COMMIT;\\n"',
+  '} | "$3" --no-psqlrc --quiet -v ON_ERROR_STOP=1 --file -',
+].join('\n');
+
+/** Replace the database's contents with the archive, in one transaction. */
+export async function restoreDatabase(host: CommandRunner, major: number, conn: PgConn, file: string): Promise<void> {
+  const bins = await findPgBinaries(host, major);
+  const r = await host.exec(['bash', '-c', RESTORE_SCRIPT, 'restore', bins.bin('pg_restore'), file, bins.bin('psql')], {
+    env: { ...pgEnv(conn), SLIPWAY_PREAMBLE: PREAMBLE },
   });
-  if (r.code !== 0) throw new SlipwayError({ key: 'db.restoreFailed', params: { reason: lastLines(r.stderr) }, place: file, fix: 'db.restoreFailed.fix', fixParams: { file } });
+  if (r.code !== 0) throw new SlipwayError({ key: 'db.restoreFailed', params: { reason: lastLines(r.stderr) }, place: `${host.name}:${file}`, fix: 'db.restoreFailed.fix', fixParams: { file } });
 }

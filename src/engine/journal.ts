@@ -2,10 +2,11 @@
  * The journal: an append-only NDJSON file per environment recording each run's steps
  * (start, data for undo, done/failed, undo). It is fsync'd at every entry so that the
  * next command after a crash — even `kill -9` — finds exactly how far the run got.
- * Entries are redacted before they are written.
+ * Entries are redacted before they are written. It lives where the environment keeps its
+ * state (this machine, or the VM for an ssh environment, so a second machine sees a half-run).
  */
-import { mkdir, open, readFile, rename, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { JournalStore } from './ports.js';
 import type { Redactor } from './redact.js';
 import type { StepData } from './step.js';
 
@@ -28,30 +29,18 @@ export interface RunState {
 
 export class Journal {
   readonly file: string;
-  constructor(readonly dir: string, private readonly redactor: Redactor) {
+  constructor(private readonly store: JournalStore, readonly dir: string, private readonly redactor: Redactor) {
     this.file = path.join(dir, 'current.ndjson');
   }
 
   async append(entry: JournalEntry): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    const fh = await open(this.file, 'a', 0o600);
-    try {
-      await fh.write(this.redactor.redact(JSON.stringify(entry)) + '\n');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await this.store.appendDurable(this.file, this.redactor.redact(JSON.stringify(entry)) + '\n', 0o600);
   }
 
   /** The run in `current.ndjson`, if any. */
   async current(): Promise<RunState | undefined> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch {
-      return undefined;
-    }
-    return replay(text);
+    const text = await this.store.readFile(this.file);
+    return text === undefined ? undefined : replay(text);
   }
 
   /** Archive the finished run (keeps the last `keep` runs). */
@@ -59,10 +48,17 @@ export class Journal {
     const state = await this.current();
     if (!state) return;
     const archive = path.join(this.dir, 'runs');
-    await mkdir(archive, { recursive: true });
-    await rename(this.file, path.join(archive, `${state.run}.ndjson`));
-    const files = (await readdir(archive)).filter((f) => f.endsWith('.ndjson')).sort();
-    for (const f of files.slice(0, Math.max(0, files.length - keep))) await rm(path.join(archive, f), { force: true });
+    await this.store.rename(this.file, path.join(archive, `${state.run}.ndjson`));
+    const files = (await this.store.list(archive)).filter((f) => f.endsWith('.ndjson')).sort();
+    for (const f of files.slice(0, Math.max(0, files.length - keep))) await this.store.rm(path.join(archive, f));
+  }
+
+  /** The newest archived run. */
+  async latest(): Promise<RunState | undefined> {
+    const archive = path.join(this.dir, 'runs');
+    const last = (await this.store.list(archive)).filter((f) => f.endsWith('.ndjson')).sort().at(-1);
+    const text = last ? await this.store.readFile(path.join(archive, last)) : undefined;
+    return text ? replay(text) : undefined;
   }
 }
 

@@ -1,18 +1,27 @@
 /**
- * The deploy lock of an environment, as in Kamal: `mkdir <dir>` is the atomic test-and-set,
- * `owner.json` inside says who holds it, since when and until when. A lock whose owner
- * process is gone (same machine) or whose expiry has passed is stale and is taken over;
- * `--force-unlock` takes over any lock. The holder refreshes the expiry while it works.
+ * The deploy lock of an environment is a lease. One record — owner token, who, what and
+ * until when — is created atomically where the environment keeps its state (a file created
+ * exclusively on this machine or on the VM, a parameter written without overwrite in SSM),
+ * so a lock never exists without its owner. The holder renews the expiry while it works;
+ * a renewal that fails, or finds another token, tells the holder to stop safely.
+ * Liveness is the lease alone: a contender never judges a holder by looking up a pid,
+ * which means nothing on another machine. A contender that finds the lock held watches it:
+ * a renewal (the expiry moves) means the holder is alive and the contender is refused,
+ * naming the holder; a lease that runs out unrenewed (its CLI was killed, its machine lost
+ * the network) is taken over after its expiry, through a gate, so exactly one of several
+ * contenders wins. Leases are short and renewed often, so a crashed run blocks the next
+ * command for seconds, not for a quarter of an hour. `--force-unlock` takes over any lock.
  */
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import path from 'node:path';
-import type { Host } from '../targets/host.js';
-
-/** What a lock needs from where it lives: a directory on a host, or a parameter store. */
-export type LockStore = Pick<Host, 'mkdir' | 'readFile' | 'writeFile' | 'rm' | 'isAlive'>;
+import type { LockStore } from './ports.js';
 import { SlipwayError } from './errors.js';
 
+export type { LockStore } from './ports.js';
+
 export interface LockOwner {
+  /** Random per acquisition: the only thing that says "this lock is mine". */
+  token: string;
   pid: number;
   machine: string;
   user: string;
@@ -23,7 +32,7 @@ export interface LockOwner {
 
 export interface LockHandle {
   readonly owner: LockOwner;
-  /** The previous owner when a stale lock was taken over. */
+  /** The previous owner when an expired (or forced) lock was taken over. */
   readonly tookOver: LockOwner | undefined;
   release(): Promise<void>;
 }
@@ -32,83 +41,118 @@ export interface AcquireOptions {
   command: string;
   ttlMs: number;
   force?: boolean;
-  /** Milliseconds between expiry refreshes; default ttl/3. */
+  /** Milliseconds between renewals; default ttl/3. */
   refreshMs?: number;
+  /** The lease could not be renewed (store unreachable, or taken over): stop the run safely. */
+  onLost?: (reason: string) => void;
+  /** The lock is held and its lease is being watched until it is renewed or expires. */
+  onWait?: (owner: LockOwner) => void;
+  /** How often a contender re-reads a held lock (default 250 ms). */
+  pollMs?: number;
 }
 
-export function lockPaths(dir: string): { dir: string; owner: string } {
-  return { dir, owner: path.join(dir, 'owner.json') };
-}
+/** How long a takeover gate may be held before a contender may clear it. */
+const GATE_TTL_MS = 30_000;
 
-export async function readLock(host: LockStore, dir: string): Promise<LockOwner | undefined> {
-  const text = await host.readFile(lockPaths(dir).owner);
+export async function readLock(store: LockStore, file: string): Promise<LockOwner | undefined> {
+  const text = await store.readFile(file);
   if (!text) return undefined;
   try {
-    return JSON.parse(text) as LockOwner;
+    const v = JSON.parse(text) as LockOwner;
+    return typeof v.token === 'string' && typeof v.expiresAt === 'string' ? v : undefined;
   } catch {
     return undefined;
   }
 }
 
-export async function isStale(host: LockStore, owner: LockOwner | undefined, now = Date.now()): Promise<boolean> {
-  if (!owner) return true;
-  if (Date.parse(owner.expiresAt) <= now) return true;
-  if (owner.machine === os.hostname() && !(await host.isAlive(owner.pid))) return true;
-  return false;
+/** A lock is stale only when its lease has expired. */
+export function isStale(owner: Pick<LockOwner, 'expiresAt'>, now = Date.now()): boolean {
+  return !(Date.parse(owner.expiresAt) > now);
 }
 
-function sameOwner(a: LockOwner | undefined, b: LockOwner | undefined): boolean {
-  return a?.pid === b?.pid && a?.machine === b?.machine && a?.startedAt === b?.startedAt;
-}
+const serialize = (o: LockOwner) => JSON.stringify(o, null, 2) + '\n';
 
 /**
- * Replace a stale (or forced) lock. Contenders serialise on a second `mkdir` gate and
- * re-read the owner inside it, so exactly one replaces the lock they all saw as stale.
+ * Replace an expired (or forced) lock. Contenders serialise on a gate created exclusively
+ * and re-read the lock inside it, so exactly one replaces the lock they all saw.
  */
-async function takeOver(host: LockStore, dir: string, seen: LockOwner | undefined): Promise<boolean> {
-  const gate = `${dir}.takeover`;
-  if (!(await host.mkdir(gate, { exclusive: true }))) {
-    const at = Number((await host.readFile(path.join(gate, 'at'))) ?? '0');
-    if (at && Date.now() - at > 30_000) await host.rm(gate); // its holder died mid-takeover
+async function takeOver(store: LockStore, file: string, seen: LockOwner | undefined, next: LockOwner): Promise<boolean> {
+  const gate = `${file}.takeover`;
+  const mine = JSON.stringify({ token: next.token, expiresAt: new Date(Date.now() + GATE_TTL_MS).toISOString() });
+  if (!(await store.createExclusive(gate, mine, 0o644))) {
+    const held = await store.readFile(gate).catch(() => undefined);
+    const until = held ? Date.parse((JSON.parse(held) as { expiresAt?: string }).expiresAt ?? '') : NaN;
+    if (!(until > Date.now())) await store.rm(gate); // its holder died mid-takeover
     return false;
   }
   try {
-    await host.writeFile(path.join(gate, 'at'), String(Date.now()), 0o644);
-    if (!sameOwner(await readLock(host, dir), seen)) return false;
-    await host.rm(dir);
-    return await host.mkdir(dir, { exclusive: true });
+    const now = await readLock(store, file);
+    if ((now?.token ?? null) !== (seen?.token ?? null)) return false;
+    if (now) {
+      await store.writeFile(file, serialize(next), 0o644);
+      return true;
+    }
+    await store.rm(file); // absent, or unreadable: clear it and create ours
+    return store.createExclusive(file, serialize(next), 0o644);
   } finally {
-    await host.rm(gate);
+    await store.rm(gate);
   }
 }
 
-export async function acquireLock(host: LockStore, dir: string, opts: AcquireOptions): Promise<LockHandle> {
-  const p = lockPaths(dir);
-  await host.mkdir(path.dirname(dir));
+/**
+ * Watch a held lock until its holder shows it is alive (a renewal: refuse) or its lease
+ * runs out (take it over). Returns the owner to replace, or throws `lock.held`.
+ */
+async function watchLease(store: LockStore, file: string, seen: LockOwner, opts: AcquireOptions): Promise<LockOwner | undefined> {
+  opts.onWait?.(seen);
+  for (;;) {
+    if (isStale(seen)) return seen;
+    await new Promise((r) => setTimeout(r, Math.min(opts.pollMs ?? 250, Math.max(10, Date.parse(seen.expiresAt) - Date.now() + 5))));
+    const now = await readLock(store, file);
+    if (!now || now.token !== seen.token) return undefined; // released or replaced: try again
+    if (Date.parse(now.expiresAt) > Date.parse(seen.expiresAt)) throw heldError(now, file); // renewed: alive
+  }
+}
+
+export async function acquireLock(store: LockStore, file: string, opts: AcquireOptions): Promise<LockHandle> {
+  const owner = makeOwner(opts);
   let tookOver: LockOwner | undefined;
   for (let attempt = 0; ; attempt++) {
-    if (await host.mkdir(p.dir, { exclusive: true })) break;
-    let current = await readLock(host, dir);
-    if (!current) {
-      // Created an instant ago by someone still writing owner.json: look again.
-      await new Promise((r) => setTimeout(r, 200));
-      current = await readLock(host, dir);
+    if (await store.createExclusive(file, serialize(owner), 0o644)) break;
+    let current = await readLock(store, file);
+    if (current && !opts.force && !isStale(current)) {
+      current = await watchLease(store, file, current, opts);
+      if (!current) continue;
     }
-    if (current && !opts.force && !(await isStale(host, current))) throw heldError(current, dir);
-    if (await takeOver(host, dir, current)) {
+    if (await takeOver(store, file, current, owner)) {
       tookOver = current;
       break;
     }
-    if (attempt >= 50) throw heldError(current, dir);
+    if (attempt >= 50) throw heldError(current, file);
     await new Promise((r) => setTimeout(r, 20 + Math.random() * 50));
   }
-  const owner = makeOwner(opts);
-  await host.writeFile(p.owner, JSON.stringify(owner, null, 2) + '\n', 0o644);
   let released = false;
+  let renewing: Promise<void> = Promise.resolve();
+  const lost = (reason: string) => {
+    if (released) return;
+    released = true;
+    clearInterval(timer);
+    opts.onLost?.(reason);
+  };
+  const refreshMs = opts.refreshMs ?? Math.max(1000, Math.floor(opts.ttlMs / 3));
+  const renew = async () => {
+    const now = await readLock(store, file);
+    if (now?.token !== owner.token) return lost(now ? `taken over by ${now.user}@${now.machine} (${now.command})` : 'the lock was removed');
+    const next = new Date(Date.now() + opts.ttlMs).toISOString();
+    await store.writeFile(file, serialize({ ...owner, expiresAt: next }), 0o644);
+    owner.expiresAt = next;
+  };
   const timer = setInterval(() => {
-    owner.expiresAt = new Date(Date.now() + opts.ttlMs).toISOString();
-    void host.writeFile(p.owner, JSON.stringify(owner, null, 2) + '\n', 0o644).catch(() => undefined);
-  }, opts.refreshMs ?? Math.max(1000, Math.floor(opts.ttlMs / 3)));
+    renewing = renewing.then(renew).catch((e: unknown) => {
+      // A failed renewal is tried again while the lease still holds; once it would lapse, stop.
+      if (Date.parse(owner.expiresAt) - Date.now() <= refreshMs) lost(e instanceof Error ? e.message : String(e));
+    });
+  }, refreshMs);
   timer.unref();
   return {
     owner,
@@ -117,15 +161,24 @@ export async function acquireLock(host: LockStore, dir: string, opts: AcquireOpt
       if (released) return;
       released = true;
       clearInterval(timer);
-      const now = await readLock(host, dir);
-      if (now && now.pid === owner.pid && now.machine === owner.machine && now.startedAt === owner.startedAt) await host.rm(p.dir);
+      await renewing;
+      const now = await readLock(store, file);
+      if (now?.token === owner.token) await store.rm(file);
     },
   };
+}
+
+/** `slipway lock release`: remove whatever lock is there (the operator said its holder is gone). */
+export async function breakLock(store: LockStore, file: string): Promise<LockOwner | undefined> {
+  const now = await readLock(store, file);
+  await store.rm(file);
+  return now;
 }
 
 function makeOwner(opts: AcquireOptions): LockOwner {
   const now = Date.now();
   return {
+    token: randomBytes(12).toString('hex'),
     pid: process.pid,
     machine: os.hostname(),
     user: os.userInfo().username,
@@ -135,7 +188,7 @@ function makeOwner(opts: AcquireOptions): LockOwner {
   };
 }
 
-function heldError(owner: LockOwner | undefined, dir: string): SlipwayError {
+function heldError(owner: LockOwner | undefined, file: string): SlipwayError {
   return new SlipwayError({
     key: 'lock.held',
     params: {
@@ -146,7 +199,7 @@ function heldError(owner: LockOwner | undefined, dir: string): SlipwayError {
       since: owner?.startedAt ?? '?',
       expires: owner?.expiresAt ?? '?',
     },
-    place: dir,
+    place: file,
     fix: 'lock.held.fix',
     exitCode: 1,
   });

@@ -1,6 +1,21 @@
-/** Small network helpers: a free loopback port, an HTTP GET with a timeout. */
+/** Small network helpers: a free loopback port, an HTTP request with a timeout. */
 import net from 'node:net';
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
+
+/**
+ * Node's `http.request` over a stream opened by someone else (a unix socket, an SSH channel
+ * to a port on a VM): the asynchronous form of `createConnection`.
+ */
+export function createConnectionVia(open: () => Promise<Duplex>): NonNullable<http.ClientRequestArgs['createConnection']> {
+  return (_opts, oncreate) => {
+    open().then(
+      (s) => oncreate(null, s as net.Socket),
+      (e: Error) => oncreate(e, undefined as unknown as net.Socket),
+    );
+    return undefined as unknown as net.Socket;
+  };
+}
 
 export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -19,9 +34,17 @@ export interface HttpAnswer {
   headers: http.IncomingHttpHeaders;
 }
 
-export function httpRequest(url: string, opts: { method?: string; timeoutMs?: number } = {}): Promise<HttpAnswer> {
+export interface HttpOptions {
+  method?: string;
+  timeoutMs?: number;
+  /** Open the connection yourself (e.g. a tunnel to a port on a VM) instead of a TCP connect. */
+  connect?: () => Promise<Duplex>;
+}
+
+export function httpRequest(url: string, opts: HttpOptions = {}): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: opts.method ?? 'GET', timeout: opts.timeoutMs ?? 5000, agent: false }, (res) => {
+    const via = opts.connect ? { createConnection: createConnectionVia(opts.connect) } : { agent: false as const };
+    const req = http.request(url, { method: opts.method ?? 'GET', timeout: opts.timeoutMs ?? 5000, ...via }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => {

@@ -1,6 +1,6 @@
 /** Verification checks: HTTP requests against the stable URL, with status and JSON expectations. */
 import type { JsonExpectation, VerifyCheck } from '../config/schema.js';
-import { httpRequest } from './net.js';
+import { httpRequest, type HttpOptions } from './net.js';
 
 export interface VerifyResult {
   name: string;
@@ -34,11 +34,11 @@ export function evaluateJson(body: unknown, expectations: readonly JsonExpectati
   return problems;
 }
 
-export async function runCheck(baseUrl: string, c: VerifyCheck): Promise<VerifyResult> {
+export async function runCheck(baseUrl: string, c: VerifyCheck, via: Pick<HttpOptions, 'connect'> = {}): Promise<VerifyResult> {
   const name = c.name ?? `${c.method} ${c.path}`;
   const t0 = Date.now();
   try {
-    const r = await httpRequest(baseUrl.replace(/\/$/, '') + c.path, { method: c.method, timeoutMs: c.timeoutMs });
+    const r = await httpRequest(baseUrl.replace(/\/$/, '') + c.path, { method: c.method, timeoutMs: c.timeoutMs, ...via });
     const problems: string[] = [];
     if (r.status !== c.status) problems.push(`status ${r.status}, expected ${c.status}`);
     if (c.json?.length) {
@@ -56,6 +56,6 @@ export async function runCheck(baseUrl: string, c: VerifyCheck): Promise<VerifyR
   }
 }
 
-export async function runVerify(baseUrl: string, checks: readonly VerifyCheck[]): Promise<VerifyResult[]> {
-  return Promise.all(checks.map((c) => runCheck(baseUrl, c)));
+export async function runVerify(baseUrl: string, checks: readonly VerifyCheck[], via: Pick<HttpOptions, 'connect'> = {}): Promise<VerifyResult[]> {
+  return Promise.all(checks.map((c) => runCheck(baseUrl, c, via)));
 }

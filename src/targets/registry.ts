@@ -6,6 +6,8 @@ export async function loadTarget(name: string): Promise<Target> {
   switch (name) {
     case 'local':
       return (await import('./local/index.js')).createTarget();
+    case 'ssh':
+      return (await import('./ssh/index.js')).createTarget();
     case 'aws':
       return (await import('./aws/index.js' as string) as { createTarget: () => Target }).createTarget();
     default:

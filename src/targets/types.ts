@@ -4,29 +4,55 @@
  * steps, and answers status / releases / logs / endpoint. The engine runs the plans
  * (lock, journal, parallelism, undo, events, redaction) the same way for every target.
  */
+import path from 'node:path';
 import type { ResolvedEnvironment, SecretValues } from '../config/resolve.js';
 import type { EventBus } from '../engine/events.js';
+import type { JournalStore, LockStore } from '../engine/ports.js';
 import type { Plan, Json, StepData } from '../engine/step.js';
 import type { Redactor } from '../engine/redact.js';
-import type { Host } from './host.js';
-import type { LockStore } from '../engine/lock.js';
+import type { Host } from '../host/types.js';
 
 export interface TargetContext {
   envr: ResolvedEnvironment;
   secrets: SecretValues;
   events: EventBus;
   redactor: Redactor;
-  /** Local directory for this environment's CLI-side state (journal, lock for local). */
+  /** This machine's directory for the environment (`.slipway/<env>` beside the config). */
   stateDir: string;
-  /** Host that holds the deploy lock (local machine, or the SSH host). */
-  lockHost: Host;
+  /** This machine, where the CLI runs (builds, docker, local files). */
+  localHost: Host;
   signal: AbortSignal;
+}
+
+/** Where an environment keeps its deploy lock and journal. */
+export interface EnvState {
+  /** Holds the journal (and the lock unless `lock` is given). */
+  store: JournalStore & LockStore;
+  /** Directory in `store`: `lock.json` and `journal/` live in it. */
+  dir: string;
+  /** A lock kept elsewhere (e.g. SSM Parameter Store in the account). */
+  lock?: LockStore;
+  /** For messages: `local`, `deploy@vm:22`, `ssm:/slipway/…`. */
+  where: string;
+}
+
+/** This machine's state directory of an environment. */
+export function defaultStateDir(envr: ResolvedEnvironment): string {
+  const t = envr.target as { stateDir?: string };
+  return path.resolve(envr.configDir, t.stateDir ?? path.join('.slipway', envr.name));
 }
 
 export interface DeployOptions {
   /** Prebuilt image (container targets). */
   image?: string;
   acceptRisks: string[];
+  allowUnverified?: boolean;
+}
+
+export interface RollbackOptions {
+  /** A release id; default the last good release before the current one. */
+  to?: string;
+  /** Accept a release that cannot be verified (container targets without a reachable endpoint). */
   allowUnverified?: boolean;
 }
 
@@ -69,7 +95,7 @@ export interface LogOptions {
 export interface Target {
   readonly name: string;
   deployPlan(ctx: TargetContext, opts: DeployOptions): Promise<Plan>;
-  rollbackPlan(ctx: TargetContext, to: string | undefined): Promise<Plan>;
+  rollbackPlan(ctx: TargetContext, opts: RollbackOptions): Promise<Plan>;
   destroyPlan(ctx: TargetContext, opts: { force: boolean }): Promise<Plan>;
   /** Rebuild the plan of an interrupted run from its journal meta, for recovery. */
   planFor(ctx: TargetContext, kind: string, meta: StepData): Promise<Plan>;
@@ -79,8 +105,12 @@ export interface Target {
   endpoint(ctx: TargetContext): Promise<string | undefined>;
   /** Replace the database's contents with a pg_dump archive (backup/snapshot first). */
   importPlan?(ctx: TargetContext, opts: { file: string; cidr?: string }): Promise<Plan>;
-  /** Where the deploy lock lives when not in the local state dir (e.g. in the cloud account, shared by every machine). */
-  lockStore?(ctx: TargetContext): LockStore;
+  /** Where the lock and journal live when not in this machine's state dir (the VM, the cloud account). */
+  state?(ctx: TargetContext): Promise<EnvState>;
+  /** Pids of the environment's own processes on the host checked by the preflight (they may hold its port). */
+  ownPids?(ctx: TargetContext): Promise<number[]>;
+  /** Close what the target opened (SSH connections). */
+  close?(ctx: TargetContext): Promise<void>;
 }
 
 export type TargetFactory = () => Promise<Target>;

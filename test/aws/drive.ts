@@ -12,7 +12,7 @@ import { Journal } from '../../src/engine/journal.js';
 import { Redactor } from '../../src/engine/redact.js';
 import { recoverRun, runPlan } from '../../src/engine/runner.js';
 import { errorMessage } from '../../src/engine/errors.js';
-import { LocalHost } from '../../src/targets/local/host.js';
+import { LocalHost } from '../../src/host/local.js';
 import { createTarget } from '../../src/targets/aws/index.js';
 import type { TargetContext } from '../../src/targets/types.js';
 
@@ -23,9 +23,9 @@ const secrets = await readSecrets(envr);
 const redactor = new Redactor(secrets.values.values());
 const events = new EventBus(redactor);
 events.on((e) => process.stderr.write(JSON.stringify(e) + '\n'));
-const tc: TargetContext = { envr, secrets, events, redactor, stateDir: stateDir!, lockHost: new LocalHost(), signal: new AbortController().signal };
+const tc: TargetContext = { envr, secrets, events, redactor, stateDir: stateDir!, localHost: new LocalHost(), signal: new AbortController().signal };
 const target = createTarget();
-const journal = new Journal(stateDir!, redactor);
+const journal = new Journal(new LocalHost(), stateDir!, redactor);
 
 let out: { ok: boolean; error?: string; mode?: string; data?: Record<string, unknown> };
 if (action === 'recover') {
@@ -42,7 +42,7 @@ if (action === 'recover') {
     action === 'deploy'
       ? await target.deployPlan(tc, { ...(opts.image ? { image: opts.image } : {}), acceptRisks: [], ...(opts.allowUnverified !== undefined ? { allowUnverified: opts.allowUnverified } : {}) })
       : action === 'rollback'
-        ? await target.rollbackPlan(tc, opts.to)
+        ? await target.rollbackPlan(tc, opts.to ? { to: opts.to } : {})
         : await target.destroyPlan(tc, { force: opts.force === true });
   const meta = { ...(opts.image ? { image: opts.image } : {}), ...(opts.to ? { to: opts.to } : {}), ...(opts.force ? { force: true } : {}) };
   const r = await runPlan({ plan, journal, events, runId: randomUUID().slice(0, 8), meta });

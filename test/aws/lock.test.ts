@@ -27,9 +27,9 @@ const laptop = () => new SsmLockStore(ssm, '/home/a/app/.slipway/production', PR
 const ciRunner = () => new SsmLockStore(ssm, '/builds/x/app/.slipway/production', PREFIX);
 
 test('a lock taken on one machine refuses a deploy from another, naming the holder; release frees it', async () => {
-  const a = await acquireLock(laptop(), '/home/a/app/.slipway/production/lock', { command: 'deploy', ttlMs: 60_000 });
+  const a = await acquireLock(laptop(), '/home/a/app/.slipway/production/lock', { command: 'deploy', ttlMs: 60_000, refreshMs: 100 });
   const params = await ssm.send(new GetParametersByPathCommand({ Path: PREFIX, Recursive: true }));
-  assert.ok((params.Parameters ?? []).some((p) => p.Name === `${PREFIX}/lock/owner.json`));
+  assert.ok((params.Parameters ?? []).some((p) => p.Name === `${PREFIX}/lock`));
   await assert.rejects(acquireLock(ciRunner(), '/builds/x/app/.slipway/production/lock', { command: 'deploy', ttlMs: 60_000 }), (e: unknown) => {
     assert.ok(e instanceof SlipwayError && e.key === 'lock.held');
     assert.equal(e.params.pid, process.pid);
@@ -53,7 +53,7 @@ test('an expired lock in the account is taken over', async () => {
 
 test('concurrent acquires from several machines: exactly one wins', async () => {
   const stores = [laptop(), ciRunner(), laptop(), ciRunner(), laptop()];
-  const results = await Promise.allSettled(stores.map((s, i) => acquireLock(s, i % 2 ? '/builds/x/app/.slipway/production/lock' : '/home/a/app/.slipway/production/lock', { command: `deploy-${i}`, ttlMs: 60_000 })));
+  const results = await Promise.allSettled(stores.map((s, i) => acquireLock(s, i % 2 ? '/builds/x/app/.slipway/production/lock' : '/home/a/app/.slipway/production/lock', { command: `deploy-${i}`, ttlMs: 60_000, refreshMs: 100 })));
   const won = results.filter((r) => r.status === 'fulfilled');
   assert.equal(won.length, 1, results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'won')).join(' | '));
   for (const r of results) if (r.status === 'rejected') assert.ok(r.reason instanceof SlipwayError && r.reason.key === 'lock.held', String(r.reason));

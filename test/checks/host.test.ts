@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { listenersOf, loadPercent, memoryPercent, parseDf } from '../../src/checks/host.js';
-import type { ExecOptions, ExecResult, Host } from '../../src/targets/host.js';
-import { LocalHost } from '../../src/targets/local/host.js';
+import type { ExecOptions, ExecResult, Host } from '../../src/host/types.js';
+import { LocalHost } from '../../src/host/local.js';
 import { freePort, one, preflight, setup } from './helpers.js';
 
 /** The real local host with a few answers replaced (to force the failing paths). */

@@ -1,3 +1,4 @@
+import { LocalHost } from '../../src/host/local.js';
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
@@ -29,14 +30,14 @@ const step = (run: string, s: string, phase: 'start' | 'data' | 'done' | 'failed
 
 describe('Journal', () => {
   test('current() is undefined when nothing was journaled', async () => {
-    const j = new Journal(dir(), new Redactor());
+    const j = new Journal(new LocalHost(), dir(), new Redactor());
     assert.equal(await j.current(), undefined);
     await j.close(); // no-op
     assert.equal(await j.current(), undefined);
   });
 
   test('replays a run: phases, merged data, done flags, errors, outcome', async () => {
-    const j = new Journal(dir(), new Redactor());
+    const j = new Journal(new LocalHost(), dir(), new Redactor());
     await j.append(begin('r1', 100));
     await j.append(step('r1', 'a', 'start'));
     await j.append(step('r1', 'a', 'data', { port: 8081 }));
@@ -74,7 +75,7 @@ describe('Journal', () => {
   });
 
   test('a torn last line (crash mid-write) is ignored', async () => {
-    const j = new Journal(dir(), new Redactor());
+    const j = new Journal(new LocalHost(), dir(), new Redactor());
     await j.append(begin('r1'));
     await j.append(step('r1', 'a', 'start'));
     await j.append(step('r1', 'a', 'done'));
@@ -116,7 +117,7 @@ describe('Journal', () => {
 
   test('close() archives the run under runs/ and keeps the newest N', async () => {
     const d = dir();
-    const j = new Journal(d, new Redactor());
+    const j = new Journal(new LocalHost(), d, new Redactor());
     for (const id of ['20240101000001-aa', '20240101000002-bb', '20240101000003-cc', '20240101000004-dd', '20240101000005-ee']) {
       await j.append(begin(id));
       await j.append({ t: 'end', run: id, ts: 2, outcome: 'succeeded' });
@@ -132,7 +133,7 @@ describe('Journal', () => {
 
   test('close() with the default keeps 20', async () => {
     const d = dir();
-    const j = new Journal(d, new Redactor());
+    const j = new Journal(new LocalHost(), d, new Redactor());
     for (let i = 1; i <= 22; i++) {
       const id = `run-${String(i).padStart(3, '0')}`;
       await j.append(begin(id));
@@ -146,7 +147,7 @@ describe('Journal', () => {
 
   test('entries are redacted before they reach the file, which is private', async () => {
     const secret = 'hunter2-Sup3r/Secret+pw';
-    const j = new Journal(dir(), new Redactor([secret]));
+    const j = new Journal(new LocalHost(), dir(), new Redactor([secret]));
     await j.append(begin('r1'));
     await j.append(step('r1', 'db', 'data', { password: secret, url: `postgres://app:${encodeURIComponent(secret)}@db:5432/app` }));
     await j.append(step('r1', 'db', 'failed', undefined, `auth failed for ${Buffer.from(secret).toString('base64')} / ${secret}`));

@@ -1,3 +1,4 @@
+import { LocalHost } from '../../src/host/local.js';
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -25,7 +26,7 @@ after(async () => {
 
 let n = 0;
 async function fresh(): Promise<{ journal: Journal; events: EventBus; seen: SlipwayEvent[] }> {
-  const journal = new Journal(path.join(tmp, `j${++n}`), new Redactor());
+  const journal = new Journal(new LocalHost(), path.join(tmp, `j${++n}`), new Redactor());
   const events = new EventBus();
   const seen: SlipwayEvent[] = [];
   events.on((e) => seen.push(e));
@@ -422,8 +423,9 @@ import { Redactor } from ${JSON.stringify(pathToFileURL(path.join(root, 'src/eng
 import { EventBus } from ${JSON.stringify(pathToFileURL(path.join(root, 'src/engine/events.ts')).href)};
 import { runPlan } from ${JSON.stringify(pathToFileURL(path.join(root, 'src/engine/runner.ts')).href)};
 import { filePlan } from './plan.mjs';
+import { LocalHost } from ${JSON.stringify(pathToFileURL(path.join(root, 'src/host/local.ts')).href)};
 const dir = process.argv[2];
-const journal = new Journal(dir + '/journal', new Redactor());
+const journal = new Journal(new LocalHost(), dir + '/journal', new Redactor());
 await runPlan({ plan: filePlan(dir, process.env.COMMIT_AT), journal, events: new EventBus(), runId: 'child-run' });
 console.log('finished without being killed');
 `;
@@ -457,7 +459,7 @@ console.log('finished without being killed');
     const r = await runChild(dir, { SLIPWAY_FAILPOINT: 'b:after', COMMIT_AT: 'b' });
     assert.equal(r.signal, 'SIGKILL', `child should die by SIGKILL; code=${r.code} stderr=${r.stderr}`);
     assert.doesNotMatch(r.stdout, /finished/);
-    const journal = new Journal(path.join(dir, 'journal'), new Redactor());
+    const journal = new Journal(new LocalHost(), path.join(dir, 'journal'), new Redactor());
     const state = await journal.current();
     assert.ok(state);
     assert.equal(state.run, 'child-run');
@@ -481,7 +483,7 @@ console.log('finished without being killed');
     const dir = await setup('fp-undo');
     const r = await runChild(dir, { SLIPWAY_FAILPOINT: 'b:after', COMMIT_AT: 'c' });
     assert.equal(r.signal, 'SIGKILL', `child should die by SIGKILL; code=${r.code} stderr=${r.stderr}`);
-    const journal = new Journal(path.join(dir, 'journal'), new Redactor());
+    const journal = new Journal(new LocalHost(), path.join(dir, 'journal'), new Redactor());
     const state = await journal.current();
     assert.ok(state);
     assert.equal(state.steps.get('b')?.done, true);

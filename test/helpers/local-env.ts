@@ -82,7 +82,8 @@ export async function makeEnv(name = 'local'): Promise<TestEnv> {
   const config = path.join(app, 'slipway.yaml');
   const stateDir = path.join(app, '.slipway', name);
   const cfg = parse(await readFile(config, 'utf8')) as Record<string, any>;
-  cfg.environments = { [name]: { target: 'local', port, healthTimeoutMs: 15000, drainTimeoutMs: 5000 } };
+  // A short lease, so the command after a kill -9 takes the dead CLI's lock over within seconds (default 30 s).
+  cfg.environments = { [name]: { target: 'local', port, healthTimeoutMs: 15000, drainTimeoutMs: 5000, lockTtlMs: 3000 } };
   await writeFile(config, stringify(cfg));
   await writeFile(path.join(app, `.env.${name}`), `JWT_SECRET=${secret}\n`, { mode: 0o600 });
   const run = (args: string[], opts: { env?: Record<string, string> } = {}) => {

@@ -1,16 +1,17 @@
 /** The release ledger keeps the newest N, the current one and the last good one. */
+import { LocalHost } from '../../src/host/local.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ReleaseStore, newReleaseId } from '../../src/targets/local/releases.js';
+import { ReleaseStore, newReleaseId } from '../../src/targets/machine/releases.js';
 import type { ReleaseResult } from '../../src/targets/types.js';
 
 test('prune keeps the newest N, the current release and the last good one', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-releases-'));
   try {
-    const store = new ReleaseStore(path.join(dir, 'releases'), path.join(dir, 'current'));
+    const store = new ReleaseStore(new LocalHost(), path.join(dir, 'releases'), path.join(dir, 'current'));
     const results: ReleaseResult[] = ['succeeded', 'succeeded', 'failed', 'failed', 'failed', 'failed'];
     const ids = results.map((_, i) => `20260101-00000${i}-aaaa`);
     for (const [i, id] of ids.entries()) await store.write({ id, createdAt: new Date(2026, 0, 1, 0, 0, i).toISOString(), result: results[i]!, configHash: 'x', details: {} });

@@ -106,6 +106,7 @@ export const cli: Catalog = {
   'status.database': { en: 'database', 'zh-CN': '数据库' },
   'status.lastRun': { en: 'last run', 'zh-CN': '上次运行' },
   'status.stateDir': { en: 'state', 'zh-CN': '状态目录' },
+  'status.boot': { en: 'after a reboot', 'zh-CN': '重启后' },
   'releases.none': { en: 'No releases in {env} yet.', 'zh-CN': '{env} 还没有发布记录。' },
   'releases.config': { en: 'config', 'zh-CN': '配置' },
   'endpoint.none': { en: 'No reachable endpoint (see the reason above, or `slipway status`).', 'zh-CN': '没有可访问的地址（原因见上方，或运行 `slipway status`）。' },

@@ -73,5 +73,14 @@ export const core: Catalog = {
     en: 'Wait for it to finish. If that process is gone, rerun with --force-unlock.',
     'zh-CN': '请等待其完成。如果该进程已不存在，使用 --force-unlock 重新运行。',
   },
+  'lock.waiting': {
+    en: 'The deploy lock is held by {user}@{machine} ({command}); waiting to see it renewed, or for its lease to run out at {expires}.',
+    'zh-CN': '部署锁由 {user}@{machine}（{command}）持有；正在等待其续期，或等到 {expires} 租约到期。',
+  },
+  'lock.lost': { en: 'The deploy lock could not be renewed: {reason}. Stopping and undoing this run.', 'zh-CN': '无法续期部署锁：{reason}。正在停止并撤销本次运行。' },
+  'lock.lost.fix': {
+    en: 'Check the connection to where the lock lives (`slipway lock status <env>`), then run the command again; it converges.',
+    'zh-CN': '检查到锁所在位置的连接（`slipway lock status <环境>`），然后重新运行命令；它会收敛到一致状态。',
+  },
   'lock.tookOver': { en: 'Took over a stale lock of {user}@{machine} (pid {pid}, {command}).', 'zh-CN': '已接管过期的部署锁：{user}@{machine}（pid {pid}，{command}）。' },
 };

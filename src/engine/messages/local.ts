@@ -29,7 +29,21 @@ export const local: Catalog = {
   'log.drainTimeout': { en: 'Release {release} still had requests after the drain timeout; stopped anyway.', 'zh-CN': '排空超时后发布 {release} 仍有请求，已强制停止。' },
   'log.stopFailed': { en: 'Could not stop the old release {release}: {reason}', 'zh-CN': '无法停止旧发布 {release}：{reason}' },
   'log.pruned': { en: 'Removed {count} old release(s).', 'zh-CN': '已删除 {count} 个旧发布。' },
-  'local.commandFailed': { en: 'The {what} command `{command}` failed with exit code {code}: {output}', 'zh-CN': '{what} 命令 `{command}` 失败，退出码 {code}：{output}' },
+  'local.commandFailed': {
+    en: 'The {what} command `{command}` failed with exit code {code}: {output} (full output: {log})',
+    'zh-CN': '{what} 命令 `{command}` 失败，退出码 {code}：{output}（完整输出：{log}）',
+  },
+  'local.migrateConnection.fix': {
+    en: 'The migration could not reach the database (it is not the migration that is wrong). Check the database URL, password and TLS settings the app gets; the database was left as it was. Full output: {log}',
+    'zh-CN': '迁移无法连接数据库（并非迁移本身有错）。检查应用拿到的数据库地址、密码和 TLS 设置；数据库保持原样。完整输出：{log}',
+  },
+  'log.artifact': { en: 'Artifact sha256 {sha}… on {where}', 'zh-CN': '构建产物 sha256 {sha}…，位于 {where}' },
+  'log.modulesReused': { en: 'Dependencies unchanged: reused node_modules of release {release}.', 'zh-CN': '依赖未变：复用发布 {release} 的 node_modules。' },
+  'machine.packFailed': { en: 'Could not pack the app in {dir}: {reason}', 'zh-CN': '无法打包 {dir} 中的应用：{reason}' },
+  'machine.packFailed.fix': { en: 'slipway packs with GNU tar and gzip; install them (on macOS: `brew install gnu-tar`) and check the directory is readable.', 'zh-CN': 'slipway 使用 GNU tar 和 gzip 打包；请安装它们（macOS：`brew install gnu-tar`），并确认目录可读。' },
+  'machine.unpackFailed': { en: 'Could not unpack {file}: {reason}', 'zh-CN': '无法解包 {file}：{reason}' },
+  'machine.unpackFailed.fix': { en: 'Check free disk space and that tar is installed on the machine, then deploy again.', 'zh-CN': '检查该机器的磁盘空间并确认已安装 tar，然后重新部署。' },
+  'log.noMigrate': { en: 'No migrate command is set (database.migrate): nothing was migrated.', 'zh-CN': '未设置迁移命令（database.migrate）：没有执行任何迁移。' },
   'local.installFailed.fix': { en: 'Run `{command}` in {dir} to see the full error; check package-lock.json is committed.', 'zh-CN': '在 {dir} 中运行 `{command}` 查看完整错误；确认 package-lock.json 已提交。' },
   'local.buildFailed.fix': { en: 'Run `{command}` in the app directory and fix the build error (e.g. missing TypeScript types).', 'zh-CN': '在应用目录运行 `{command}` 并修复构建错误（例如缺少 TypeScript 类型定义）。' },
   'local.migrateFailed.fix': {
@@ -58,7 +72,7 @@ export const local: Catalog = {
   'rollback.unknownRelease': { en: 'There is no release {release} to roll back to.', 'zh-CN': '没有可回滚的发布 {release}。' },
   'rollback.nothingToRollBackTo': { en: 'There is no previous good release to roll back to.', 'zh-CN': '没有可以回滚的上一个成功发布。' },
   'rollback.fix': { en: 'See `slipway releases` for the releases that exist.', 'zh-CN': '运行 `slipway releases` 查看现有的发布。' },
-  'db.binariesMissing': { en: 'PostgreSQL {major} server binaries (initdb, pg_ctl) were not found.', 'zh-CN': '找不到 PostgreSQL {major} 的服务端程序（initdb、pg_ctl）。' },
+  'db.binariesMissing': { en: 'PostgreSQL {major} server binaries (initdb, pg_ctl) were not found on {host}.', 'zh-CN': '在 {host} 上找不到 PostgreSQL {major} 的服务端程序（initdb、pg_ctl）。' },
   'db.binariesMissing.fix': {
     en: 'Install them (`apt-get install postgresql-{major}`), set SLIPWAY_PG_BIN to their directory, or change database.version.',
     'zh-CN': '安装它们（`apt-get install postgresql-{major}`），或设置 SLIPWAY_PG_BIN 指向其目录，或修改 database.version。',
@@ -80,4 +94,58 @@ export const local: Catalog = {
     'zh-CN': '请设置为 postgresql://用户:密码@主机:5432/数据库名（密码中的特殊字符需要 URL 编码）。',
   },
   'db.noBackup': { en: 'No backup of this deploy exists to restore from.', 'zh-CN': '本次部署没有可用于恢复的备份。' },
+  'ssh.hostUnknown': {
+    en: 'The host key of {host} is not in known_hosts ({type} {fingerprint}). Nothing was done on it.',
+    'zh-CN': '{host} 的主机密钥不在 known_hosts 中（{type} {fingerprint}）。未对其执行任何操作。',
+  },
+  'ssh.hostUnknown.fix': {
+    en: 'Check the fingerprint with the VM\'s console or provider (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the VM), then trust it: `slipway hosts trust <env> --fingerprint <SHA256:…>` (or `ssh-keyscan -p {port} {host} >> ~/.ssh/known_hosts`).',
+    'zh-CN': '先通过云厂商控制台或在 VM 上运行 `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` 核对指纹，然后信任它：`slipway hosts trust <环境> --fingerprint <SHA256:…>`（或 `ssh-keyscan -p {port} {host} >> ~/.ssh/known_hosts`）。',
+  },
+  'ssh.hostChanged': {
+    en: 'HOST KEY CHANGED for {host}: it presented {fingerprint}, known_hosts expects {expected} ({file} line {lines}). This can be a man-in-the-middle attack. Nothing was done.',
+    'zh-CN': '{host} 的主机密钥已改变：对方出示 {fingerprint}，而 known_hosts 期望 {expected}（{file} 第 {lines} 行）。这可能是中间人攻击。未执行任何操作。',
+  },
+  'ssh.hostChanged.fix': {
+    en: 'Find out why the key changed (a rebuilt VM, a new IP). Only if you are sure: remove the old entry (`ssh-keygen -R "[{host}]:{port}" -f {file}`) and trust the new key with `slipway hosts trust <env> --fingerprint <SHA256:…>`.',
+    'zh-CN': '先查明密钥改变的原因（重建了 VM、换了 IP）。只有在确认无误时：删除旧条目（`ssh-keygen -R "[{host}]:{port}" -f {file}`），再用 `slipway hosts trust <环境> --fingerprint <SHA256:…>` 信任新密钥。',
+  },
+  'ssh.hostRevoked': { en: 'The host key {fingerprint} of {host} is marked @revoked in known_hosts. Nothing was done.', 'zh-CN': '{host} 的主机密钥 {fingerprint} 在 known_hosts 中被标记为 @revoked。未执行任何操作。' },
+  'ssh.authFailed': { en: 'SSH login to {host} was refused: {reason}', 'zh-CN': 'SSH 登录 {host} 被拒绝：{reason}' },
+  'ssh.authFailed.fix': {
+    en: 'slipway logs in with a key only (identityFile or the ssh agent). Check `ssh -p {port} {user}@{host}` works with that key and the key is in ~{user}/.ssh/authorized_keys.',
+    'zh-CN': 'slipway 只用密钥登录（identityFile 或 ssh agent）。确认用该密钥 `ssh -p {port} {user}@{host}` 可以登录，且公钥在 ~{user}/.ssh/authorized_keys 中。',
+  },
+  'ssh.connectFailed': { en: 'Could not connect to {host}: {reason}', 'zh-CN': '无法连接 {host}：{reason}' },
+  'ssh.connectFailed.fix': {
+    en: 'Check the address and SSH port ({host}:{port}), that sshd runs, and that a firewall or security group lets you in.',
+    'zh-CN': '检查地址和 SSH 端口（{host}:{port}）、sshd 是否运行，以及防火墙或安全组是否放行。',
+  },
+  'ssh.connectionLost': { en: 'The connection to {host} was lost: {reason}', 'zh-CN': '与 {host} 的连接已断开：{reason}' },
+  'ssh.connectionLost.fix': {
+    en: 'The old release keeps serving on the VM. When the network is back, run the same command again: it finishes or undoes the interrupted run first.',
+    'zh-CN': 'VM 上的旧发布仍在提供服务。网络恢复后重新运行同一命令：它会先完成或撤销被中断的运行。',
+  },
+  'ssh.identityUnreadable': { en: 'Cannot read the SSH key {file}: {reason}', 'zh-CN': '无法读取 SSH 密钥 {file}：{reason}' },
+  'ssh.identityUnreadable.fix': { en: 'Point identityFile at a private key you can read, or leave it out to use the ssh agent.', 'zh-CN': '将 identityFile 指向可读取的私钥，或删除该项以使用 ssh agent。' },
+  'ssh.uploadMismatch': { en: 'The upload of {file} to {host} arrived damaged (sent sha256 {sent}, arrived {arrived}).', 'zh-CN': '上传到 {host} 的 {file} 已损坏（发送的 sha256 为 {sent}，收到 {arrived}）。' },
+  'ssh.uploadMismatch.fix': { en: 'Nothing was switched. Check the VM\'s free disk space and deploy again.', 'zh-CN': '未切换任何流量。检查 VM 的磁盘空间后重新部署。' },
+  'ssh.serviceUserNeedsRoot': {
+    en: 'serviceUser is {user}, but slipway logs in as {login}, who cannot run processes as another user.',
+    'zh-CN': 'serviceUser 为 {user}，但 slipway 以 {login} 登录，无法以其他用户身份运行进程。',
+  },
+  'ssh.serviceUserNeedsRoot.fix': {
+    en: 'Leave serviceUser out (the app runs as the login user), or log in as root so slipway can run it as serviceUser.',
+    'zh-CN': '删除 serviceUser（应用将以登录用户运行），或以 root 登录，让 slipway 以 serviceUser 身份运行应用。',
+  },
+  'ssh.serviceUserRoot': { en: 'serviceUser must not be root: the app and its supervisor never run as root.', 'zh-CN': 'serviceUser 不能是 root：应用及其守护进程绝不以 root 运行。' },
+  'ssh.serviceUserRoot.fix': { en: 'Choose an unprivileged user, or leave serviceUser out (default `slipway`).', 'zh-CN': '选择一个非特权用户，或删除 serviceUser（默认 `slipway`）。' },
+  'ssh.systemdFailed': { en: 'Could not start the systemd unit {unit}: {reason}', 'zh-CN': '无法启动 systemd 单元 {unit}：{reason}' },
+  'ssh.systemdFailed.fix': {
+    en: 'Read `journalctl -u {unit}` on the VM; or set `systemd: off` to start the supervisor without a unit (it will not come back after a reboot).',
+    'zh-CN': '在 VM 上查看 `journalctl -u {unit}`；或设置 `systemd: off`，不使用单元启动守护进程（重启后不会自动恢复）。',
+  },
+  'step.removeUnit': { en: 'Remove the boot unit {unit}', 'zh-CN': '删除开机单元 {unit}' },
+  'rollback.alreadyServing': { en: 'Release {release} is already serving {env}.', 'zh-CN': '发布 {release} 已经在 {env} 上提供服务。' },
+  'rollback.alreadyServing.fix': { en: 'Nothing to do. `slipway releases` lists the others you can roll back to.', 'zh-CN': '无需操作。`slipway releases` 列出可以回滚到的其他发布。' },
 };

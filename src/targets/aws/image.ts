@@ -5,7 +5,7 @@
  * server, no .env baked in, the RDS CA bundle present).
  */
 import { DescribeImagesCommand, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import type { Host } from '../host.js';
+import type { Host } from '../../host/types.js';
 import type { AwsClients } from './clients.js';
 import { awsErrorName } from './clients.js';
 

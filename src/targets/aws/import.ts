@@ -12,8 +12,8 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { SlipwayError } from '../../engine/errors.js';
 import type { Plan, Step, StepContext } from '../../engine/step.js';
 import { findPgBinaries } from '../../db/binaries.js';
-import { lastLines } from '../../db/local-server.js';
-import { LocalHost } from '../local/host.js';
+import { lastLines } from '../../engine/text.js';
+import { LocalHost } from '../../host/local.js';
 import { awsErrorName } from './clients.js';
 import type { AwsCtx } from './context.js';
 import { describeDb, snapshotDb, type DbSecretValue } from './database.js';
@@ -65,14 +65,14 @@ async function closeWindow(a: AwsCtx, ctx: StepContext): Promise<void> {
 }
 
 export function importPlan(a: AwsCtx, opts: ImportOptions): Plan {
-  const host = new LocalHost();
+  const host = a.tc.localHost;
   const steps: Step[] = [
     {
       id: 'check-dump',
       titleKey: 'aws.import.step.check',
       titleParams: { file: opts.file },
       async run() {
-        const bins = await findPgBinaries(a.envr.database?.version ?? 15);
+        const bins = await findPgBinaries(host, a.envr.database?.version ?? 15);
         const r = await host.exec([bins.bin('pg_restore'), '--list', opts.file]);
         if (r.code !== 0) throw new SlipwayError({ key: 'db.dumpUnreadable', params: { file: opts.file, reason: lastLines(r.stderr) }, place: opts.file, fix: 'aws.import.badDump.fix' });
         if (!process.env.PGSSLROOTCERT) throw new SlipwayError({ key: 'aws.import.noCa', fix: 'aws.import.noCa.fix', exitCode: 2 });
@@ -123,7 +123,7 @@ export function importPlan(a: AwsCtx, opts: ImportOptions): Plan {
         const w = ctx.data('open-window')!;
         const secret = JSON.parse((await a.c.sm.send(new GetSecretValueCommand({ SecretId: a.n.dbSecret }))).SecretString ?? '{}') as DbSecretValue;
         a.tc.redactor.add(secret.password);
-        const bins = await findPgBinaries(a.envr.database?.version ?? 15);
+        const bins = await findPgBinaries(host, a.envr.database?.version ?? 15);
         const r = await host.exec([bins.bin('pg_restore'), '--no-owner', '--no-acl', '--clean', '--if-exists', '--exit-on-error', '--dbname', secret.dbname, opts.file], {
           env: {
             PGHOST: String(w.host),

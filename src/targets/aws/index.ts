@@ -80,7 +80,7 @@ export function createTarget(): Target {
   return {
     name: 'aws',
     deployPlan: async (tc, opts) => deployPlan(tc, opts),
-    rollbackPlan: async (tc, to) => buildRollback(awsCtx(tc), to, {}),
+    rollbackPlan: async (tc, opts) => buildRollback(awsCtx(tc), opts.to, {}),
     destroyPlan: async (tc, opts) => buildDestroy(awsCtx(tc), opts),
     async planFor(tc: TargetContext, kind: string, meta: Record<string, Json>): Promise<Plan> {
       const s = (k: string) => (typeof meta[k] === 'string' ? (meta[k] as string) : undefined);
@@ -99,7 +99,11 @@ export function createTarget(): Target {
       if (!opts.cidr) throw new SlipwayError({ key: 'aws.import.needsCidr', fix: 'aws.import.needsCidr.fix', exitCode: 2 });
       return importPlan(awsCtx(tc), { file: opts.file, cidr: opts.cidr });
     },
-    lockStore: (tc) => new SsmLockStore(clientsFor(tc.envr).ssm, tc.stateDir, `/slipway/${names(tc.envr).prefix}/lock-state`),
+    // The lock lives in the account (every machine sees it); the journal stays on this machine.
+    state: async (tc) => {
+      const prefix = `/slipway/${names(tc.envr).prefix}/lock-state`;
+      return { store: tc.localHost, dir: tc.stateDir, lock: new SsmLockStore(clientsFor(tc.envr).ssm, tc.stateDir, prefix), where: `ssm:${prefix}` };
+    },
     releases: async (tc): Promise<ReleaseRecord[]> => awsCtx(tc).ledger.list(),
     logs(tc: TargetContext, opts: LogOptions): AsyncIterable<string> {
       const a = awsCtx(tc);

@@ -1,13 +1,12 @@
 /**
  * The deploy lock of an aws environment lives in the account (SSM Parameter Store), so
  * two machines deploying the same environment see each other — not only two shells on
- * one laptop. The lock's directory operations map onto parameters:
- * `mkdir` exclusive = PutParameter without Overwrite (atomic), files = parameters under it.
+ * one laptop. A lock file maps onto one parameter: `createExclusive` is PutParameter
+ * without Overwrite (atomic, with its content), a write is PutParameter with Overwrite.
  */
 import path from 'node:path';
-import { DeleteParametersCommand, GetParameterCommand, GetParametersByPathCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { LockStore } from '../../engine/lock.js';
-import { isAlive } from '../local/host.js';
 
 const errName = (e: unknown) => (e as { name?: string } | undefined)?.name;
 
@@ -20,10 +19,9 @@ export class SsmLockStore implements LockStore {
     return `${this.prefix}/${rel}`;
   }
 
-  async mkdir(p: string, opts: { exclusive?: boolean } = {}): Promise<boolean> {
-    if (!opts.exclusive) return true; // hierarchies are implicit
+  async createExclusive(p: string, data: string): Promise<boolean> {
     try {
-      await this.ssm.send(new PutParameterCommand({ Name: this.key(p), Value: 'lock', Type: 'String', Overwrite: false }));
+      await this.ssm.send(new PutParameterCommand({ Name: this.key(p), Value: data, Type: 'String', Overwrite: false }));
       return true;
     } catch (e) {
       if (errName(e) === 'ParameterAlreadyExists') return false;
@@ -45,17 +43,10 @@ export class SsmLockStore implements LockStore {
   }
 
   async rm(p: string): Promise<void> {
-    const names = [this.key(p)];
-    let token: string | undefined;
-    do {
-      const r = await this.ssm.send(new GetParametersByPathCommand({ Path: this.key(p), Recursive: true, ...(token ? { NextToken: token } : {}) }));
-      for (const x of r.Parameters ?? []) if (x.Name) names.push(x.Name);
-      token = r.NextToken;
-    } while (token);
-    for (let i = 0; i < names.length; i += 10) await this.ssm.send(new DeleteParametersCommand({ Names: names.slice(i, i + 10) }));
-  }
-
-  async isAlive(pid: number): Promise<boolean> {
-    return isAlive(pid);
+    try {
+      await this.ssm.send(new DeleteParameterCommand({ Name: this.key(p) }));
+    } catch (e) {
+      if (errName(e) !== 'ParameterNotFound') throw e;
+    }
   }
 }

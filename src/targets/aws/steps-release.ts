@@ -65,9 +65,9 @@ async function imageStep(a: AwsCtx, ctx: StepContext, opts: DeployOptions): Prom
   for (const i of issues) (i.severity === 'error' ? ctx.log : ctx.warn)(i.key, { ...i.params, file: `${dockerfile}${i.line ? `:${i.line}` : ''}` });
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length) throw new SlipwayError({ key: 'aws.dockerfile.failed', params: { count: errors.length, file: dockerfile }, place: dockerfile, fix: 'aws.dockerfile.failed.fix', exitCode: 2 });
-  const docker = await dockerReachable(a.tc.lockHost);
+  const docker = await dockerReachable(a.tc.localHost);
   if (!docker.ok) throw new SlipwayError({ key: 'aws.image.noDocker', params: { detail: docker.detail }, fix: 'aws.image.noDocker.fix', exitCode: 2 });
-  const ref = await buildAndPush(a.c, a.tc.lockHost, { dir: a.envr.appDir, dockerfile, repoUri: repo.uri, tag: ctx.runId, signal: ctx.signal, onLine: (l) => a.tc.events.text('debug', l, ctx.step) });
+  const ref = await buildAndPush(a.c, a.tc.localHost, { dir: a.envr.appDir, dockerfile, repoUri: repo.uri, tag: ctx.runId, signal: ctx.signal, onLine: (l) => a.tc.events.text('debug', l, ctx.step) });
   const r = await resolveImage(a.c, repo, ref);
   return { image: r.image, digest: r.digest ?? '' };
 }

@@ -1,23 +1,24 @@
 /**
  * One command against one environment: load and resolve the config, read secret values
  * into the redactor, pick the target, and — for commands that change things — take the
- * lock, finish any interrupted run from the journal, run the plan, release the lock.
+ * lock where the environment keeps its state (this machine, the VM, or the cloud account),
+ * finish any interrupted run from the journal, run the plan, release the lock.
+ * This layer sits above the targets; the engine below it knows no target.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { readSecrets, resolveEnvironment, type ResolvedEnvironment } from '../config/resolve.js';
-import { defaultStateDir } from '../targets/local/layout.js';
-import { LocalHost } from '../targets/local/host.js';
+import { ConfigError, SlipwayError } from '../engine/errors.js';
+import { EventBus } from '../engine/events.js';
+import { Journal } from '../engine/journal.js';
+import { acquireLock } from '../engine/lock.js';
+import { Redactor } from '../engine/redact.js';
+import { recoverRun, runPlan, type RunResult } from '../engine/runner.js';
+import type { Plan } from '../engine/step.js';
+import { LocalHost } from '../host/local.js';
 import { loadTarget } from '../targets/registry.js';
-import type { Target, TargetContext } from '../targets/types.js';
-import { ConfigError } from './errors.js';
-import { EventBus } from './events.js';
-import { Journal } from './journal.js';
-import { acquireLock } from './lock.js';
-import { Redactor } from './redact.js';
-import { recoverRun, runPlan, type RunResult } from './runner.js';
-import type { Plan } from './step.js';
+import { defaultStateDir, type EnvState, type Target, type TargetContext } from '../targets/types.js';
 
 export interface SessionOptions {
   config?: string;
@@ -35,6 +36,19 @@ export interface Session {
   ctx: TargetContext;
   bus: EventBus;
   abort: AbortController;
+  /** Where the lock and journal live (asked of the target once). */
+  state(): Promise<EnvState>;
+  /** Close connections the target opened (SSH). */
+  close(): Promise<void>;
+}
+
+const opened = new Set<Session>();
+
+/** Close every session's connections (the CLI calls this when a command ends, however it ends). */
+export async function closeSessions(): Promise<void> {
+  const all = [...opened];
+  opened.clear();
+  await Promise.all(all.map((s) => s.close().catch(() => undefined)));
 }
 
 export async function openSession(opts: SessionOptions): Promise<Session> {
@@ -53,9 +67,25 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
   const redactor = new Redactor(secrets.values.values());
   const bus = new EventBus(redactor);
   const abort = new AbortController();
+  const localHost = new LocalHost();
   const stateDir = defaultStateDir(envr);
-  const ctx: TargetContext = { envr, secrets, events: bus, redactor, stateDir, lockHost: new LocalHost(), signal: abort.signal };
-  return { loaded, envr, target, ctx, bus, abort };
+  const ctx: TargetContext = { envr, secrets, events: bus, redactor, stateDir, localHost, signal: abort.signal };
+  let state: Promise<EnvState> | undefined;
+  const session: Session = {
+    loaded,
+    envr,
+    target,
+    ctx,
+    bus,
+    abort,
+    state: () => (state ??= target.state?.(ctx) ?? Promise.resolve({ store: localHost, dir: stateDir, where: 'local' })),
+    close: async () => {
+      opened.delete(session);
+      await target.close?.(ctx);
+    },
+  };
+  opened.add(session);
+  return session;
 }
 
 export interface MutationOptions {
@@ -73,14 +103,21 @@ export interface MutationOutcome {
 
 export async function runMutation(s: Session, opts: MutationOptions): Promise<MutationOutcome> {
   const { ctx, bus } = s;
+  const st = await s.state();
   const target = ctx.envr.target as { lockTtlMs?: number };
-  const lock = await acquireLock(s.target.lockStore?.(ctx) ?? ctx.lockHost, path.join(ctx.stateDir, 'lock'), {
+  const lock = await acquireLock(st.lock ?? st.store, path.posix.join(st.dir, 'lock.json'), {
     command: opts.command,
-    ttlMs: target.lockTtlMs ?? 15 * 60 * 1000,
+    ttlMs: target.lockTtlMs ?? 30_000,
     force: !!opts.forceUnlock,
+    onWait: (o) => bus.log('info', 'lock.waiting', { user: o.user, machine: o.machine, command: o.command, expires: o.expiresAt }),
+    onLost: (reason) => {
+      // Without the lease another deploy may start: stop launching steps and undo what ran.
+      bus.log('error', 'lock.lost', { reason });
+      s.abort.abort(new SlipwayError({ key: 'lock.lost', params: { reason }, fix: 'lock.lost.fix' }));
+    },
   });
   if (lock.tookOver) bus.log('warn', 'lock.tookOver', { ...lock.tookOver });
-  const journal = new Journal(path.join(ctx.stateDir, 'journal'), ctx.redactor);
+  const journal = new Journal(st.store, path.posix.join(st.dir, 'journal'), ctx.redactor);
   let recovered: MutationOutcome['recovered'];
   try {
     const prev = await journal.current();

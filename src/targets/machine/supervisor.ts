@@ -9,10 +9,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { chmod, mkdir, rm, writeFile, rename } from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { Redactor } from '../../engine/redact.js';
 import { SwitchingProxy } from './proxy.js';
-import { isAlive, killGroup } from './host.js';
+import { isAlive, killGroup } from '../../host/proc.js';
 
 export interface StartRequest {
   release: string;
@@ -126,9 +127,11 @@ export class Supervisor {
 
   private spawnRelease(m: Managed): void {
     const { req } = m;
-    const child = spawn('/bin/sh', ['-c', `exec ${req.command}`], {
+    // Through the shell as written, so Procfile forms work (`NODE_ENV=production npm start`, `a && b`);
+    // the release is its own process group, so stopping it stops everything the shell started.
+    const child = spawn('/bin/sh', ['-c', execForm(req.command)], {
       cwd: req.cwd,
-      env: { ...req.env, SLIPWAY_RELEASE: req.release, PORT: String(req.port) },
+      env: { ...machineBase(), ...req.env, SLIPWAY_RELEASE: req.release, PORT: String(req.port) },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -189,6 +192,42 @@ export class Supervisor {
     this.spawnRelease(m);
     await this.persist();
     return m.info;
+  }
+
+  /**
+   * After a reboot (started by systemd with `--resume`): serve the release that was serving,
+   * from the 0600 file the CLI keeps for this (it holds the release's env, secrets included).
+   */
+  async resume(file: string): Promise<string | undefined> {
+    let req: Omit<StartRequest, 'port'>;
+    try {
+      req = JSON.parse(readFileSync(file, 'utf8')) as Omit<StartRequest, 'port'>;
+    } catch {
+      return undefined;
+    }
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = net.createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    await this.startRelease({ ...req, port });
+    // The proxy answers 502 until the release listens; switch once it accepts connections.
+    for (let i = 0; i < 600; i++) {
+      const up = await new Promise<boolean>((resolve) => {
+        const c = net.connect(port, '127.0.0.1', () => {
+          c.destroy();
+          resolve(true);
+        });
+        c.once('error', () => resolve(false));
+      });
+      if (up) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await this.switchTo(req.release);
+    return req.release;
   }
 
   async switchTo(release: string | null): Promise<string | undefined> {
@@ -254,6 +293,24 @@ export class Supervisor {
       send(409, { error: e instanceof Error ? e.message : String(e) });
     }
   }
+}
+
+/**
+ * A simple command (with leading `VAR=value` assignments, as Procfiles allow) is exec'd so the
+ * release is one process; a compound one (`a && b`, pipes, `;`) runs under its shell.
+ */
+export function execForm(command: string): string {
+  if (/[;&|<>()`$\\\n]/.test(command.replace(/\$[A-Za-z_{]/g, ''))) return command;
+  const m = /^\s*((?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*)(.+)$/s.exec(command);
+  return m ? `${m[1]}exec ${m[2]}` : command;
+}
+
+/** What a release inherits from the machine (the supervisor's own environment): never the CLI's. */
+const INHERIT = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SHELL', 'NODE_EXTRA_CA_CERTS'];
+function machineBase(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of INHERIT) if (process.env[k] !== undefined) out[k] = process.env[k]!;
+  return out;
 }
 
 /** A pid really is that release's process (not a reused pid): its environ names it. */

@@ -1,58 +1,33 @@
 /**
- * The local target's steps. Each maps to a line of the runbooks: build once, back up,
- * migrate, start the new release, health-check it, switch traffic, verify, drain the
- * old one, record the result. Undo data is recorded before each side effect.
+ * The release machinery's steps, on any machine a `Host` reaches. Each maps to a line of
+ * the runbooks: build once, back up, migrate, start the new release, health-check it,
+ * switch traffic, verify, drain the old one, record the result. Undo data is recorded
+ * before each side effect.
  */
-import { createHash } from 'node:crypto';
-import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { SlipwayError } from '../../engine/errors.js';
-import { freePort, httpRequest } from '../../engine/net.js';
+import { httpRequest } from '../../engine/net.js';
 import { runVerify } from '../../engine/verify.js';
 import type { Step, StepContext, StepData } from '../../engine/step.js';
-import { dumpDatabase, restoreDatabase } from '../../db/backup.js';
-import { stopGroup } from './host.js';
-import { appDatabase, ensureSupervisor, processEnv, releaseEnvFor, type LocalRuntime } from './runtime.js';
-import { lastLines } from '../../db/local-server.js';
-import { findPgBinaries } from '../../db/binaries.js';
+import { dumpDatabase, listArchive, restoreDatabase } from '../../db/backup.js';
+import { explain } from '../../engine/text.js';
+import { shell } from './shell.js';
+import { appDatabase, ensureSupervisor, processEnv, releaseEnvFor, servingFile, type MachineRuntime } from './runtime.js';
+import { installRelease, unpackRelease, type BuildMeta } from './build.js';
 
-/** Never copied into a release; `dist` too when the release builds it itself. */
-const EXCLUDE = new Set(['node_modules', '.git', '.slipway']);
+const j = path.posix.join;
 
-async function shell(rt: LocalRuntime, ctx: StepContext, command: string, cwd: string, env: Record<string, string>, what: string): Promise<void> {
-  const r = await rt.host.exec(['/bin/sh', '-c', command], {
-    cwd,
-    env,
-    signal: ctx.signal,
-    onLine: (line) => ctx.events.text('debug', line, ctx.step),
-    // Journaled, so an undo after kill -9 can stop a command still running (e.g. a migration).
-    onGroup: (pgid) => void ctx.record({ childGroup: pgid }).catch(() => undefined),
-  });
-  if (r.code !== 0) {
-    throw new SlipwayError({
-      key: 'local.commandFailed',
-      params: { what, command, code: r.code, output: rt.ctx.redactor.redact(lastLines(r.stderr || r.stdout, 8)) },
-      place: cwd,
-      fix: `local.${what}Failed.fix`,
-      fixParams: { command, dir: cwd },
-    });
-  }
+async function appLogTail(rt: MachineRuntime, release: string, n = 8): Promise<string> {
+  const text = (await rt.host.readFile(j(rt.layout.logs, `app-${release}.log`)).catch(() => undefined)) ?? '';
+  return explain(text, n).text;
 }
 
-async function fileHash(file: string): Promise<string | undefined> {
-  try {
-    return createHash('sha256').update(await readFile(file)).digest('hex').slice(0, 16);
-  } catch {
-    return undefined;
-  }
+/** Stop a command group a step started (journaled), if it still runs. */
+async function stopChild(rt: MachineRuntime, pgid: unknown): Promise<void> {
+  if (typeof pgid === 'number') await rt.host.stopGroup(pgid);
 }
 
-async function appLogTail(rt: LocalRuntime, release: string, n = 8): Promise<string> {
-  const text = await readFile(path.join(rt.layout.logs, `app-${release}.log`), 'utf8').catch(() => '');
-  return lastLines(text, n);
-}
-
-export function databaseStep(rt: LocalRuntime): Step {
+export function databaseStep(rt: MachineRuntime): Step {
   return {
     id: 'database',
     titleKey: 'step.database',
@@ -63,26 +38,32 @@ export function databaseStep(rt: LocalRuntime): Step {
   };
 }
 
-export function supervisorStep(rt: LocalRuntime): Step {
+export function supervisorStep(rt: MachineRuntime): Step {
   return {
     id: 'supervisor',
     titleKey: 'step.supervisor',
     titleParams: { port: rt.opts.port },
-    async run() {
+    async run(ctx) {
       const { fresh, status } = await ensureSupervisor(rt);
+      await ctx.record({ fresh, pid: status.pid });
       return { fresh, pid: status.pid };
+    },
+    async undo(ctx) {
+      // A supervisor this run started, that serves nothing: stop it, so a failed first deploy leaves the port free.
+      if (!ctx.data('supervisor')?.fresh || !(await rt.client.alive())) return;
+      const st = await rt.client.status();
+      if (!st.active && (await rt.store.current()) === undefined) await rt.client.shutdown().catch(() => undefined);
     },
   };
 }
 
-export function buildStep(rt: LocalRuntime, release: string, meta: { configHash: string; gitCommit?: string; acceptedRisks: string[] }): Step {
+export function buildStep(rt: MachineRuntime, release: string, meta: BuildMeta): Step {
   return {
     id: 'build',
     titleKey: 'step.build',
     titleParams: { release },
     async run(ctx): Promise<StepData> {
       await ctx.record({ release });
-      const app = rt.store.appDir(release);
       await rt.store.write({
         id: release,
         createdAt: new Date().toISOString(),
@@ -93,44 +74,24 @@ export function buildStep(rt: LocalRuntime, release: string, meta: { configHash:
         acceptedRisks: meta.acceptedRisks,
       });
       await rt.store.writeEnv(release, releaseEnvFor(rt));
-      await rm(app, { recursive: true, force: true });
-      await mkdir(app, { recursive: true });
-      // Never copy .env files: secrets do not belong in a release.
-      for (const entry of await readdir(rt.ctx.envr.appDir)) {
-        if (EXCLUDE.has(entry) || /^\.env(\.|$)/.test(entry) || (entry === 'dist' && rt.ctx.envr.app.build)) continue;
-        await cp(path.join(rt.ctx.envr.appDir, entry), path.join(app, entry), {
-          recursive: true,
-          filter: (src) => !/^\.env(\.|$)/.test(path.basename(src)) && path.basename(src) !== 'node_modules',
-        });
-      }
-      const lockHash = await fileHash(path.join(app, 'package-lock.json'));
-      let reused = false;
-      const env = { NODE_ENV: 'development' };
-      if (rt.ctx.envr.app.install) await shell(rt, ctx, rt.ctx.envr.app.install, app, env, 'install');
-      else {
-        const prev = (await rt.store.list()).find((r) => r.id !== release && r.details.lockHash === lockHash && lockHash);
-        const prevModules = prev ? path.join(rt.store.appDir(prev.id), 'node_modules') : undefined;
-        if (prevModules && (await rt.host.exists(prevModules))) {
-          const r = await rt.host.exec(['cp', '-al', prevModules, path.join(app, 'node_modules')]);
-          reused = r.code === 0;
-        }
-        if (!reused) await shell(rt, ctx, lockHash ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund', app, env, 'install');
-      }
-      if (rt.ctx.envr.app.build) await shell(rt, ctx, rt.ctx.envr.app.build, app, env, 'build');
-      await rt.store.update(release, { details: { ...(lockHash ? { lockHash } : {}), reusedModules: reused } });
-      return { release, reusedModules: reused };
+      const artifact = await unpackRelease(rt, ctx, release);
+      const installed = await installRelease(rt, ctx, release);
+      if (rt.ctx.envr.app.build) await shell(rt, ctx, rt.ctx.envr.app.build, rt.store.appDir(release), { NODE_ENV: 'development' }, 'build', release);
+      const details = { artifact: artifact.sha256, ...installed };
+      await rt.store.update(release, { details });
+      return { release, ...details };
     },
     async undo(ctx) {
-      await stopGroup(ctx.data('build')?.childGroup);
+      await stopChild(rt, ctx.data('build')?.childGroup);
       const id = (ctx.data('build')?.release as string | undefined) ?? release;
       if ((await rt.store.current()) === id) return;
-      await rm(rt.store.appDir(id), { recursive: true, force: true });
+      await rt.host.rm(rt.store.appDir(id));
       await rt.store.update(id, { result: 'failed', finishedAt: new Date().toISOString() });
     },
   };
 }
 
-export function backupStep(rt: LocalRuntime, release: string): Step {
+export function backupStep(rt: MachineRuntime, release: string): Step {
   return {
     id: 'backup',
     titleKey: 'step.backup',
@@ -138,30 +99,33 @@ export function backupStep(rt: LocalRuntime, release: string): Step {
     async run(ctx): Promise<StepData> {
       const conn = await appDatabase(rt);
       if (!conn) return { skipped: true };
-      await mkdir(rt.layout.backups, { recursive: true, mode: 0o700 });
-      const file = path.join(rt.layout.backups, `${release}.dump`);
+      await rt.host.mkdir(rt.layout.backups, { mode: 0o700 });
+      const file = j(rt.layout.backups, `${release}.dump`);
       const info = await dumpDatabase(rt.host, rt.ctx.envr.database!.version, conn, file);
-      ctx.log('log.backupDone', { file, kb: Math.ceil(info.bytes / 1024), entries: info.entries });
+      ctx.log('log.backupDone', { file: `${rt.setup.where}:${file}`, kb: Math.ceil(info.bytes / 1024), entries: info.entries });
       return { backup: file, bytes: info.bytes };
     },
   };
 }
 
-export function migrateStep(rt: LocalRuntime, release: string): Step {
+export function migrateStep(rt: MachineRuntime, release: string): Step {
   return {
     id: 'migrate',
     titleKey: 'step.migrate',
     needs: ['build', 'backup'],
     async run(ctx): Promise<StepData> {
       const cmd = rt.ctx.envr.database?.migrate;
-      if (!cmd) return { skipped: true };
+      if (!cmd) {
+        ctx.log('log.noMigrate');
+        return { skipped: true };
+      }
       const conn = await appDatabase(rt);
       await ctx.record({ started: true });
-      await shell(rt, ctx, cmd, rt.store.appDir(release), processEnv(rt, releaseEnvFor(rt), conn, release), 'migrate');
+      await shell(rt, ctx, cmd, rt.store.appDir(release), processEnv(rt, releaseEnvFor(rt), conn, release), 'migrate', release);
       return { migrated: true };
     },
     async undo(ctx) {
-      await stopGroup(ctx.data('migrate')?.childGroup);
+      await stopChild(rt, ctx.data('migrate')?.childGroup);
       if (!ctx.data('migrate')?.started) return;
       const backup = ctx.data('backup')?.backup as string | undefined;
       if (ctx.isDone('switch')) {
@@ -177,7 +141,7 @@ export function migrateStep(rt: LocalRuntime, release: string): Step {
   };
 }
 
-export function startStep(rt: LocalRuntime, release: string, needs: string[]): Step {
+export function startStep(rt: MachineRuntime, release: string, needs: string[]): Step {
   return {
     id: 'start',
     titleKey: 'step.start',
@@ -186,10 +150,11 @@ export function startStep(rt: LocalRuntime, release: string, needs: string[]): S
     async run(ctx): Promise<StepData> {
       const env = (await rt.store.readEnv(release)) ?? releaseEnvFor(rt);
       const conn = await appDatabase(rt);
-      const port = await freePort();
+      const port = await rt.host.freePort();
       await ctx.record({ release, port });
       const secretNames = [...env.secretNames, ...(conn ? ['DB_PASSWORD', 'DATABASE_URL'] : [])];
-      await rt.client.start({ release, cwd: rt.store.appDir(release), command: rt.ctx.envr.app.start, env: processEnv(rt, env, conn, release), secretNames, port });
+      const req = { release, cwd: rt.store.appDir(release), command: rt.ctx.envr.app.start, env: processEnv(rt, env, conn, release), secretNames };
+      await rt.client.start({ ...req, port });
       return { release, port };
     },
     async undo(ctx) {
@@ -202,7 +167,7 @@ export function startStep(rt: LocalRuntime, release: string, needs: string[]): S
   };
 }
 
-export function healthStep(rt: LocalRuntime, release: string): Step {
+export function healthStep(rt: MachineRuntime, release: string): Step {
   return {
     id: 'health',
     titleKey: 'step.health',
@@ -220,13 +185,13 @@ export function healthStep(rt: LocalRuntime, release: string): Step {
           throw new SlipwayError({
             key: 'local.crashedOnStart',
             params: { release, code: proc?.exitCode ?? '?', log: await appLogTail(rt, release) },
-            place: path.join(rt.layout.logs, `app-${release}.log`),
+            place: `${rt.setup.where}:${j(rt.layout.logs, `app-${release}.log`)}`,
             fix: 'local.crashedOnStart.fix',
             fixParams: { env: rt.ctx.envr.name },
           });
         }
         try {
-          const r = await httpRequest(url, { timeoutMs: 2000 });
+          const r = await httpRequest(url, { timeoutMs: 2000, connect: () => rt.host.connect({ port }) });
           if (r.status >= 200 && r.status < 300) return { url, status: r.status };
           last = `HTTP ${r.status} ${r.body.slice(0, 200)}`;
         } catch (e) {
@@ -244,7 +209,7 @@ export function healthStep(rt: LocalRuntime, release: string): Step {
   };
 }
 
-export function switchStep(rt: LocalRuntime, release: string): Step {
+export function switchStep(rt: MachineRuntime, release: string): Step {
   return {
     id: 'switch',
     titleKey: 'step.switch',
@@ -269,14 +234,15 @@ export function switchStep(rt: LocalRuntime, release: string): Step {
   };
 }
 
-export function verifyStep(rt: LocalRuntime): Step {
+export function verifyStep(rt: MachineRuntime): Step {
   return {
     id: 'verify',
     titleKey: 'step.verify',
     needs: ['switch'],
     async run(ctx): Promise<StepData> {
-      const base = `http://${rt.opts.host}:${rt.opts.port}`;
-      const results = await runVerify(base, rt.ctx.envr.verify);
+      const base = `http://${rt.opts.bind === '0.0.0.0' ? '127.0.0.1' : rt.opts.bind}:${rt.opts.port}`;
+      // Through the stable port, as users reach it (over the SSH connection for a VM).
+      const results = await runVerify(base, rt.ctx.envr.verify, { connect: () => rt.host.connect({ port: rt.opts.port }) });
       for (const r of results) ctx.events.text(r.ok ? 'info' : 'error', `${r.ok ? '✓' : '✗'} ${r.name} ${r.status ?? ''} ${r.problem ?? ''}`.trim(), ctx.step);
       const bad = results.filter((r) => !r.ok);
       if (bad.length) {
@@ -292,7 +258,7 @@ export function verifyStep(rt: LocalRuntime): Step {
   };
 }
 
-export function drainStep(rt: LocalRuntime, release: string): Step {
+export function drainStep(rt: MachineRuntime, release: string): Step {
   return {
     id: 'drain',
     titleKey: 'step.drain',
@@ -312,7 +278,7 @@ export function drainStep(rt: LocalRuntime, release: string): Step {
   };
 }
 
-export function finalizeStep(rt: LocalRuntime, release: string, kind: 'deploy' | 'rollback'): Step {
+export function finalizeStep(rt: MachineRuntime, release: string, kind: 'deploy' | 'rollback'): Step {
   return {
     id: 'finalize',
     titleKey: 'step.finalize',
@@ -322,27 +288,49 @@ export function finalizeStep(rt: LocalRuntime, release: string, kind: 'deploy' |
       if (kind === 'deploy') await rt.store.update(release, { result: 'succeeded', finishedAt: new Date().toISOString() });
       else if (from && from !== release) await rt.store.update(from, { result: 'rolled-back' });
       await rt.store.setCurrent(release);
-      const pruned = await rt.store.prune(rt.ctx.envr.target.keepReleases);
-      for (const id of pruned) await rm(path.join(rt.layout.backups, `${id}.dump`), { force: true });
+      if (rt.setup.persistServing) await persistServing(rt, release);
+      const pruned = await rt.store.prune(rt.opts.keepReleases);
+      await Promise.all(pruned.map((id) => rt.host.rm(j(rt.layout.backups, `${id}.dump`))));
       if (pruned.length) ctx.log('log.pruned', { count: pruned.length });
       return { current: release, pruned: pruned.length };
     },
   };
 }
 
+/** What the serving release runs with, for a supervisor restarted after a reboot (never in a log or the journal). */
+async function persistServing(rt: MachineRuntime, release: string): Promise<void> {
+  const env = (await rt.store.readEnv(release)) ?? releaseEnvFor(rt);
+  const conn = await appDatabase(rt);
+  const secretNames = [...env.secretNames, ...(conn ? ['DB_PASSWORD', 'DATABASE_URL'] : [])];
+  const req = { release, cwd: rt.store.appDir(release), command: rt.ctx.envr.app.start, env: processEnv(rt, env, conn, release), secretNames };
+  const file = servingFile(rt);
+  await rt.host.writeFile(file, JSON.stringify(req) + '\n', 0o600);
+  if (rt.setup.serviceUser) await rt.host.exec(['chown', rt.setup.serviceUser, file]);
+}
+
 /** `db import`: replace the database's contents with a pg_dump archive, atomically, after a backup. */
-export function importSteps(rt: LocalRuntime, file: string, release: string): Step[] {
+export function importSteps(rt: MachineRuntime, file: string, release: string): Step[] {
+  const major = rt.ctx.envr.database?.version ?? 15;
   return [
     databaseStep(rt),
     {
       id: 'check-dump',
       titleKey: 'step.checkDump',
       titleParams: { file },
-      async run(): Promise<StepData> {
-        const bins = await findPgBinaries(rt.ctx.envr.database?.version ?? 15);
-        const r = await rt.host.exec([bins.bin('pg_restore'), '--list', file]);
-        if (r.code !== 0) throw new SlipwayError({ key: 'db.dumpUnreadable', params: { file, reason: lastLines(r.stderr) }, place: file, fix: 'aws.import.badDump.fix' });
-        return { entries: r.stdout.split('\n').filter((l) => l && !l.startsWith(';')).length };
+      async run(ctx): Promise<StepData> {
+        // The archive is read where the database is: uploaded (sha256 checked) unless that is here.
+        let there = file;
+        if (!rt.host.local) {
+          const { createReadStream } = await import('node:fs');
+          there = j(rt.layout.backups, `import-${release}.dump`);
+          await rt.host.mkdir(rt.layout.backups, { mode: 0o700 });
+          await ctx.record({ uploaded: there });
+          await rt.host.upload(createReadStream(file), there, { mode: 0o600 });
+        }
+        const entries = await listArchive(rt.host, major, there).catch((e: unknown) => {
+          throw e instanceof SlipwayError ? new SlipwayError({ key: 'db.dumpUnreadable', params: e.params, place: file, fix: 'aws.import.badDump.fix' }) : e;
+        });
+        return { entries, archive: there };
       },
     },
     { ...backupStep(rt, release), needs: ['database', 'check-dump'] },
@@ -351,10 +339,10 @@ export function importSteps(rt: LocalRuntime, file: string, release: string): St
       titleKey: 'step.import',
       titleParams: { file },
       needs: ['backup'],
-      async run(): Promise<StepData> {
+      async run(ctx): Promise<StepData> {
         const conn = await appDatabase(rt);
         // One transaction: the serving release sees the old data or the imported data, never half.
-        await restoreDatabase(rt.host, rt.ctx.envr.database!.version, conn!, file);
+        await restoreDatabase(rt.host, major, conn!, String(ctx.data('check-dump')?.archive ?? file));
         return { imported: file };
       },
     },

@@ -19,7 +19,13 @@ const sup = new Supervisor(
   arg('host'),
 );
 sup.start().then(
-  () => console.log(`${new Date().toISOString()} [slipway] supervisor ${process.pid} serving on ${arg('host')}:${arg('port')}`),
+  async () => {
+    console.log(`${new Date().toISOString()} [slipway] supervisor ${process.pid} serving on ${arg('host')}:${arg('port')}`);
+    if (process.argv.includes('--resume')) {
+      const release = await sup.resume(path.join(stateDir, 'run', 'serving.json'));
+      console.log(`${new Date().toISOString()} [slipway] resumed ${release ?? 'nothing (no serving release recorded)'}`);
+    }
+  },
   (e: unknown) => {
     console.error(`${new Date().toISOString()} [slipway] supervisor failed to start: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);

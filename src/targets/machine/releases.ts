@@ -1,11 +1,11 @@
 /**
- * The local release ledger: `releases/<id>/release.json` (metadata, never secrets),
+ * The release ledger on the machine: `releases/<id>/release.json` (metadata, never secrets),
  * `releases/<id>/env.json` (plain env and secret *names*), `releases/<id>/app` (code),
- * and a `current` pointer to the serving release.
+ * and a `current` pointer to the serving release. All through the host's files.
  */
-import { readdir, readFile, rm, writeFile, rename, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { FileStore } from '../../engine/ports.js';
 import type { ReleaseRecord } from '../types.js';
 
 export interface ReleaseEnv {
@@ -19,71 +19,57 @@ export function newReleaseId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-async function writeJson(file: string, value: unknown): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp`;
-  await writeFile(tmp, JSON.stringify(value, null, 2) + '\n', { mode: 0o644 });
-  await rename(tmp, file);
-}
-
-async function readJson<T>(file: string): Promise<T | undefined> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
-}
-
 export class ReleaseStore {
-  constructor(readonly dir: string, private readonly currentFile: string) {}
+  constructor(private readonly files: FileStore, readonly dir: string, private readonly currentFile: string) {}
 
   releaseDir(id: string): string {
-    return path.join(this.dir, id);
+    return path.posix.join(this.dir, id);
   }
   appDir(id: string): string {
-    return path.join(this.dir, id, 'app');
+    return path.posix.join(this.dir, id, 'app');
+  }
+
+  private async writeJson(file: string, value: unknown): Promise<void> {
+    await this.files.writeFile(file, JSON.stringify(value, null, 2) + '\n', 0o644);
+  }
+
+  private async readJson<T>(file: string): Promise<T | undefined> {
+    try {
+      const text = await this.files.readFile(file);
+      return text === undefined ? undefined : (JSON.parse(text) as T);
+    } catch {
+      return undefined;
+    }
   }
 
   async write(rec: ReleaseRecord): Promise<void> {
     const { active: _active, ...stored } = rec;
-    await writeJson(path.join(this.releaseDir(rec.id), 'release.json'), stored);
+    await this.writeJson(path.posix.join(this.releaseDir(rec.id), 'release.json'), stored);
   }
   async update(id: string, patch: Partial<ReleaseRecord>): Promise<void> {
     const rec = await this.get(id);
     if (rec) await this.write({ ...rec, ...patch });
   }
   get(id: string): Promise<ReleaseRecord | undefined> {
-    return readJson<ReleaseRecord>(path.join(this.releaseDir(id), 'release.json'));
+    return this.readJson<ReleaseRecord>(path.posix.join(this.releaseDir(id), 'release.json'));
   }
   async writeEnv(id: string, env: ReleaseEnv): Promise<void> {
-    await writeJson(path.join(this.releaseDir(id), 'env.json'), env);
+    await this.writeJson(path.posix.join(this.releaseDir(id), 'env.json'), env);
   }
   readEnv(id: string): Promise<ReleaseEnv | undefined> {
-    return readJson<ReleaseEnv>(path.join(this.releaseDir(id), 'env.json'));
+    return this.readJson<ReleaseEnv>(path.posix.join(this.releaseDir(id), 'env.json'));
   }
 
   async current(): Promise<string | undefined> {
-    try {
-      return (await readFile(this.currentFile, 'utf8')).trim() || undefined;
-    } catch {
-      return undefined;
-    }
+    return (await this.files.readFile(this.currentFile))?.trim() || undefined;
   }
   async setCurrent(id: string): Promise<void> {
-    const tmp = `${this.currentFile}.tmp`;
-    await writeFile(tmp, id + '\n');
-    await rename(tmp, this.currentFile);
+    await this.files.writeFile(this.currentFile, id + '\n', 0o644);
   }
 
   /** All releases, newest first, with `active` set on the current one. */
   async list(): Promise<ReleaseRecord[]> {
-    let ids: string[] = [];
-    try {
-      ids = await readdir(this.dir);
-    } catch {
-      return [];
-    }
-    const current = await this.current();
+    const [ids, current] = await Promise.all([this.files.list(this.dir), this.current()]);
     const recs = (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is ReleaseRecord => !!r);
     return recs.sort((a, b) => (a.id < b.id ? 1 : -1)).map((r) => ({ ...r, active: r.id === current }));
   }
@@ -100,7 +86,7 @@ export class ReleaseStore {
     const good = all.find((r) => r.result === 'succeeded' && r.id !== current);
     const keepIds = new Set([...all.slice(0, keep).map((r) => r.id), current, good?.id].filter(Boolean));
     const gone = all.filter((r) => !keepIds.has(r.id)).map((r) => r.id);
-    await Promise.all(gone.map((id) => rm(this.releaseDir(id), { recursive: true, force: true })));
+    await Promise.all(gone.map((id) => this.files.rm(this.releaseDir(id))));
     return gone;
   }
 }

@@ -1,15 +1,27 @@
-/** Client of the supervisor's control API (JSON over HTTP on a unix socket). */
+/**
+ * Client of the supervisor's control API: JSON over HTTP on a unix socket (0600) on the
+ * machine, reached through the host (a local socket, or an SSH stream-local channel).
+ * Release env — secrets included — travels only over this channel, never on a command line.
+ */
 import http from 'node:http';
+import { createConnectionVia } from '../../engine/net.js';
+import type { Host } from '../../host/types.js';
 import type { ProcInfo, StartRequest, SupervisorStatus } from './supervisor.js';
 
 export class SupervisorClient {
-  constructor(readonly socketPath: string) {}
+  constructor(private readonly host: Pick<Host, 'connect'>, readonly socketPath: string) {}
 
   private request<T>(method: string, urlPath: string, body?: unknown, timeoutMs = 60_000): Promise<T> {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? '' : JSON.stringify(body);
       const req = http.request(
-        { socketPath: this.socketPath, method, path: urlPath, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }, timeout: timeoutMs },
+        {
+          createConnection: createConnectionVia(() => this.host.connect({ socket: this.socketPath })),
+          method,
+          path: urlPath,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+          timeout: timeoutMs,
+        },
         (res) => {
           let raw = '';
           res.on('data', (c: Buffer) => (raw += c.toString('utf8')));

@@ -1,10 +1,15 @@
-/** The local machine as a Host: child processes without a shell, atomic file writes. */
-import { spawn } from 'node:child_process';
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+/** This machine as a Host: child processes without a shell, atomic and durable file writes. */
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import type { ExecOptions, ExecResult, Host, SpawnDetachedOptions } from '../host.js';
+import type { Duplex, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ExecOptions, ExecResult, FileInfo, Host, HostEndpoint, SpawnDetachedOptions, UploadResult } from './types.js';
+import { isAlive, killGroup, stopGroup } from './proc.js';
 
 /** Variables a child may inherit; everything else (secrets of the CLI's own env) is dropped. */
 const INHERIT = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SHELL', 'npm_config_cache', 'NODE_EXTRA_CA_CERTS'];
@@ -31,15 +36,25 @@ export function userIds(user: string): { uid: number; gid: number; home: string 
   return v;
 }
 
+/** Run as `user` only when that is not who we are already. */
+function identity(user: string | undefined): { uid: number; gid: number; home: string } | undefined {
+  if (!user || user === os.userInfo().username) return undefined;
+  return userIds(user);
+}
+
+let tmpSeq = 0;
+const tmpName = (p: string) => `${p}.${process.pid}.${Date.now()}.${tmpSeq++}.tmp`;
+
 export class LocalHost implements Host {
   readonly name = 'local';
+  readonly local = true;
 
   exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
-      const ident = opts.user ? userIds(opts.user) : undefined;
+      const ident = identity(opts.user);
       const child = spawn(argv[0]!, argv.slice(1), {
         cwd: opts.cwd,
-        env: { ...baseEnv(), ...(ident ? { HOME: ident.home, USER: opts.user! } : {}), ...opts.env },
+        env: { ...baseEnv(), ...(ident ? { HOME: ident.home, USER: opts.user!, LOGNAME: opts.user! } : {}), ...opts.env },
         stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
         ...(ident ? { uid: ident.uid, gid: ident.gid } : {}),
         ...(opts.signal && !opts.onGroup ? { signal: opts.signal } : {}),
@@ -83,20 +98,25 @@ export class LocalHost implements Host {
       });
       if (child.stdin) {
         child.stdin.on('error', () => undefined); // the child may exit before reading its input
-        child.stdin.end(opts.input);
+        if (typeof opts.input === 'string') child.stdin.end(opts.input);
+        else if (opts.input) opts.input.pipe(child.stdin);
+        else child.stdin.end();
       }
     });
   }
 
   async spawnDetached(argv: readonly string[], opts: SpawnDetachedOptions): Promise<number> {
     await mkdir(path.dirname(opts.logFile), { recursive: true });
+    const ident = identity(opts.user);
     const fh = await open(opts.logFile, 'a', 0o600);
+    if (ident) await fh.chown(ident.uid, ident.gid);
     try {
       const child = spawn(argv[0]!, argv.slice(1), {
         cwd: opts.cwd,
         env: { ...baseEnv(), ...opts.env },
         detached: true,
         stdio: ['ignore', fh.fd, fh.fd],
+        ...(ident ? { uid: ident.uid, gid: ident.gid } : {}),
       });
       const pid = await new Promise<number>((resolve, reject) => {
         child.once('error', reject);
@@ -120,9 +140,36 @@ export class LocalHost implements Host {
 
   async writeFile(p: string, data: string, mode = 0o600): Promise<void> {
     await mkdir(path.dirname(p), { recursive: true });
-    const tmp = `${p}.${process.pid}.${Date.now()}.tmp`;
+    const tmp = tmpName(p);
     await writeFile(tmp, data, { mode });
     await rename(tmp, p);
+  }
+
+  async createExclusive(p: string, data: string, mode = 0o600): Promise<boolean> {
+    await mkdir(path.dirname(p), { recursive: true });
+    const tmp = tmpName(p);
+    await writeFile(tmp, data, { mode });
+    try {
+      // link(2) fails if the name exists: the content is in place the instant the name is.
+      await link(tmp, p);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    } finally {
+      await unlink(tmp).catch(() => undefined);
+    }
+  }
+
+  async appendDurable(p: string, data: string, mode = 0o600): Promise<void> {
+    await mkdir(path.dirname(p), { recursive: true });
+    const fh = await open(p, 'a', mode);
+    try {
+      await fh.write(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
   }
 
   async mkdir(p: string, opts: { exclusive?: boolean; mode?: number } = {}): Promise<boolean> {
@@ -145,47 +192,88 @@ export class LocalHost implements Host {
   }
 
   async exists(p: string): Promise<boolean> {
+    return (await this.stat(p)) !== undefined;
+  }
+
+  async stat(p: string): Promise<FileInfo | undefined> {
     try {
-      await stat(p);
-      return true;
+      const s = await stat(p);
+      return { size: s.size, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory() };
     } catch {
-      return false;
+      return undefined;
     }
   }
 
+  async list(dir: string): Promise<string[]> {
+    return readdir(dir).catch(() => []);
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    await mkdir(path.dirname(to), { recursive: true });
+    await rename(from, to);
+  }
 
   async isAlive(pid: number): Promise<boolean> {
     return isAlive(pid);
   }
-}
 
-export function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  stopGroup(pgid: number, graceMs?: number): Promise<void> {
+    return stopGroup(pgid, graceMs);
   }
-}
 
-export function killGroup(pgid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, sig);
-  } catch {
-    /* the group is gone */
+  async upload(src: Readable, dest: string, opts: { sha256?: string; mode?: number } = {}): Promise<UploadResult> {
+    await mkdir(path.dirname(dest), { recursive: true });
+    const hash = createHash('sha256');
+    let bytes = 0;
+    src.on('data', (c: Buffer) => {
+      hash.update(c);
+      bytes += c.length;
+    });
+    const tmp = tmpName(dest);
+    await pipeline(src, createWriteStream(tmp, { mode: opts.mode ?? 0o600 }));
+    const sha256 = hash.digest('hex');
+    if (opts.sha256 && opts.sha256 !== sha256) {
+      await rm(tmp, { force: true });
+      throw new Error(`upload to ${dest}: sha256 ${sha256} does not match the expected ${opts.sha256}`);
+    }
+    await rename(tmp, dest);
+    return { sha256, bytes };
   }
-}
 
-/** Stop a process group a step started (recorded in the journal), if it is still that group. */
-export async function stopGroup(pgid: unknown): Promise<void> {
-  if (typeof pgid !== 'number' || !isAlive(pgid)) return;
-  const { readFile } = await import('node:fs/promises');
-  // /proc/<pid>/stat field 5 is the process group: only a group leader with that id is ours.
-  const stat = await readFile(`/proc/${pgid}/stat`, 'utf8').catch(() => '');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  if (Number(fields[2]) !== pgid) return;
-  killGroup(pgid, 'SIGTERM');
-  for (let i = 0; i < 50 && isAlive(pgid); i++) await new Promise((r) => setTimeout(r, 100));
-  killGroup(pgid, 'SIGKILL');
+  async readFrom(p: string, offset: number): Promise<{ text: string; size: number }> {
+    const s = await this.stat(p);
+    if (!s || s.size <= offset) return { text: '', size: s?.size ?? 0 };
+    const fh = await open(p, 'r');
+    try {
+      const buf = Buffer.alloc(s.size - offset);
+      await fh.read(buf, 0, buf.length, offset);
+      return { text: buf.toString('utf8'), size: s.size };
+    } finally {
+      await fh.close();
+    }
+  }
+
+  connect(to: HostEndpoint): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      const s = 'socket' in to ? net.connect(to.socket) : net.connect(to.port, to.address ?? '127.0.0.1');
+      s.once('connect', () => {
+        s.off('error', reject);
+        resolve(s);
+      });
+      s.once('error', reject);
+    });
+  }
+
+  freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const s = net.createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => {
+        const port = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(port));
+      });
+    });
+  }
+
+  async close(): Promise<void> {}
 }

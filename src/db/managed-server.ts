@@ -1,0 +1,148 @@
+/**
+ * A PostgreSQL server that slipway owns for one environment, on whatever machine the
+ * environment runs (this one, or a VM over SSH): initialised on first use, listening on
+ * loopback only (TCP, no socket files), started with pg_ctl so it outlives the CLI.
+ * PostgreSQL refuses to run as root, so as root it runs as the `postgres` system user
+ * (created if the machine has none). Every operation goes through the host's commands.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { SlipwayError } from '../engine/errors.js';
+import { lastLines } from '../engine/text.js';
+import { findPgBinaries } from './binaries.js';
+import type { PgConn } from './conn.js';
+import type { DbHost } from './host.js';
+
+export interface ManagedPgInfo {
+  major: number;
+  port: number;
+}
+
+export class ManagedPostgres {
+  readonly dataDir: string;
+  private readonly infoFile: string;
+  private asRoot: Promise<boolean> | undefined;
+
+  constructor(readonly dir: string, readonly major: number, private readonly host: DbHost, private readonly secretsDir: string) {
+    this.dataDir = path.posix.join(dir, 'data');
+    this.infoFile = path.posix.join(dir, 'server.json');
+  }
+
+  /** The user the server runs as: `postgres` when we are root there, else ourselves. */
+  private async runAs(): Promise<string | undefined> {
+    this.asRoot ??= this.host.exec(['id', '-u']).then((r) => r.stdout.trim() === '0');
+    return (await this.asRoot) ? 'postgres' : undefined;
+  }
+
+  private async ensureRunAsUser(): Promise<string | undefined> {
+    const user = await this.runAs();
+    if (!user) return undefined;
+    if ((await this.host.exec(['id', '-u', user])).code === 0) return user;
+    const r = await this.host.exec(['useradd', '--system', '--no-create-home', '--shell', '/usr/sbin/nologin', user]);
+    if (r.code !== 0) throw new SlipwayError({ key: 'db.userMissing', params: { user, reason: r.stderr.trim() }, fix: 'db.userMissing.fix', fixParams: { user } });
+    return user;
+  }
+
+  async info(): Promise<ManagedPgInfo | undefined> {
+    const text = await this.host.readFile(this.infoFile);
+    return text ? (JSON.parse(text) as ManagedPgInfo) : undefined;
+  }
+
+  /** A generated password, kept in the environment's 0600 secrets dir on the host. */
+  async secret(name: 'pg-superuser' | 'db-password'): Promise<string> {
+    const file = path.posix.join(this.secretsDir, name);
+    const existing = await this.host.readFile(file);
+    if (existing) return existing.trim();
+    const value = randomBytes(18).toString('base64url');
+    await this.host.mkdir(this.secretsDir, { mode: 0o700 });
+    await this.host.writeFile(file, value + '\n', 0o600);
+    return value;
+  }
+
+  async isRunning(): Promise<boolean> {
+    if (!(await this.host.exists(path.posix.join(this.dataDir, 'PG_VERSION')))) return false;
+    const bins = await findPgBinaries(this.host, this.major);
+    const user = await this.runAs();
+    const r = await this.host.exec([bins.bin('pg_ctl'), '-D', this.dataDir, 'status'], user ? { user } : {});
+    return r.code === 0;
+  }
+
+  private async chown(user: string | undefined, ...paths: string[]): Promise<void> {
+    if (user) await this.host.exec(['chown', user, ...paths]);
+  }
+
+  /** Initialise (first time) and start the server; returns the superuser connection. */
+  async ensureRunning(): Promise<PgConn> {
+    const bins = await findPgBinaries(this.host, this.major);
+    const user = await this.ensureRunAsUser();
+    const superPassword = await this.secret('pg-superuser');
+    if (!(await this.host.exists(path.posix.join(this.dataDir, 'PG_VERSION')))) {
+      await this.host.mkdir(this.dir, { mode: 0o755 });
+      await this.host.rm(this.dataDir);
+      await this.host.mkdir(this.dataDir, { mode: 0o700 });
+      const pwfile = path.posix.join(this.dir, '.pwfile');
+      await this.host.writeFile(pwfile, superPassword + '\n', 0o600);
+      await this.chown(user, this.dir, this.dataDir, pwfile);
+      const r = await this.host.exec(
+        [bins.bin('initdb'), '-D', this.dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C'],
+        { cwd: this.dir, ...(user ? { user } : {}) },
+      );
+      await this.host.rm(pwfile);
+      if (r.code !== 0) throw new SlipwayError({ key: 'db.initFailed', params: { reason: lastLines(r.stderr || r.stdout) }, place: `${this.host.name}:${this.dataDir}`, fix: 'db.initFailed.fix' });
+    }
+    const prev = await this.info();
+    if (prev && (await this.isRunning())) return this.superConn(prev.port, superPassword);
+    const log = path.posix.join(this.dir, 'server.log');
+    if (user && !(await this.host.exists(log))) {
+      await this.host.writeFile(log, '', 0o600);
+      await this.chown(user, log);
+    }
+    // The port it had, if still free; otherwise a new one (pg_ctl says so when the old one is taken).
+    let port = prev?.port ?? (await this.host.freePort());
+    for (let attempt = 0; ; attempt++) {
+      const opts = `-c port=${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`;
+      const r = await this.host.exec([bins.bin('pg_ctl'), '-D', this.dataDir, '-l', log, '-o', opts, '-w', '-t', '60', 'start'], { cwd: this.dir, ...(user ? { user } : {}) });
+      if (r.code === 0) break;
+      const tail = (await this.host.readFile(log)) ?? '';
+      if (attempt === 0 && /could not bind|Address already in use/i.test(tail)) {
+        port = await this.host.freePort();
+        continue;
+      }
+      throw new SlipwayError({ key: 'db.startFailed', params: { reason: lastLines(tail || r.stderr) }, place: `${this.host.name}:${log}`, fix: 'db.startFailed.fix' });
+    }
+    await this.host.writeFile(this.infoFile, JSON.stringify({ major: this.major, port } satisfies ManagedPgInfo) + '\n', 0o644);
+    return this.superConn(port, superPassword);
+  }
+
+  private superConn(port: number, password: string): PgConn {
+    return { host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' };
+  }
+
+  /**
+   * Make sure the app's role and database exist; returns the app's connection. The SQL
+   * (with the generated password) goes to psql on stdin, never on a command line.
+   */
+  async ensureDatabase(superConn: PgConn, name: string, user: string): Promise<PgConn> {
+    const password = await this.secret('db-password');
+    const bins = await findPgBinaries(this.host, this.major);
+    const ident = `"${user.replace(/"/g, '""')}"`;
+    const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+    const sql = `
+SELECT format('%s ROLE %I WITH LOGIN PASSWORD %L', CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${lit(user)}) THEN 'ALTER' ELSE 'CREATE' END, ${lit(user)}, ${lit(password)}) \\gexec
+SELECT format('CREATE DATABASE %I OWNER %s', ${lit(name)}, ${lit(ident)}) WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = ${lit(name)}) \\gexec
+`;
+    const r = await this.host.exec([bins.bin('psql'), '--no-psqlrc', '--quiet', '-v', 'ON_ERROR_STOP=1', '--file', '-'], {
+      env: { PGHOST: superConn.host, PGPORT: String(superConn.port), PGUSER: superConn.user, PGPASSWORD: superConn.password, PGDATABASE: superConn.database },
+      input: sql,
+    });
+    if (r.code !== 0) throw new SlipwayError({ key: 'db.startFailed', params: { reason: lastLines(r.stderr) }, place: `${this.host.name}:${this.dir}`, fix: 'db.startFailed.fix' });
+    return { host: '127.0.0.1', port: superConn.port, user, password, database: name };
+  }
+
+  async stop(): Promise<void> {
+    if (!(await this.isRunning())) return;
+    const bins = await findPgBinaries(this.host, this.major);
+    const user = await this.runAs();
+    await this.host.exec([bins.bin('pg_ctl'), '-D', this.dataDir, '-m', 'fast', '-w', 'stop'], user ? { user } : {});
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * A target that runs releases as processes behind a stable port on one machine, with a
+ * PostgreSQL slipway owns there: this machine (`local`) or a Linux VM (`ssh`). The two
+ * differ only in how they reach the machine (`MachineSetup`: a `Host`, a directory, the
+ * service user); the plans and steps are these.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { SlipwayError } from '../../engine/errors.js';
+import { Journal } from '../../engine/journal.js';
+import { Redactor } from '../../engine/redact.js';
+import type { Plan, StepData, Step } from '../../engine/step.js';
+import type { DeployOptions, EnvState, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext } from '../types.js';
+import { newReleaseId } from './releases.js';
+import { machineRuntime, type MachineRuntime, type MachineSetup } from './runtime.js';
+import type { BuildMeta } from './build.js';
+import {
+  backupStep,
+  buildStep,
+  databaseStep,
+  drainStep,
+  finalizeStep,
+  healthStep,
+  migrateStep,
+  importSteps,
+  startStep,
+  supervisorStep,
+  switchStep,
+  verifyStep,
+} from './steps.js';
+
+export function configHash(ctx: TargetContext): string {
+  const { envr } = ctx;
+  const shape = { app: envr.app, database: envr.database, env: envr.env, secrets: envr.secretNames, verify: envr.verify, target: envr.target };
+  return createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 12);
+}
+
+/** The commit the app is at, marked `-dirty` when the tree has uncommitted changes. */
+async function gitCommit(ctx: TargetContext): Promise<string | undefined> {
+  const git = (args: string[]) => ctx.localHost.exec(['git', ...args], { cwd: ctx.envr.appDir }).catch(() => undefined);
+  const [head, status] = await Promise.all([git(['rev-parse', '--short=12', 'HEAD']), git(['status', '--porcelain', '--untracked-files=no', '.'])]);
+  const commit = head?.code === 0 ? head.stdout.trim() : '';
+  if (!commit) return undefined;
+  return status?.code === 0 && status.stdout.trim() ? `${commit}-dirty` : commit;
+}
+
+/** Start a release and put it behind the stable port: the part deploy and rollback share. */
+function serveSteps(rt: MachineRuntime, release: string, startNeeds: string[], kind: 'deploy' | 'rollback'): Step[] {
+  return [
+    startStep(rt, release, startNeeds),
+    healthStep(rt, release),
+    switchStep(rt, release),
+    verifyStep(rt),
+    drainStep(rt, release),
+    finalizeStep(rt, release, kind),
+  ];
+}
+
+function deploySteps(rt: MachineRuntime, release: string, meta: BuildMeta): Step[] {
+  return [
+    databaseStep(rt),
+    supervisorStep(rt),
+    buildStep(rt, release, meta),
+    backupStep(rt, release),
+    migrateStep(rt, release),
+    ...serveSteps(rt, release, ['migrate', 'supervisor'], 'deploy'),
+  ];
+}
+
+function rollbackSteps(rt: MachineRuntime, release: string): Step[] {
+  return [databaseStep(rt), supervisorStep(rt), ...serveSteps(rt, release, ['database', 'supervisor'], 'rollback')];
+}
+
+async function failed(rt: MachineRuntime, release: string, error: unknown): Promise<void> {
+  const rec = await rt.store.get(release);
+  if (rec && (rec.result === 'pending' || rec.result === 'failed')) {
+    const evidence = error instanceof SlipwayError ? [error.text()] : [String(error)];
+    await rt.store.update(release, { result: 'failed', finishedAt: rec.finishedAt ?? new Date().toISOString(), evidence: rt.ctx.redactor.redactDeep(evidence) });
+  }
+}
+
+function destroySteps(rt: MachineRuntime, extra: Step[]): Step[] {
+  return [
+    {
+      id: 'stop-releases',
+      titleKey: 'step.stopReleases',
+      async run() {
+        if (await rt.client.alive()) await rt.client.shutdown().catch(() => undefined);
+        // A supervisor that no longer answers: stop it and its processes by pid.
+        const text = await rt.host.readFile(rt.layout.supervisorState).catch(() => undefined);
+        if (text) {
+          const st = JSON.parse(text) as { pid: number; processes: { pid: number }[] };
+          for (const pid of [...st.processes.map((p) => p.pid), st.pid]) await rt.host.stopGroup(pid, 0);
+          await rt.host.exec(['kill', '-9', String(st.pid)]).catch(() => undefined);
+        }
+        await rt.host.rm(rt.layout.socket);
+        return {};
+      },
+    },
+    {
+      id: 'stop-database',
+      titleKey: 'step.stopDatabase',
+      async run() {
+        if (rt.pg) await rt.pg.stop();
+        return {};
+      },
+    },
+    ...extra,
+    {
+      id: 'remove-files',
+      titleKey: 'step.removeFiles',
+      titleParams: { dir: `${rt.setup.where}:${rt.layout.root}` },
+      needs: ['stop-releases', 'stop-database', ...extra.map((s) => s.id)],
+      async run() {
+        const l = rt.layout;
+        await Promise.all([l.releases, l.backups, l.pg, l.secrets, l.run, l.logs, l.current, l.artifacts, l.bin].map((d) => rt.host.rm(d)));
+        return {};
+      },
+    },
+  ];
+}
+
+export interface MachineTargetOptions {
+  /** How to reach the machine; called once per command. */
+  connect(ctx: TargetContext): Promise<MachineSetup>;
+  /** Whether the lock and journal live on the machine (a VM) or in this machine's state dir. */
+  stateOnMachine: boolean;
+  /** Steps `destroy` adds before removing files (e.g. the boot unit on a VM). */
+  destroyExtra?(rt: MachineRuntime): Step[];
+  /** Status rows only this kind of machine has. */
+  statusExtra?(rt: MachineRuntime): Promise<{ key: string; value: string }[]>;
+}
+
+export class MachineTarget implements Target {
+  private readonly runtimes = new WeakMap<TargetContext, Promise<MachineRuntime>>();
+
+  constructor(readonly name: string, private readonly o: MachineTargetOptions) {}
+
+  /** One runtime (one connection) per command. */
+  runtime(ctx: TargetContext): Promise<MachineRuntime> {
+    let rt = this.runtimes.get(ctx);
+    if (!rt) {
+      rt = this.o.connect(ctx).then((setup) => machineRuntime(ctx, setup));
+      this.runtimes.set(ctx, rt);
+    }
+    return rt;
+  }
+
+  async state(ctx: TargetContext): Promise<EnvState> {
+    if (!this.o.stateOnMachine) return { store: ctx.localHost, dir: ctx.stateDir, where: 'local' };
+    const rt = await this.runtime(ctx);
+    return { store: rt.host, dir: rt.layout.root, where: rt.setup.where };
+  }
+
+  async close(ctx: TargetContext): Promise<void> {
+    const rt = this.runtimes.get(ctx);
+    if (rt) await (await rt).host.close();
+  }
+
+  async deployPlan(ctx: TargetContext, opts: DeployOptions): Promise<Plan> {
+    return this.planFor(ctx, 'deploy', { release: newReleaseId(), acceptedRisks: opts.acceptRisks });
+  }
+
+  async rollbackPlan(ctx: TargetContext, opts: RollbackOptions): Promise<Plan> {
+    const rt = await this.runtime(ctx);
+    const current = await rt.store.current();
+    const to = opts.to;
+    const target = to ? await rt.store.get(to) : await rt.store.lastGood(current);
+    if (!target || (to && !(await rt.host.exists(rt.store.appDir(to))))) {
+      throw new SlipwayError({ key: to ? 'rollback.unknownRelease' : 'rollback.nothingToRollBackTo', params: { release: to ?? '' }, fix: 'rollback.fix', exitCode: to ? 2 : 1 });
+    }
+    if (to && to === current && (await this.status(ctx)).state === 'serving') {
+      throw new SlipwayError({ key: 'rollback.alreadyServing', params: { release: to, env: ctx.envr.name }, fix: 'rollback.alreadyServing.fix', exitCode: 2 });
+    }
+    return this.planFor(ctx, 'rollback', { release: target.id });
+  }
+
+  async destroyPlan(ctx: TargetContext): Promise<Plan> {
+    return this.planFor(ctx, 'destroy', {});
+  }
+
+  async planFor(ctx: TargetContext, kind: string, meta: StepData): Promise<Plan> {
+    const rt = await this.runtime(ctx);
+    const release = String(meta.release ?? '');
+    if (kind === 'deploy') {
+      const commit = await gitCommit(ctx);
+      const m = { configHash: configHash(ctx), acceptedRisks: (meta.acceptedRisks as string[] | undefined) ?? [], ...(commit ? { gitCommit: commit } : {}) };
+      return { kind, meta, steps: deploySteps(rt, release, m), onFailure: (_c, e) => failed(rt, release, e) };
+    }
+    if (kind === 'rollback') return { kind, meta, steps: rollbackSteps(rt, release) };
+    if (kind === 'destroy') return { kind, meta, steps: destroySteps(rt, this.o.destroyExtra?.(rt) ?? []) };
+    if (kind === 'import') return { kind, meta, steps: importSteps(rt, String(meta.file ?? ''), String(meta.backupId ?? 'import')) };
+    throw new Error(`${this.name} target has no plan of kind ${kind}`);
+  }
+
+  async importPlan(ctx: TargetContext, opts: { file: string }): Promise<Plan> {
+    if (!ctx.envr.database) throw new SlipwayError({ key: 'db.noDatabase', params: { env: ctx.envr.name }, place: 'database', fix: 'db.noDatabase.fix', exitCode: 2 });
+    return this.planFor(ctx, 'import', { file: opts.file, backupId: `before-import-${newReleaseId()}` });
+  }
+
+  async status(ctx: TargetContext): Promise<StatusReport> {
+    const rt = await this.runtime(ctx);
+    const [current, alive] = await Promise.all([rt.store.current(), rt.client.alive()]);
+    const st = alive ? await rt.client.status() : undefined;
+    const proc = st?.processes.find((p) => p.release === st.active);
+    const [dbRunning, dbInfo, lastRun, extra] = await Promise.all([
+      rt.pg ? rt.pg.isRunning() : undefined,
+      rt.pg ? rt.pg.info() : undefined,
+      new Journal(rt.host, path.posix.join(this.o.stateOnMachine ? rt.layout.root : ctx.stateDir, 'journal'), new Redactor()).latest().catch(() => undefined),
+      this.o.statusExtra?.(rt) ?? [],
+    ]);
+    const url = await this.endpoint(ctx);
+    const state: StatusReport['state'] = !current ? 'not-deployed' : st?.active && proc?.state === 'running' ? (dbRunning === false ? 'degraded' : 'serving') : 'stopped';
+    const run = lastRun ? { kind: lastRun.kind, outcome: lastRun.outcome ?? 'interrupted', at: new Date(lastRun.startedAt).toISOString() } : undefined;
+    const rows = [
+      { key: 'status.url', value: url ?? '-' },
+      { key: 'status.release', value: st?.active ?? current ?? '-' },
+      { key: 'status.process', value: proc ? `pid ${proc.pid}, port ${proc.port}, ${proc.state}, restarts ${proc.restarts}` : '-' },
+      { key: 'status.supervisor', value: st ? `pid ${st.pid} since ${st.startedAt}` : 'stopped' },
+      { key: 'status.database', value: rt.pg ? (dbRunning ? `running (${dbInfo?.port ?? '?'})` : 'stopped') : ctx.envr.database?.urlSecret ? 'external' : '-' },
+      ...extra,
+      ...(run ? [{ key: 'status.lastRun', value: `${run.kind} ${run.outcome} (${run.at})` }] : []),
+      { key: 'status.stateDir', value: `${rt.setup.where}:${rt.layout.root}` },
+    ];
+    return { env: ctx.envr.name, target: this.name, state, ...(url ? { url } : {}), ...(current ? { activeRelease: current } : {}), rows, ...(run ? { lastRun: run } : {}) };
+  }
+
+  async releases(ctx: TargetContext): Promise<ReleaseRecord[]> {
+    return (await this.runtime(ctx)).store.list();
+  }
+
+  async ownPids(ctx: TargetContext): Promise<number[]> {
+    const rt = await this.runtime(ctx);
+    try {
+      const st = JSON.parse((await rt.host.readFile(rt.layout.supervisorState)) ?? '') as { pid: number; processes: { pid: number }[] };
+      return [st.pid, ...st.processes.map((p) => p.pid)];
+    } catch {
+      return [];
+    }
+  }
+
+  async *logs(ctx: TargetContext, opts: LogOptions): AsyncIterable<string> {
+    const rt = await this.runtime(ctx);
+    const current = await rt.store.current();
+    if (!current) return;
+    const file = path.posix.join(rt.layout.logs, `app-${current}.log`);
+    const { text, size } = await rt.host.readFrom(file, 0);
+    for (const l of text.split('\n').filter(Boolean).slice(-opts.lines)) yield ctx.redactor.redact(l);
+    if (!opts.follow) return;
+    let pos = size;
+    while (!opts.signal.aborted) {
+      await new Promise((r) => setTimeout(r, 300));
+      const next = await rt.host.readFrom(file, pos).catch(() => ({ text: '', size: pos }));
+      if (next.size <= pos) continue;
+      pos = next.size;
+      for (const l of next.text.split('\n').filter(Boolean)) yield ctx.redactor.redact(l);
+    }
+  }
+
+  async endpoint(ctx: TargetContext): Promise<string | undefined> {
+    const rt = await this.runtime(ctx);
+    const bind = rt.opts.bind;
+    const addr = bind === '0.0.0.0' || bind === '::' ? rt.setup.address : bind;
+    return `http://${addr.includes(':') ? `[${addr}]` : addr}:${rt.opts.port}`;
+  }
+}
