@@ -6,6 +6,7 @@ export { closeSessions } from '../session/session.js';
 import { SlipwayError, isSlipwayError } from '../engine/errors.js';
 import { t } from '../engine/i18n.js';
 import type { Plan } from '../engine/step.js';
+import type { Host } from '../host/types.js';
 import type { DeployFlags, GlobalFlags } from './main.js';
 import { print, printJson, useRedactor, handleError } from './output.js';
 
@@ -127,15 +128,16 @@ async function watchAfterDeploy(g: GlobalFlags, s: Session, seconds: number): Pr
   }
 }
 
-/** Pids of this environment's own processes (they may hold its port). */
-async function ownPids(s: Session): Promise<number[]> {
-  return (await s.target.ownPids?.(s.ctx).catch(() => [])) ?? [];
+/** Where the preflight's host checks run (the environment's machine) and the pids that are its own there. */
+async function preflightHost(s: Session): Promise<{ host?: Host; ownPids: number[] }> {
+  const [host, ownPids] = await Promise.all([s.target.host?.(s.ctx), s.target.ownPids?.(s.ctx).catch(() => [])]);
+  return { ...(host ? { host } : {}), ownPids: ownPids ?? [] };
 }
 
 /** Run the preflight before a deploy; a blocker that was not accepted stops it. */
 async function preflightGate(g: GlobalFlags, s: Session, accept: string[]): Promise<number> {
   const { runPreflight } = await import('../checks/index.js');
-  const report = await runPreflight(s.envr, s.ctx.secrets, { acceptRisks: accept, ownPids: await ownPids(s) });
+  const report = await runPreflight(s.envr, s.ctx.secrets, { acceptRisks: accept, ...(await preflightHost(s)) });
   if (report.go) {
     const warnings = report.findings.filter((f) => f.severity === 'warning');
     s.bus.log('info', 'preflight.go', { warnings: warnings.length, ms: report.durationMs });
@@ -156,7 +158,7 @@ async function preflightGate(g: GlobalFlags, s: Session, accept: string[]): Prom
 export async function check(g: GlobalFlags, env: string | undefined, o: { acceptRisk?: string[] }): Promise<number> {
   const s = await session(g, env);
   const { runPreflight } = await import('../checks/index.js');
-  const report = await runPreflight(s.envr, s.ctx.secrets, { acceptRisks: o.acceptRisk ?? [], ownPids: await ownPids(s) });
+  const report = await runPreflight(s.envr, s.ctx.secrets, { acceptRisks: o.acceptRisk ?? [], ...(await preflightHost(s)) });
   if (g.json) printJson(report);
   else {
     const { renderPreflight } = await import('../report/preflight.js');

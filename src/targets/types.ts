@@ -107,6 +107,8 @@ export interface Target {
   importPlan?(ctx: TargetContext, opts: { file: string; cidr?: string }): Promise<Plan>;
   /** Where the lock and journal live when not in this machine's state dir (the VM, the cloud account). */
   state?(ctx: TargetContext): Promise<EnvState>;
+  /** The machine the environment runs on, for the preflight's host checks (local, the VM). */
+  host?(ctx: TargetContext): Promise<Host>;
   /** Pids of the environment's own processes on the host checked by the preflight (they may hold its port). */
   ownPids?(ctx: TargetContext): Promise<number[]>;
   /** Close what the target opened (SSH connections). */

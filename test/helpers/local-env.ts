@@ -65,7 +65,20 @@ export async function dbQuery<T = Record<string, unknown>>(stateDir: string, sql
   }
 }
 
-export async function makeEnv(name = 'local'): Promise<TestEnv> {
+export interface EnvOptions {
+  /** The environment's config (default: a local target on a free port). */
+  environment?: Record<string, unknown>;
+  /** The stable URL when it is not 127.0.0.1:<port> (a VM). */
+  url?: string;
+  /** Where the environment keeps its releases (the VM's dir for ssh). */
+  stateDir?: string;
+  /** The secret's value (default a random one). */
+  secret?: string;
+  /** Change the app's config (e.g. an install command for a VM without a registry). */
+  app?: (app: Record<string, unknown>) => void;
+}
+
+export async function makeEnv(name = 'local', opts: EnvOptions = {}): Promise<TestEnv> {
   ensureBuilt();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-test-'));
   await chmod(dir, 0o755);
@@ -78,14 +91,16 @@ export async function makeEnv(name = 'local'): Promise<TestEnv> {
     },
   });
   const port = await freePort();
-  const secret = `jwt-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}-secretvalue`;
+  const secret = opts.secret ?? `jwt-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}-secretvalue`;
   const config = path.join(app, 'slipway.yaml');
-  const stateDir = path.join(app, '.slipway', name);
+  const stateDir = opts.stateDir ?? path.join(app, '.slipway', name);
   const cfg = parse(await readFile(config, 'utf8')) as Record<string, any>;
   // A short lease, so the command after a kill -9 takes the dead CLI's lock over within seconds (default 30 s).
-  cfg.environments = { [name]: { target: 'local', port, healthTimeoutMs: 15000, drainTimeoutMs: 5000, lockTtlMs: 3000 } };
+  cfg.environments = { [name]: opts.environment ?? { target: 'local', port, healthTimeoutMs: 15000, drainTimeoutMs: 5000, lockTtlMs: 3000 } };
+  opts.app?.(cfg.app as Record<string, unknown>);
   await writeFile(config, stringify(cfg));
-  await writeFile(path.join(app, `.env.${name}`), `JWT_SECRET=${secret}\n`, { mode: 0o600 });
+  // Double-quoted with escapes, so any value (with $, quotes, spaces) survives the dotenv parser.
+  await writeFile(path.join(app, `.env.${name}`), `JWT_SECRET=${JSON.stringify(secret)}\n`, { mode: 0o600 });
   const run = (args: string[], opts: { env?: Record<string, string> } = {}) => {
     const child = spawn(process.execPath, [BIN, ...args, '--config', config], {
       cwd: dir,
@@ -104,7 +119,7 @@ export async function makeEnv(name = 'local'): Promise<TestEnv> {
     config,
     stateDir,
     port,
-    url: `http://127.0.0.1:${port}`,
+    url: opts.url ?? `http://127.0.0.1:${port}`,
     secret,
     cli: (args, opts) => run(args, opts).done,
     spawnCli: run,

@@ -10,6 +10,7 @@ import { SlipwayError } from '../../engine/errors.js';
 import { Journal } from '../../engine/journal.js';
 import { Redactor } from '../../engine/redact.js';
 import type { Plan, StepData, Step } from '../../engine/step.js';
+import type { Host } from '../../host/types.js';
 import type { DeployOptions, EnvState, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext } from '../types.js';
 import { newReleaseId } from './releases.js';
 import { machineRuntime, type MachineRuntime, type MachineSetup } from './runtime.js';
@@ -227,6 +228,10 @@ export class MachineTarget implements Target {
 
   async releases(ctx: TargetContext): Promise<ReleaseRecord[]> {
     return (await this.runtime(ctx)).store.list();
+  }
+
+  async host(ctx: TargetContext): Promise<Host> {
+    return (await this.runtime(ctx)).host;
   }
 
   async ownPids(ctx: TargetContext): Promise<number[]> {

@@ -1,0 +1,92 @@
+/**
+ * An ssh environment of the example app on a test VM (`vm.ts`): the real CLI deploys over
+ * SSH to a real sshd in a network namespace. The namespace reaches no registry, so the
+ * app installs from an npm cache filled here beforehand (`npm ci --prefer-offline`).
+ */
+import { execFileSync } from 'node:child_process';
+import { chmod, cp, mkdtemp, readdir, readFile, readlink } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../src/engine/net.js';
+import { EXAMPLE, makeEnv, type TestEnv } from './local-env.js';
+import { VM_USER, type Vm } from './vm.js';
+
+let cache: Promise<string> | undefined;
+
+/** An npm cache holding the example's dependencies, readable and writable by the VM's service user. */
+export function exampleNpmCache(): Promise<string> {
+  cache ??= (async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-npmcache-'));
+    const app = path.join(dir, 'app');
+    await cp(EXAMPLE, app, { recursive: true, filter: (src) => !/node_modules|\.slipway|dist/.test(path.relative(EXAMPLE, src)) });
+    execFileSync('npm', ['ci', '--cache', path.join(dir, 'cache'), '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: app, stdio: 'ignore' });
+    execFileSync('chmod', ['-R', 'a+rwX', dir]);
+    await chmod(dir, 0o777);
+    return path.join(dir, 'cache');
+  })();
+  return cache;
+}
+
+export interface SshEnv extends TestEnv {
+  vm: Vm;
+  /** The environment's directory on the VM. */
+  remoteDir: string;
+}
+
+export async function makeSshEnv(vm: Vm, opts: { name?: string; secret?: string; knownHosts?: string; environment?: Record<string, unknown> } = {}): Promise<SshEnv> {
+  const name = opts.name ?? 'staging';
+  const port = await freePort();
+  const npmCache = await exampleNpmCache();
+  const remoteDir = path.join(vm.dir, 'srv', name);
+  const env = await makeEnv(name, {
+    environment: {
+      target: 'ssh',
+      host: `${VM_USER}@${vm.address}`,
+      identityFile: vm.identityFile,
+      knownHostsFile: opts.knownHosts ?? vm.knownHosts,
+      port,
+      bind: '0.0.0.0',
+      dir: remoteDir,
+      lockTtlMs: 3000,
+      healthTimeoutMs: 30000,
+      drainTimeoutMs: 5000,
+      env: { HOST: '127.0.0.1' },
+      ...opts.environment,
+    },
+    url: `http://${vm.address}:${port}`,
+    stateDir: remoteDir,
+    ...(opts.secret ? { secret: opts.secret } : {}),
+    app: (a) => {
+      a.install = `npm ci --prefer-offline --no-audit --no-fund --cache ${npmCache}`;
+    },
+  });
+  return { ...env, vm, remoteDir, port };
+}
+
+/** Processes of the environment on the VM (their cwd is under its dir), by pid → release. */
+export async function vmReleaseProcesses(remoteDir: string): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cwd = await readlink(`/proc/${entry}/cwd`);
+      if (!cwd.startsWith(path.join(remoteDir, 'releases'))) continue;
+      const rel = (await readFile(`/proc/${entry}/environ`, 'latin1')).split('\0').find((e) => e.startsWith('SLIPWAY_RELEASE='));
+      if (rel) out.set(Number(entry), rel.slice('SLIPWAY_RELEASE='.length));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+/** Every process command line on this machine (the VM's namespaces share the pid table) containing `needle`. */
+export async function commandLinesContaining(needle: string): Promise<string[]> {
+  const hits: string[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmd = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (cmd.includes(needle)) hits.push(`${entry}: ${cmd.replace(/\0/g, ' ')}`);
+  }
+  return hits;
+}
