@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the test suite with node's test runner (TypeScript through tsx).
 // Usage: npm test [-- <files or dirs>]    (default: everything under test/)
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -20,6 +20,23 @@ if (!files.length) {
   console.error('no test files found');
   process.exit(1);
 }
+// Services the tests run for real and a fresh machine may lack: sshd for the test VMs,
+// systemd-analyze to check the boot unit. Installed from Debian's packages (as root).
+const missing = [
+  ['/usr/sbin/sshd', 'openssh-server'],
+  ['/usr/bin/systemd-analyze', 'systemd'],
+].filter(([bin]) => !existsSync(bin)).map(([, pkg]) => pkg);
+if (missing.length) {
+  console.log(`installing ${missing.join(', ')} (apt-get)…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const up = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  const inst = up.status === 0 ? spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env }) : up;
+  if (inst.status !== 0) {
+    console.error(`could not install ${missing.join(', ')}: the ssh tests need them (run as root, or install them yourself)`);
+    process.exit(1);
+  }
+}
+
 // The CLI under test runs from dist/: build it once, up front.
 const build = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
 if (build.status !== 0) process.exit(build.status ?? 1);

@@ -1,7 +1,7 @@
 /** Command handlers: each opens a session, calls the engine or target, prints. */
 import pc from 'picocolors';
 import { chooseMode, jsonRenderer, plainRenderer, ttyRenderer, type Renderer } from '../report/render.js';
-import { openSession, runMutation, type Session } from '../session/session.js';
+import { history as readHistory, lockOf, openSession, releaseOf, runMutation, type Session } from '../session/session.js';
 export { closeSessions } from '../session/session.js';
 import { SlipwayError, isSlipwayError } from '../engine/errors.js';
 import { t } from '../engine/i18n.js';
@@ -49,7 +49,7 @@ async function mutate(g: GlobalFlags, s: Session, command: string, makePlan: () 
     const url = command === 'destroy' ? undefined : await s.target.endpoint(s.ctx).catch(() => undefined);
     // The release id and result: from the plan's meta (local) or what its steps reported (aws).
     const reported = [...out.result.data.values()].find((d) => typeof d.release === 'string' && typeof d.result === 'string');
-    const release = String(out.plan.meta?.release ?? reported?.release ?? '');
+    const release = releaseOf(out.plan, out.result) ?? '';
     const unverified = reported?.result === 'unverified';
     if (out.result.ok) {
       if (g.json) printJson({ type: 'result', ok: true, command, env: s.envr.name, release, url: url ?? null, ...(reported ? { result: reported.result } : {}) });
@@ -300,4 +300,48 @@ export async function dbImport(g: GlobalFlags, env: string | undefined, o: { fil
   if (!s.target.importPlan) throw new SlipwayError({ key: 'cli.notForTarget', params: { command: 'db import', target: s.envr.target.target }, fix: 'cli.notForTarget.fix', exitCode: 2 });
   const importPlan = s.target.importPlan.bind(s.target);
   return mutate(g, s, 'import', () => importPlan(s.ctx, { file, ...(o.cidr ? { cidr: o.cidr } : {}) }), o.forceUnlock, 'import.succeeded');
+}
+
+/** `slipway lock status|release <env>`: who holds the deploy lock; remove it when its holder is gone. */
+export async function lock(g: GlobalFlags, action: string, env: string | undefined): Promise<number> {
+  const s = await session(g, env);
+  const { readLock, breakLock, isStale } = await import('../engine/lock.js');
+  const { store, file, where } = await lockOf(s);
+  if (action === 'release') {
+    const was = await breakLock(store, file);
+    if (g.json) printJson({ env: s.envr.name, released: was ?? null });
+    else print(was ? t('lock.released', { env: s.envr.name, user: was.user, machine: was.machine, command: was.command }) : t('lock.none', { env: s.envr.name, where }));
+    return 0;
+  }
+  if (action !== 'status') throw new SlipwayError({ key: 'cli.err.unknownCommand', params: { name: `lock ${action}` }, fix: 'cli.err.fix', exitCode: 2 });
+  const owner = await readLock(store, file);
+  if (g.json) printJson({ env: s.envr.name, where, lock: owner ?? null, stale: owner ? isStale(owner) : null });
+  else if (!owner) print(t('lock.none', { env: s.envr.name, where }));
+  else print(t(isStale(owner) ? 'lock.statusExpired' : 'lock.status', { env: s.envr.name, where, user: owner.user, machine: owner.machine, pid: owner.pid, command: owner.command, since: owner.startedAt, expires: owner.expiresAt }));
+  return 0;
+}
+
+/** `slipway history <env>`: every mutating command run against the environment (who, from where, what, result). */
+export async function history(g: GlobalFlags, env: string | undefined, o: { lines: string }): Promise<number> {
+  const s = await session(g, env);
+  const all = (await readHistory(s)).slice(-(Number(o.lines) || 50));
+  if (g.json) {
+    printJson(all);
+    return 0;
+  }
+  if (!all.length) print(t('history.none', { env: s.envr.name }));
+  for (const r of all) print(`${r.at}  ${r.user}@${r.machine}  ${r.command.padEnd(8)} ${(r.release ?? '-').padEnd(22)} ${r.outcome.padEnd(9)} ${(r.durationMs / 1000).toFixed(1)}s`);
+  return 0;
+}
+
+/** `slipway hosts trust <env>`: show the VM's host key and add it to known_hosts when confirmed. */
+export async function trustHost(g: GlobalFlags, env: string | undefined, o: { fingerprint?: string; yes: boolean }): Promise<number> {
+  const s = await session(g, env);
+  if (!s.target.trustHost) throw new SlipwayError({ key: 'cli.notForTarget', params: { command: 'hosts trust', target: s.envr.target.target }, fix: 'cli.notForTarget.fix', exitCode: 2 });
+  const r = await s.target.trustHost(s.ctx, { ...(o.fingerprint ? { fingerprint: o.fingerprint } : {}), yes: o.yes });
+  if (g.json) printJson(r);
+  else if (r.added) print(pc.green(`✓ ${t('hosts.trusted', { host: r.host, fingerprint: r.fingerprint, file: r.file })}`));
+  else if (r.known) print(t('hosts.alreadyKnown', { host: r.host, fingerprint: r.fingerprint, file: r.file }));
+  else print(t('hosts.confirm', { host: r.host, fingerprint: r.fingerprint, env: s.envr.name }));
+  return r.added || r.known ? 0 : 1;
 }

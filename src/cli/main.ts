@@ -166,6 +166,32 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--force-unlock', t('cli.opt.forceUnlock'), false)
     .action(run(async (g, env: string | undefined, o: { file: string; cidr?: string; forceUnlock: boolean }) => (await cmds()).dbImport(g, env, o)));
 
+  const lockCmd = program.command('lock').description(t('cli.lock'));
+  for (const action of ['status', 'release'] as const) {
+    lockCmd
+      .command(action)
+      .description(t(`cli.lock.${action}`))
+      .argument('[env]', t('cli.arg.env'))
+      .action(run(async (g, env: string | undefined) => (await cmds()).lock(g, action, env)));
+  }
+
+  program
+    .command('history')
+    .description(t('cli.history'))
+    .argument('[env]', t('cli.arg.env'))
+    .option('-n, --lines <n>', t('cli.opt.lines'), '50')
+    .action(run(async (g, env: string | undefined, o: { lines: string }) => (await cmds()).history(g, env, o)));
+
+  program
+    .command('hosts')
+    .description(t('cli.hosts'))
+    .command('trust')
+    .description(t('cli.hosts.trust'))
+    .argument('[env]', t('cli.arg.env'))
+    .option('--fingerprint <sha256>', t('cli.opt.fingerprint'))
+    .option('--yes', t('cli.opt.trustYes'), false)
+    .action(run(async (g, env: string | undefined, o: { fingerprint?: string; yes: boolean }) => (await cmds()).trustHost(g, env, o)));
+
   program
     .command('destroy')
     .description(t('cli.destroy'))

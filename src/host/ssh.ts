@@ -70,6 +70,9 @@ export class SshHost implements Host {
   readonly local = false;
   private conn: Promise<Client> | undefined;
   private closed = false;
+  /** A reconnect that failed: later calls of this command fail at once instead of each waiting for a timeout. */
+  private down: SlipwayError | undefined;
+  private everConnected = false;
 
   constructor(private readonly t: SshTarget) {
     this.name = `${t.user}@${t.address}:${t.port}`;
@@ -78,10 +81,18 @@ export class SshHost implements Host {
   /** The one connection, opened on first use and re-opened after a drop. */
   private client(): Promise<Client> {
     if (this.closed) return Promise.reject(new Error(`connection to ${this.name} was closed`));
-    this.conn ??= this.open().catch((e: unknown) => {
-      this.conn = undefined;
-      throw e;
-    });
+    if (this.down) return Promise.reject(this.down);
+    this.conn ??= this.open().then(
+      (c) => {
+        this.everConnected = true;
+        return c;
+      },
+      (e: unknown) => {
+        this.conn = undefined;
+        if (this.everConnected) this.down = this.lost(e);
+        throw e;
+      },
+    );
     return this.conn;
   }
 
@@ -93,7 +104,7 @@ export class SshHost implements Host {
       host: this.t.address,
       port: this.t.port,
       username: this.t.user,
-      readyTimeout: this.t.readyTimeoutMs ?? 20_000,
+      readyTimeout: this.everConnected ? 8_000 : (this.t.readyTimeoutMs ?? 20_000),
       keepaliveInterval: 5_000,
       keepaliveCountMax: 3,
       hostVerifier: (key: Buffer) => {
@@ -143,7 +154,8 @@ export class SshHost implements Host {
   }
 
   private lost(e: unknown): SlipwayError {
-    if (e instanceof SlipwayError) return e;
+    if (e instanceof SlipwayError && e.key === 'ssh.connectionLost') return e;
+    if (e instanceof SlipwayError) return new SlipwayError({ key: 'ssh.connectionLost', params: { host: this.name, reason: e.text() }, place: this.name, fix: 'ssh.connectionLost.fix' });
     return new SlipwayError({ key: 'ssh.connectionLost', params: { host: this.name, reason: e instanceof Error ? e.message : String(e) }, place: this.name, fix: 'ssh.connectionLost.fix' });
   }
 
@@ -429,3 +441,26 @@ const WRAPPER_NO_STDIN = [
   'fi',
   'exec "$@"',
 ].join('\n');
+
+/**
+ * The host key a server presents, without logging in (for `slipway hosts trust`): the
+ * handshake stops at the key check.
+ */
+export function scanHostKey(t: Pick<SshTarget, 'address' | 'port'>): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const c = new Client();
+    let key: Buffer | undefined;
+    c.on('error', (e: Error) => (key ? resolve(key) : reject(e)));
+    c.on('close', () => (key ? resolve(key) : reject(new Error(`no host key from ${t.address}:${t.port}`))));
+    c.connect({
+      host: t.address,
+      port: t.port,
+      username: 'slipway-hostkey-scan',
+      readyTimeout: 15_000,
+      hostVerifier: (k: Buffer) => {
+        key = k;
+        return false;
+      },
+    });
+  });
+}

@@ -6,13 +6,14 @@
  * This layer sits above the targets; the engine below it knows no target.
  */
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { readSecrets, resolveEnvironment, type ResolvedEnvironment } from '../config/resolve.js';
 import { ConfigError, SlipwayError } from '../engine/errors.js';
 import { EventBus } from '../engine/events.js';
 import { Journal } from '../engine/journal.js';
-import { acquireLock } from '../engine/lock.js';
+import { acquireLock, type LockStore } from '../engine/lock.js';
 import { Redactor } from '../engine/redact.js';
 import { recoverRun, runPlan, type RunResult } from '../engine/runner.js';
 import type { Plan } from '../engine/step.js';
@@ -105,7 +106,7 @@ export async function runMutation(s: Session, opts: MutationOptions): Promise<Mu
   const { ctx, bus } = s;
   const st = await s.state();
   const target = ctx.envr.target as { lockTtlMs?: number };
-  const lock = await acquireLock(st.lock ?? st.store, path.posix.join(st.dir, 'lock.json'), {
+  const lock = await acquireLock((await lockOf(s)).store, (await lockOf(s)).file, {
     command: opts.command,
     ttlMs: target.lockTtlMs ?? 30_000,
     force: !!opts.forceUnlock,
@@ -136,10 +137,58 @@ export async function runMutation(s: Session, opts: MutationOptions): Promise<Mu
     bus.emit({ type: 'run:start', command: opts.command, env: ctx.envr.name, runId });
     const t0 = Date.now();
     const result = await runPlan({ plan, journal, events: bus, runId, meta: plan.meta ?? {}, signal: ctx.signal });
-    bus.emit({ type: 'run:end', ok: result.ok, durationMs: Date.now() - t0, outcome: result.ok ? 'succeeded' : result.undone ? 'undone' : 'failed' });
+    const outcome = result.ok ? 'succeeded' : result.undone ? 'undone' : 'failed';
+    bus.emit({ type: 'run:end', ok: result.ok, durationMs: Date.now() - t0, outcome });
     await journal.close();
+    await audit(s, st, { command: opts.command, run: runId, outcome, durationMs: Date.now() - t0, release: releaseOf(plan, result) }).catch(() => undefined);
     return { result, plan, ...(recovered ? { recovered } : {}) };
   } finally {
     await lock.release();
   }
+}
+
+/** The release a run made or served: the plan's, or the one its steps reported. */
+export function releaseOf(plan: Plan, result: RunResult): string | undefined {
+  if (typeof plan.meta?.release === 'string') return plan.meta.release;
+  const reported = [...result.data.values()].find((d) => typeof d.release === 'string');
+  return reported?.release as string | undefined;
+}
+
+export interface AuditRecord {
+  at: string;
+  user: string;
+  machine: string;
+  command: string;
+  run: string;
+  release?: string;
+  outcome: string;
+  durationMs: number;
+}
+
+/** Append who did what, from where, with which result, where the environment keeps its state. */
+async function audit(s: Session, st: EnvState, r: Omit<AuditRecord, 'at' | 'user' | 'machine'>): Promise<void> {
+  const rec: AuditRecord = { at: new Date().toISOString(), user: os.userInfo().username, machine: os.hostname(), ...r };
+  await st.store.appendDurable(path.posix.join(st.dir, 'audit.ndjson'), s.ctx.redactor.redact(JSON.stringify(rec)) + '\n', 0o644);
+}
+
+/** The audit records of an environment, oldest first. */
+export async function history(s: Session): Promise<AuditRecord[]> {
+  const st = await s.state();
+  const text = (await st.store.readFile(path.posix.join(st.dir, 'audit.ndjson'))) ?? '';
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as AuditRecord];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/** Where the environment's lock lives, and the lock file in it. */
+export async function lockOf(s: Session): Promise<{ store: LockStore; file: string; where: string }> {
+  const st = await s.state();
+  return { store: st.lock ?? st.store, file: path.posix.join(st.dir, 'lock.json'), where: st.where };
 }

@@ -56,6 +56,16 @@ export interface RollbackOptions {
   allowUnverified?: boolean;
 }
 
+export interface TrustResult {
+  host: string;
+  fingerprint: string;
+  file: string;
+  /** Added to known_hosts now. */
+  added: boolean;
+  /** Was already trusted. */
+  known: boolean;
+}
+
 export type ReleaseResult = 'pending' | 'succeeded' | 'failed' | 'rolled-back' | 'unverified';
 
 /** One entry of the release ledger. Never holds a secret value. */
@@ -107,6 +117,8 @@ export interface Target {
   importPlan?(ctx: TargetContext, opts: { file: string; cidr?: string }): Promise<Plan>;
   /** Where the lock and journal live when not in this machine's state dir (the VM, the cloud account). */
   state?(ctx: TargetContext): Promise<EnvState>;
+  /** ssh: show the VM's host key and add it to known_hosts when confirmed (`--fingerprint` or `--yes`). */
+  trustHost?(ctx: TargetContext, opts: { fingerprint?: string; yes: boolean }): Promise<TrustResult>;
   /** The machine the environment runs on, for the preflight's host checks (local, the VM). */
   host?(ctx: TargetContext): Promise<Host>;
   /** Pids of the environment's own processes on the host checked by the preflight (they may hold its port). */

@@ -57,7 +57,7 @@ for (const fp of BOUNDARIES) {
     assert.equal(status.state, 'serving');
     assert.equal(status.activeRelease, version);
     assert.deepEqual([...(await releaseProcesses(env.stateDir)).values()], [version], 'exactly one release process');
-    await assert.rejects(access(path.join(env.stateDir, 'lock')), 'lock released');
+    await assert.rejects(access(path.join(env.stateDir, 'lock.json')), 'lock released');
     await assert.rejects(access(path.join(env.stateDir, 'journal', 'current.ndjson')), 'no unfinished run');
   });
 }

@@ -1,12 +1,15 @@
 /**
  * The ssh target end to end: the real CLI deploys the example app over SSH to a real sshd in
- * a network namespace (a test VM), with slipway's PostgreSQL on the VM; status, releases,
- * logs, rollback and destroy work against it; secrets stay out of files and command lines.
+ * a network namespace (a test VM, its known_hosts entry hashed), with slipway's PostgreSQL on
+ * the VM; status, releases, logs, rollback and destroy work against it; a redeploy under load
+ * loses no request; the secret never reaches a file (but the 0600 secrets file) or a command line.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { filesContaining, get, type CliResult } from '../helpers/local-env.js';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { filesContaining, get, load, type CliResult } from '../helpers/local-env.js';
 import { startVm, type Vm } from '../helpers/vm.js';
 import { commandLinesContaining, makeSshEnv, vmReleaseProcesses, type SshEnv } from '../helpers/ssh-env.js';
 
@@ -20,9 +23,11 @@ const cli = async (args: string[]) => {
   outputs.push(r);
   return r;
 };
+const status = async () => JSON.parse((await cli(['status', 'staging', '--json'])).stdout) as { state: string; activeRelease: string; rows: { key: string; value: string }[] };
+const version = async () => (JSON.parse((await get(`${env.url}/health`)).body) as { version: string }).version;
 
 before(async () => {
-  vm = await startVm();
+  vm = await startVm({ hashKnownHosts: true });
   env = await makeSshEnv(vm, { secret: CANARY });
 });
 after(async () => {
@@ -37,8 +42,69 @@ describe('ssh target', () => {
     assert.equal(health.status, 200, health.body);
     const products = JSON.parse((await get(`${env.url}/api/products?limit=5`)).body) as { items: unknown[] };
     assert.equal(products.items.length, 5);
-    const st = JSON.parse((await cli(['status', 'staging', '--json'])).stdout) as { state: string; activeRelease: string };
+    const st = await status();
     assert.equal(st.state, 'serving');
+    assert.equal(await version(), st.activeRelease);
     assert.deepEqual([...(await vmReleaseProcesses(env.remoteDir)).values()], [st.activeRelease]);
+    // The app runs as the unprivileged service user, not as the root login.
+    const [pid] = [...(await vmReleaseProcesses(env.remoteDir)).keys()];
+    const uid = /^Uid:\s+(\d+)/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))![1];
+    assert.notEqual(uid, '0');
+    assert.match(st.rows.find((x) => x.key === 'status.boot')?.value ?? '', /not restarted after a reboot/);
+  });
+
+  test('a redeploy under 25 requests/s through the VM stable port loses no request; releases lists both; logs show the app', async () => {
+    const before = await version();
+    const traffic = load(`${env.url}/health`, 25);
+    const r = await cli(['deploy', 'staging']);
+    const { sent, failed, errors } = await traffic.stop();
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.ok(sent > 50, `sent ${sent}`);
+    assert.equal(failed, 0, errors.slice(0, 5).join('\n'));
+    const now = await version();
+    assert.notEqual(now, before);
+    assert.deepEqual([...(await vmReleaseProcesses(env.remoteDir)).values()], [now], 'the old release was stopped');
+    const list = JSON.parse((await cli(['releases', 'staging', '--json'])).stdout) as { id: string; result: string; active: boolean }[];
+    assert.deepEqual(list.map((x) => [x.id, x.result, x.active]), [[now, 'succeeded', true], [before, 'succeeded', false]]);
+    const logs = await cli(['logs', 'staging', '-n', '50']);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.match(logs.stdout, /listening|GET \/health/i);
+  });
+
+  test('rollback returns the VM to the previous release (code and env)', async () => {
+    const list = JSON.parse((await cli(['releases', 'staging', '--json'])).stdout) as { id: string }[];
+    const r = await cli(['rollback', 'staging']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(await version(), list[1]!.id);
+    assert.equal((await status()).activeRelease, list[1]!.id);
+  });
+
+  test('the secret appears in no output, in no file on the VM but the 0600 secrets file, and in no command line', async () => {
+    for (const o of outputs) assert.ok(!(o.stdout + o.stderr).includes(CANARY), 'CLI output');
+    // As written and as JSON writes it (the quote escaped).
+    const forms = [CANARY, JSON.stringify(CANARY).slice(1, -1)];
+    const files = [...new Set((await Promise.all(forms.map((f) => filesContaining(env.remoteDir, f)))).flat())];
+    const secretsFile = path.join(env.remoteDir, 'secrets', 'serving.json');
+    assert.deepEqual(files, [secretsFile]);
+    assert.equal((await stat(secretsFile)).mode & 0o777, 0o600);
+    for (const f of forms) assert.deepEqual(await filesContaining(path.join(env.dir, 'app', '.slipway'), f), [], 'CLI-side state');
+    assert.deepEqual(await commandLinesContaining('quoted\' value'), []);
+  });
+
+  test('history shows each command against the VM with its result; lock status says the lock is free', async () => {
+    const h = JSON.parse((await cli(['history', 'staging', '--json'])).stdout) as { command: string; outcome: string; release?: string; user: string }[];
+    assert.deepEqual(h.map((x) => [x.command, x.outcome]), [['deploy', 'succeeded'], ['deploy', 'succeeded'], ['rollback', 'succeeded']]);
+    assert.ok(h.every((x) => x.release && x.user));
+    const l = await cli(['lock', 'status', 'staging']);
+    assert.equal(l.code, 0, l.stderr);
+    assert.match(l.stdout, /no deploy lock/);
+  });
+
+  test('destroy removes the processes, the database and the files on the VM, and frees the port', async () => {
+    const r = await cli(['destroy', 'staging', '--yes']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal((await vmReleaseProcesses(env.remoteDir)).size, 0);
+    for (const d of ['releases', 'pg', 'backups', 'secrets', 'artifacts']) assert.equal(existsSync(path.join(env.remoteDir, d)), false, d);
+    await assert.rejects(get(`${env.url}/health`));
   });
 });

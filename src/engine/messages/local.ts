@@ -148,4 +148,6 @@ export const local: Catalog = {
   'step.removeUnit': { en: 'Remove the boot unit {unit}', 'zh-CN': '删除开机单元 {unit}' },
   'rollback.alreadyServing': { en: 'Release {release} is already serving {env}.', 'zh-CN': '发布 {release} 已经在 {env} 上提供服务。' },
   'rollback.alreadyServing.fix': { en: 'Nothing to do. `slipway releases` lists the others you can roll back to.', 'zh-CN': '无需操作。`slipway releases` 列出可以回滚到的其他发布。' },
+  'hosts.mismatch': { en: '{host} presents {presented}, not the fingerprint you gave ({given}). Nothing was trusted.', 'zh-CN': '{host} 出示的是 {presented}，而不是你给出的指纹（{given}）。未信任任何密钥。' },
+  'hosts.mismatch.fix': { en: 'Check you are reaching the right machine and copied the fingerprint from it.', 'zh-CN': '确认连接的是正确的机器，并且指纹是从该机器上复制的。' },
 };

@@ -160,7 +160,7 @@ export function processEnv(rt: MachineRuntime, env: ReleaseEnv, conn: PgConn | u
 
 /** The file a restarted supervisor resumes from (0600, the service user's). */
 export function servingFile(rt: MachineRuntime): string {
-  return path.posix.join(rt.layout.run, 'serving.json');
+  return path.posix.join(rt.layout.secrets, 'serving.json');
 }
 
 export function releaseEnvFor(rt: MachineRuntime): ReleaseEnv {

@@ -22,7 +22,7 @@ sup.start().then(
   async () => {
     console.log(`${new Date().toISOString()} [slipway] supervisor ${process.pid} serving on ${arg('host')}:${arg('port')}`);
     if (process.argv.includes('--resume')) {
-      const release = await sup.resume(path.join(stateDir, 'run', 'serving.json'));
+      const release = await sup.resume(path.join(stateDir, 'secrets', 'serving.json'));
       console.log(`${new Date().toISOString()} [slipway] resumed ${release ?? 'nothing (no serving release recorded)'}`);
     }
   },

@@ -9,11 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SshEnvironment } from '../../config/schema.js';
 import { SlipwayError } from '../../engine/errors.js';
-import { SshHost } from '../../host/ssh.js';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { fingerprint, knownHostsLine, parseKnownHosts, verifyHostKey } from '../../host/known-hosts.js';
+import { scanHostKey, SshHost } from '../../host/ssh.js';
 import type { Host } from '../../host/types.js';
 import { MachineTarget } from '../machine/target.js';
 import type { MachineRuntime } from '../machine/runtime.js';
-import type { Target, TargetContext } from '../types.js';
+import type { Target, TargetContext, TrustResult } from '../types.js';
 import { remoteRoot, sshTarget } from './address.js';
 import { uploadSupervisor } from './supervisor-code.js';
 import { systemdUnit, unitName } from './systemd.js';
@@ -41,8 +43,33 @@ async function hasSystemd(host: Host, t: SshEnvironment): Promise<boolean> {
   return t.systemd === 'auto' && (await host.exec(['test', '-d', '/run/systemd/system'])).code === 0;
 }
 
+/** `slipway hosts trust`: the VM's key, added to known_hosts only when the user confirmed it. */
+async function trustHost(ctx: TargetContext, opts: { fingerprint?: string; yes: boolean }): Promise<TrustResult> {
+  const st = sshTarget(ctx.envr.target as SshEnvironment, os.homedir());
+  const file = st.knownHostsFile ?? path.join(os.homedir(), '.ssh', 'known_hosts');
+  const key = await scanHostKey(st).catch((e: Error) => {
+    throw new SlipwayError({ key: 'ssh.connectFailed', params: { host: `${st.address}:${st.port}`, reason: e.message }, place: `${st.address}:${st.port}`, fix: 'ssh.connectFailed.fix', fixParams: { user: st.user, host: st.address, port: st.port } });
+  });
+  const fp = fingerprint(key.toString('base64'));
+  const host = `${st.address}:${st.port}`;
+  const existing = await readFile(file, 'utf8').catch(() => '');
+  const verdict = verifyHostKey(parseKnownHosts(existing), st.address, st.port, key);
+  if (verdict.kind === 'ok') return { host, fingerprint: fp, file, added: false, known: true };
+  if (opts.fingerprint && opts.fingerprint !== fp) {
+    throw new SlipwayError({ key: 'hosts.mismatch', params: { host, given: opts.fingerprint, presented: fp }, place: host, fix: 'hosts.mismatch.fix', exitCode: 1 });
+  }
+  if (!opts.fingerprint && !opts.yes) return { host, fingerprint: fp, file, added: false, known: false };
+  if (verdict.kind === 'changed' || verdict.kind === 'revoked') {
+    // A changed key is never replaced here: the old entry has to be removed by hand, knowingly.
+    throw new SlipwayError({ key: 'ssh.hostChanged', params: { host, fingerprint: fp, expected: verdict.kind === 'changed' ? verdict.expected.join(', ') : 'revoked', lines: verdict.kind === 'changed' ? verdict.lines.join(', ') : '-', file }, place: host, fix: 'ssh.hostChanged.fix', fixParams: { host: st.address, port: st.port, file } });
+  }
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await appendFile(file, `${existing && !existing.endsWith('\n') ? '\n' : ''}${knownHostsLine(st.address, st.port, key)}\n`, { mode: 0o600 });
+  return { host, fingerprint: fp, file, added: true, known: false };
+}
+
 export function createTarget(): Target {
-  return new MachineTarget('ssh', {
+  const target = new MachineTarget('ssh', {
     stateOnMachine: true,
     async connect(ctx: TargetContext) {
       const t = ctx.envr.target as SshEnvironment;
@@ -52,7 +79,7 @@ export function createTarget(): Target {
       await host.mkdir(root, { mode: 0o755 });
       const user = await serviceUser(host, t, root);
       // The service user owns what the supervisor and app write; the lock, journal and database stay with the login user.
-      await host.exec(['sh', '-c', 'mkdir -p "$1/releases" "$1/logs" "$1/run" && chown "$2" "$1/releases" "$1/logs" "$1/run" && chmod 700 "$1/run"', 'sh', root, user]);
+      await host.exec(['sh', '-c', 'mkdir -p "$1/releases" "$1/logs" "$1/run" "$1/secrets" && chown "$2" "$1/releases" "$1/logs" "$1/run" "$1/secrets" && chmod 700 "$1/run" "$1/secrets"', 'sh', root, user]);
       const systemd = await hasSystemd(host, t);
       return {
         host,
@@ -99,4 +126,5 @@ export function createTarget(): Target {
       ];
     },
   });
+  return Object.assign(target, { trustHost });
 }

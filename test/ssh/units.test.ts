@@ -1,0 +1,101 @@
+/** Pure parts of the ssh target: known_hosts matching, quoting, the env block, addresses, the boot unit. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fingerprint, knownHostName, knownHostsLine, parseKnownHosts, verifyHostKey } from '../../src/host/known-hosts.js';
+import { envBlock, remoteCommand, shq } from '../../src/host/ssh.js';
+import { remoteRoot, sshTarget } from '../../src/targets/ssh/address.js';
+import { systemdUnit, unitName } from '../../src/targets/ssh/systemd.js';
+import { execForm } from '../../src/targets/machine/supervisor.js';
+import { pickPgDir } from '../../src/db/binaries.js';
+
+/** An SSH wire-format ed25519 public key blob. */
+function keyBlob(): Buffer {
+  const type = Buffer.from('ssh-ed25519');
+  const key = randomBytes(32);
+  const len = (n: number) => Buffer.from([0, 0, 0, n]);
+  return Buffer.concat([len(type.length), type, len(key.length), key]);
+}
+
+test('known_hosts: plain, hashed and [host]:port entries match; another key is "changed"; no entry is "unknown"; @revoked wins', () => {
+  const key = keyBlob();
+  const other = keyBlob();
+  const salt = randomBytes(20);
+  const hashed = (name: string) => `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
+  const b64 = key.toString('base64');
+  const entries = parseKnownHosts(
+    [`# comment`, `10.0.0.5 ssh-ed25519 ${b64}`, `${hashed('[vm.example]:2222')} ssh-ed25519 ${b64}`, `*.wild.example,!bad.wild.example ssh-ed25519 ${b64}`, `@revoked 10.0.0.9 ssh-ed25519 ${b64}`].join('\n'),
+  );
+  assert.equal(knownHostName('vm.example', 2222), '[vm.example]:2222');
+  assert.equal(knownHostName('vm.example', 22), 'vm.example');
+  assert.equal(verifyHostKey(entries, '10.0.0.5', 22, key).kind, 'ok');
+  assert.equal(verifyHostKey(entries, 'vm.example', 2222, key).kind, 'ok');
+  assert.equal(verifyHostKey(entries, 'vm.example', 22, key).kind, 'unknown', 'the port is part of the name');
+  assert.equal(verifyHostKey(entries, 'a.wild.example', 22, key).kind, 'ok');
+  assert.equal(verifyHostKey(entries, 'bad.wild.example', 22, key).kind, 'unknown');
+  assert.equal(verifyHostKey(entries, '10.0.0.9', 22, key).kind, 'revoked');
+  const changed = verifyHostKey(entries, '10.0.0.5', 22, other);
+  assert.equal(changed.kind, 'changed');
+  assert.ok(changed.kind === 'changed' && changed.expected[0] === `ssh-ed25519 ${fingerprint(b64)}` && changed.lines[0] === 2);
+  assert.equal(changed.fingerprint, fingerprint(other.toString('base64')));
+  assert.equal(knownHostsLine('vm.example', 2222, key), `[vm.example]:2222 ssh-ed25519 ${b64}`);
+});
+
+test('fingerprints are what ssh-keygen -l prints', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-fp-'));
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'k')]);
+  const pub = execFileSync('cat', [path.join(dir, 'k.pub')], { encoding: 'utf8' });
+  const expected = execFileSync('ssh-keygen', ['-lf', path.join(dir, 'k.pub')], { encoding: 'utf8' }).split(' ')[1];
+  assert.equal(fingerprint(pub.split(' ')[1]!), expected);
+});
+
+test('remote commands: every word is quoted for the shell; secrets go in the env block on stdin, not the command', () => {
+  assert.equal(shq('plain/path-1.2'), 'plain/path-1.2');
+  assert.equal(shq(`it's $HOME "x"`), `'it'\\''s $HOME "x"'`);
+  const secret = `p$a"ss w'ord`;
+  const cmd = remoteCommand(['printenv', 'SECRET'], { cwd: '/tmp' });
+  assert.ok(!cmd.includes(secret));
+  // The command line as sshd's shell would run it, with the env block on stdin.
+  const out = execFileSync('/bin/sh', ['-c', cmd], { input: envBlock({ SECRET: secret }), encoding: 'utf8' });
+  assert.equal(out, `${secret}\n`);
+});
+
+test('addresses: user@host:port, host, and the object form; the default directory', () => {
+  assert.deepEqual(sshTarget({ host: 'deploy@203.0.113.10:2222', identityFile: '~/.ssh/id' }, '/home/me'), { address: '203.0.113.10', port: 2222, user: 'deploy', identityFile: '/home/me/.ssh/id' });
+  assert.deepEqual(sshTarget({ host: 'vm.example' }, '/h'), { address: 'vm.example', port: 22, user: 'root' });
+  assert.deepEqual(sshTarget({ host: { address: '::1', port: 22, user: 'ops' } }, '/h'), { address: '::1', port: 22, user: 'ops' });
+  assert.equal(remoteRoot({}, 'shop-api', 'staging'), '/srv/slipway/shop-api/staging');
+});
+
+test('start commands: simple ones are exec\'d (one process per release), Procfile forms and compound ones run under the shell', () => {
+  assert.equal(execForm('node dist/server.js'), 'exec node dist/server.js');
+  assert.equal(execForm('NODE_ENV=production npm start'), 'NODE_ENV=production exec npm start');
+  assert.equal(execForm('npm run migrate && node dist/server.js'), 'npm run migrate && node dist/server.js');
+  const out = execFileSync('/bin/sh', ['-c', execForm('FOO=bar printenv FOO')], { encoding: 'utf8' });
+  assert.equal(out.trim(), 'bar');
+});
+
+test('the PostgreSQL probe picks the directory of the wanted major', () => {
+  assert.equal(pickPgDir('/usr/lib/postgresql/16/bin\tinitdb (PostgreSQL) 16.2\n/usr/lib/postgresql/15/bin\tinitdb (PostgreSQL) 15.18\n', 15), '/usr/lib/postgresql/15/bin');
+  assert.equal(pickPgDir('/usr/bin\tinitdb (PostgreSQL) 14.1\n', 15), undefined);
+});
+
+test('the boot unit passes systemd-analyze verify and resumes the serving release as the service user', async () => {
+  assert.ok(existsSync('/usr/bin/systemd-analyze'), 'systemd-analyze is missing: apt-get install -y systemd (npm test installs it)');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-unit-'));
+  const text = systemdUnit({ app: 'shop-api', env: 'staging', user: 'root', node: process.execPath, argv: ['/srv/slipway/shop-api/staging/bin/x/targets/machine/supervisor-main.js', '--state', '/srv/slipway/shop-api/staging', '--port', '3001', '--resume'] });
+  const file = path.join(dir, unitName('shop-api', 'staging'));
+  await writeFile(file, text);
+  execFileSync('systemd-analyze', ['verify', file], { stdio: 'pipe' });
+  assert.match(text, /^User=root$/m);
+  assert.match(text, /^Restart=always$/m);
+  assert.match(text, / --resume$/m);
+  // And it does catch a broken unit.
+  await writeFile(file, text.replace(/^ExecStart=.*$/m, 'ExecStart=relative/node x'));
+  assert.throws(() => execFileSync('systemd-analyze', ['verify', file], { stdio: 'pipe' }));
+});
