@@ -1,7 +1,8 @@
 /**
  * An open-loop HTTP load generator: requests leave at a fixed rate whatever the latency
  * (a slow or stuck server does not slow the sender down), over one keep-alive agent,
- * only to a loopback URL, for a bounded time.
+ * only to a loopback URL (or a host the caller names, e.g. a test VM's address), for a
+ * bounded time and number of requests.
  */
 import http from 'node:http';
 import { nowMs } from './proc.js';
@@ -23,8 +24,12 @@ export interface LoadOptions {
   rate: number;
   /** Hard stop, whatever happens. */
   maxSeconds: number;
+  /** Hard stop after this many requests (default: no bound but `maxSeconds`). */
+  maxRequests?: number;
   /** A request that has not finished after this counts as failed. */
   timeoutMs?: number;
+  /** Hosts other than loopback the load may go to (e.g. a test VM's address). */
+  allowHosts?: readonly string[];
 }
 
 export class LoadGenerator {
@@ -38,7 +43,8 @@ export class LoadGenerator {
 
   constructor(private readonly opts: LoadOptions) {
     const u = new URL(opts.url);
-    if (u.hostname !== '127.0.0.1' && u.hostname !== 'localhost') throw new Error(`load only goes to loopback, not ${u.hostname}`);
+    const allowed = ['127.0.0.1', 'localhost', ...(opts.allowHosts ?? [])];
+    if (!allowed.includes(u.hostname)) throw new Error(`load only goes to ${allowed.join(', ')}, not ${u.hostname}`);
     if (!(opts.rate > 0 && opts.rate <= 2000)) throw new Error(`rate must be in (0, 2000] requests/s, got ${opts.rate}`);
   }
 
@@ -53,7 +59,12 @@ export class LoadGenerator {
       }
       // Catch up on every slot that is due: the schedule is by the clock, not by answers.
       const due = Math.floor(((now - this.started) / 1000) * this.opts.rate) + 1;
-      while (this.sent < due) {
+      const cap = this.opts.maxRequests ?? Infinity;
+      if (this.sent >= cap) {
+        this.stopped = true;
+        return;
+      }
+      while (this.sent < Math.min(due, cap)) {
         this.sent++;
         this.fire();
       }
@@ -61,6 +72,16 @@ export class LoadGenerator {
       this.timer = setTimeout(tick, Math.max(0, next - nowMs()));
     };
     tick();
+  }
+
+  /** Requests sent so far. */
+  get count(): number {
+    return this.sent;
+  }
+
+  /** True once a bound (time or count) stopped the load, or after stop(). */
+  get done(): boolean {
+    return this.stopped;
   }
 
   private fire(): void {

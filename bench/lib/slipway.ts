@@ -67,10 +67,15 @@ function blockers(events: readonly CliEvent[]): string[] | undefined {
  * on environmental risks (host CPU load or memory, e.g. because this benchmark is loading
  * the machine), run again accepting exactly those, and say so.
  */
-export async function slipway(command: string, config: string, extra: string[] = [], accept: Set<string> = new Set(), timeoutMs = 15 * 60_000): Promise<CliRun> {
+export function slipway(command: string, config: string, extra: string[] = [], accept: Set<string> = new Set(), timeoutMs = 15 * 60_000): Promise<CliRun> {
+  return slipwayIn('local', command, config, extra, accept, timeoutMs);
+}
+
+/** `slipway <command> <environment> --config <file> --json [...]`, with the same preflight handling as `slipway()`. */
+export async function slipwayIn(environment: string, command: string, config: string, extra: string[] = [], accept: Set<string> = new Set(), timeoutMs = 15 * 60_000): Promise<CliRun> {
   for (let attempt = 0; ; attempt++) {
     const risks = [...accept];
-    const argv = [process.execPath, slipwayBin, command, 'local', '--config', config, '--json', ...extra, ...(risks.length ? ['--accept-risk', ...risks] : [])];
+    const argv = [process.execPath, slipwayBin, command, environment, '--config', config, '--json', ...extra, ...(risks.length ? ['--accept-risk', ...risks] : [])];
     const r = await run(argv, { cwd: repoRoot, timeoutMs });
     const events = parseEvents(r.stdout);
     const b = blockers(events);

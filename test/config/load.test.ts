@@ -73,7 +73,7 @@ describe('loadConfig: valid files', () => {
     const local = c.environments.local!;
     assert.equal(local.target, 'local');
     assert.equal(local.keepReleases, 5);
-    assert.ok(local.target === 'local' && local.port === 8088 && local.host === '127.0.0.1' && local.lockTtlMs === 15 * 60 * 1000);
+    assert.ok(local.target === 'local' && local.port === 8088 && local.host === '127.0.0.1' && local.lockTtlMs === 30_000);
     assert.deepEqual(Object.keys(c.environments), ['local', 'production']);
   });
 
