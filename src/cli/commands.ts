@@ -58,7 +58,7 @@ async function mutate(g: GlobalFlags, s: Session, command: string, makePlan: () 
       return 0;
     }
     const e = out.result.error;
-    if (!g.json) print(pc.yellow(t(out.result.undone ? 'run.failedUndone' : 'run.failedNotUndone', { env: s.envr.name })));
+    if (!g.json) print(pc.yellow(await failureSummary(s, out.result.undone)));
     else printJson({ type: 'result', ok: false, command, env: s.envr.name, release, undone: out.result.undone });
     handleError(isSlipwayError(e) ? e : new SlipwayError({ key: 'run.stepFailed', params: { reason: e instanceof Error ? e.message : String(e) }, fix: 'run.stepFailed.fix' }), g.json, 1);
     return 1;
@@ -66,6 +66,15 @@ async function mutate(g: GlobalFlags, s: Session, command: string, makePlan: () 
     renderer.close();
     untrap();
   }
+}
+
+/** What is true after a failed run: which release still serves, or that none does. */
+async function failureSummary(s: Session, undone: boolean): Promise<string> {
+  if (!undone) return t('run.failedNotUndone', { env: s.envr.name });
+  const st = await s.target.status(s.ctx).catch(() => undefined);
+  if (!st) return t('run.failedUndoneBefore', { env: s.envr.name });
+  if (st.activeRelease && (st.state === 'serving' || st.state === 'degraded')) return t('run.failedUndone', { env: s.envr.name, release: st.activeRelease });
+  return t('run.failedUndoneNothing', { env: s.envr.name });
 }
 
 export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployFlags): Promise<number> {

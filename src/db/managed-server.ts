@@ -5,7 +5,7 @@
  * PostgreSQL refuses to run as root, so as root it runs as the `postgres` system user
  * (created if the machine has none). Every operation goes through the host's commands.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { SlipwayError } from '../engine/errors.js';
 import { lastLines } from '../engine/text.js';
@@ -18,14 +18,53 @@ export interface ManagedPgInfo {
   port: number;
 }
 
-export class ManagedPostgres {
-  readonly dataDir: string;
-  private readonly infoFile: string;
-  private asRoot: Promise<boolean> | undefined;
+/** Where a cluster goes when the `postgres` user cannot reach the environment's directory. */
+export const RELOCATED_ROOT = '/var/lib/slipway/pg';
 
-  constructor(readonly dir: string, readonly major: number, private readonly host: DbHost, private readonly secretsDir: string) {
-    this.dataDir = path.posix.join(dir, 'data');
-    this.infoFile = path.posix.join(dir, 'server.json');
+export class ManagedPostgres {
+  private asRoot: Promise<boolean> | undefined;
+  private homeDir: Promise<string> | undefined;
+
+  constructor(readonly dir: string, readonly major: number, private readonly host: DbHost, private readonly secretsDir: string) {}
+
+  /** The pointer to a relocated cluster, kept in the environment's directory. */
+  private get locationFile(): string {
+    return path.posix.join(this.dir, 'location');
+  }
+
+  /**
+   * Where the cluster lives: the environment's `pg/` directory, or — when the server runs
+   * as `postgres` and cannot traverse that directory (a clone under `/root` or in a 0700
+   * temp dir, as root) — a directory of its own under /var/lib/slipway/pg, recorded in
+   * `pg/location` so every later command (and destroy) finds it.
+   */
+  home(create = false): Promise<string> {
+    if (!create) return this.homeDir ?? this.readHome();
+    this.homeDir ??= this.chooseHome();
+    return this.homeDir;
+  }
+
+  private async readHome(): Promise<string> {
+    const moved = (await this.host.readFile(this.locationFile))?.trim();
+    return moved || this.dir;
+  }
+
+  private async chooseHome(): Promise<string> {
+    const known = (await this.host.readFile(this.locationFile))?.trim();
+    if (known) return known;
+    await this.host.mkdir(this.dir, { mode: 0o755 });
+    const user = await this.runAs();
+    if (!user || (await this.host.exec(['test', '-x', this.dir], { user })).code === 0) return this.dir;
+    const moved = path.posix.join(RELOCATED_ROOT, createHash('sha256').update(`${this.host.name}:${this.dir}`).digest('hex').slice(0, 16));
+    await this.host.mkdir(moved, { mode: 0o755 });
+    await this.host.writeFile(this.locationFile, moved + '\n', 0o644);
+    return moved;
+  }
+
+  private async paths(create = false): Promise<{ home: string; data: string; info: string; log: string }> {
+    const home = await this.home(create);
+    const j = path.posix.join;
+    return { home, data: j(home, 'data'), info: j(home, 'server.json'), log: j(home, 'server.log') };
   }
 
   /** The user the server runs as: `postgres` when we are root there, else ourselves. */
@@ -44,7 +83,7 @@ export class ManagedPostgres {
   }
 
   async info(): Promise<ManagedPgInfo | undefined> {
-    const text = await this.host.readFile(this.infoFile);
+    const text = await this.host.readFile((await this.paths()).info);
     return text ? (JSON.parse(text) as ManagedPgInfo) : undefined;
   }
 
@@ -60,10 +99,11 @@ export class ManagedPostgres {
   }
 
   async isRunning(): Promise<boolean> {
-    if (!(await this.host.exists(path.posix.join(this.dataDir, 'PG_VERSION')))) return false;
+    const { data } = await this.paths();
+    if (!(await this.host.exists(path.posix.join(data, 'PG_VERSION')))) return false;
     const bins = await findPgBinaries(this.host, this.major);
     const user = await this.runAs();
-    const r = await this.host.exec([bins.bin('pg_ctl'), '-D', this.dataDir, 'status'], user ? { user } : {});
+    const r = await this.host.exec([bins.bin('pg_ctl'), '-D', data, 'status'], user ? { user } : {});
     return r.code === 0;
   }
 
@@ -76,23 +116,23 @@ export class ManagedPostgres {
     const bins = await findPgBinaries(this.host, this.major);
     const user = await this.ensureRunAsUser();
     const superPassword = await this.secret('pg-superuser');
-    if (!(await this.host.exists(path.posix.join(this.dataDir, 'PG_VERSION')))) {
-      await this.host.mkdir(this.dir, { mode: 0o755 });
-      await this.host.rm(this.dataDir);
-      await this.host.mkdir(this.dataDir, { mode: 0o700 });
-      const pwfile = path.posix.join(this.dir, '.pwfile');
+    const { home, data, info, log } = await this.paths(true);
+    if (!(await this.host.exists(path.posix.join(data, 'PG_VERSION')))) {
+      await this.host.mkdir(home, { mode: 0o755 });
+      await this.host.rm(data);
+      await this.host.mkdir(data, { mode: 0o700 });
+      const pwfile = path.posix.join(home, '.pwfile');
       await this.host.writeFile(pwfile, superPassword + '\n', 0o600);
-      await this.chown(user, this.dir, this.dataDir, pwfile);
+      await this.chown(user, home, data, pwfile);
       const r = await this.host.exec(
-        [bins.bin('initdb'), '-D', this.dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C'],
-        { cwd: this.dir, ...(user ? { user } : {}) },
+        [bins.bin('initdb'), '-D', data, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C'],
+        { cwd: home, ...(user ? { user } : {}) },
       );
       await this.host.rm(pwfile);
-      if (r.code !== 0) throw new SlipwayError({ key: 'db.initFailed', params: { reason: lastLines(r.stderr || r.stdout) }, place: `${this.host.name}:${this.dataDir}`, fix: 'db.initFailed.fix' });
+      if (r.code !== 0) throw new SlipwayError({ key: 'db.initFailed', params: { reason: lastLines(r.stderr || r.stdout) }, place: `${this.host.name}:${data}`, fix: 'db.initFailed.fix' });
     }
     const prev = await this.info();
     if (prev && (await this.isRunning())) return this.superConn(prev.port, superPassword);
-    const log = path.posix.join(this.dir, 'server.log');
     if (user && !(await this.host.exists(log))) {
       await this.host.writeFile(log, '', 0o600);
       await this.chown(user, log);
@@ -101,7 +141,7 @@ export class ManagedPostgres {
     let port = prev?.port ?? (await this.host.freePort());
     for (let attempt = 0; ; attempt++) {
       const opts = `-c port=${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`;
-      const r = await this.host.exec([bins.bin('pg_ctl'), '-D', this.dataDir, '-l', log, '-o', opts, '-w', '-t', '60', 'start'], { cwd: this.dir, ...(user ? { user } : {}) });
+      const r = await this.host.exec([bins.bin('pg_ctl'), '-D', data, '-l', log, '-o', opts, '-w', '-t', '60', 'start'], { cwd: home, ...(user ? { user } : {}) });
       if (r.code === 0) break;
       const tail = (await this.host.readFile(log)) ?? '';
       if (attempt === 0 && /could not bind|Address already in use/i.test(tail)) {
@@ -110,7 +150,7 @@ export class ManagedPostgres {
       }
       throw new SlipwayError({ key: 'db.startFailed', params: { reason: lastLines(tail || r.stderr) }, place: `${this.host.name}:${log}`, fix: 'db.startFailed.fix' });
     }
-    await this.host.writeFile(this.infoFile, JSON.stringify({ major: this.major, port } satisfies ManagedPgInfo) + '\n', 0o644);
+    await this.host.writeFile(info, JSON.stringify({ major: this.major, port } satisfies ManagedPgInfo) + '\n', 0o644);
     return this.superConn(port, superPassword);
   }
 
@@ -143,6 +183,14 @@ SELECT format('CREATE DATABASE %I OWNER %s', ${lit(name)}, ${lit(ident)}) WHERE 
     if (!(await this.isRunning())) return;
     const bins = await findPgBinaries(this.host, this.major);
     const user = await this.runAs();
-    await this.host.exec([bins.bin('pg_ctl'), '-D', this.dataDir, '-m', 'fast', '-w', 'stop'], user ? { user } : {});
+    await this.host.exec([bins.bin('pg_ctl'), '-D', (await this.paths()).data, '-m', 'fast', '-w', 'stop'], user ? { user } : {});
+  }
+
+  /** Stop the server and remove its files, wherever they live. */
+  async destroy(): Promise<void> {
+    await this.stop();
+    const home = await this.home();
+    if (home !== this.dir) await this.host.rm(home);
+    await this.host.rm(this.dir);
   }
 }

@@ -49,7 +49,7 @@ export type FailureKind = 'connection' | 'auth' | 'config' | 'generic';
 const PATTERNS: [RegExp, FailureKind][] = [
   [/password authentication failed|authentication failed|permission denied for|role ".*" does not exist/i, 'auth'],
   [/ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|getaddrinfo|connection refused|could not connect|Connection terminated|timeout expired|no pg_hba\.conf entry|database ".*" does not exist|SSL|self[- ]signed certificate/i, 'connection'],
-  [/not found in environment|missing (?:required )?(?:env|environment)|is required|must be (?:a|an|one of|set)|ValidationError|ZodError|Invalid environment|invalid config|undefined variable/i, 'config'],
+  [/not found in environment|missing (?:required )?(?:env|environment)|is required|must be (?:of type|a|an|one of|set|provided|defined)|value was undefined|is not allowed to be empty|ValidationError|ZodError|Invalid environment|invalid config|undefined variable/i, 'config'],
   [/\b(?:Error|ERROR|FATAL|ERR!|error TS\d+|SyntaxError|TypeError|ReferenceError|Cannot find module|command not found|No such file)\b/, 'generic'],
 ];
 
@@ -70,6 +70,8 @@ export function explain(output: string, n = 4): { text: string; kind: FailureKin
       break;
     }
   }
+  // A known cause says it all; what follows it is mostly the error object's fields.
+  if (hit && hit.kind !== 'generic') return { text: hit.line, kind: hit.kind };
   const tail = lines.slice(-n).map((l) => l.trim());
   const parts = hit && !tail.includes(hit.line) ? [hit.line, '…', ...tail] : tail;
   return { text: parts.join(' | '), kind: hit?.kind ?? 'generic' };

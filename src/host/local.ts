@@ -53,7 +53,8 @@ export class LocalHost implements Host {
     return new Promise((resolve, reject) => {
       const ident = identity(opts.user);
       const child = spawn(argv[0]!, argv.slice(1), {
-        cwd: opts.cwd,
+        // Another user may not be able to enter our working directory (e.g. under /root).
+        cwd: opts.cwd ?? (ident ? '/' : undefined),
         env: { ...baseEnv(), ...(ident ? { HOME: ident.home, USER: opts.user!, LOGNAME: opts.user! } : {}), ...opts.env },
         stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
         ...(ident ? { uid: ident.uid, gid: ident.gid } : {}),
@@ -112,7 +113,7 @@ export class LocalHost implements Host {
     if (ident) await fh.chown(ident.uid, ident.gid);
     try {
       const child = spawn(argv[0]!, argv.slice(1), {
-        cwd: opts.cwd,
+        cwd: opts.cwd ?? (ident ? '/' : undefined),
         env: { ...baseEnv(), ...opts.env },
         detached: true,
         stdio: ['ignore', fh.fd, fh.fd],

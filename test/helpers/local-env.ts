@@ -76,12 +76,14 @@ export interface EnvOptions {
   secret?: string;
   /** Change the app's config (e.g. an install command for a VM without a registry). */
   app?: (app: Record<string, unknown>) => void;
+  /** Keep the app in a directory only root can enter (mode 0700, like /root). */
+  privateDir?: boolean;
 }
 
 export async function makeEnv(name = 'local', opts: EnvOptions = {}): Promise<TestEnv> {
   ensureBuilt();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-test-'));
-  await chmod(dir, 0o755);
+  await chmod(dir, opts.privateDir ? 0o700 : 0o755);
   const app = path.join(dir, 'app');
   await cp(EXAMPLE, app, {
     recursive: true,

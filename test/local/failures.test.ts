@@ -41,6 +41,7 @@ test('a release that crashes on start is never switched to', async () => {
     assert.match(r.stderr, /exited during start-up \(exit code 3\)/);
     assert.match(r.stderr, /boom: cannot start/);
     assert.match(r.stderr, /fix: Traffic was not switched/);
+    assert.match(r.stdout, new RegExp(`local still serves release ${good}`));
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
     assert.equal(await servingVersion(env), good);
     assert.deepEqual([...(await releaseProcesses(env.stateDir)).values()], [good]);

@@ -37,6 +37,10 @@ export const local: Catalog = {
     en: 'The migration could not reach the database (it is not the migration that is wrong). Check the database URL, password and TLS settings the app gets; the database was left as it was. Full output: {log}',
     'zh-CN': '迁移无法连接数据库（并非迁移本身有错）。检查应用拿到的数据库地址、密码和 TLS 设置；数据库保持原样。完整输出：{log}',
   },
+  'local.commandConfig.fix': {
+    en: 'The app stopped on its own configuration check: set the variable it names (in `env`, or in `secrets` with its value in .env.<env>) and deploy again. Full output: {log}',
+    'zh-CN': '应用在自身的配置检查处退出：设置它提到的变量（写在 `env` 中，或写在 `secrets` 中并把值放进 .env.<环境名>），然后重新部署。完整输出：{log}',
+  },
   'log.artifact': { en: 'Artifact sha256 {sha}… on {where}', 'zh-CN': '构建产物 sha256 {sha}…，位于 {where}' },
   'log.modulesReused': { en: 'Dependencies unchanged: reused node_modules of release {release}.', 'zh-CN': '依赖未变：复用发布 {release} 的 node_modules。' },
   'machine.packFailed': { en: 'Could not pack the app in {dir}: {reason}', 'zh-CN': '无法打包 {dir} 中的应用：{reason}' },

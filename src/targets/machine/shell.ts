@@ -2,10 +2,17 @@
 import path from 'node:path';
 import { SlipwayError } from '../../engine/errors.js';
 import type { StepContext } from '../../engine/step.js';
-import { explain } from '../../engine/text.js';
+import { explain, type FailureKind } from '../../engine/text.js';
 import { asService, type MachineRuntime } from './runtime.js';
 
 const j = path.posix.join;
+
+/** The fix follows the cause: a migration that cannot log in is not a bad migration. */
+function fixFor(what: string, kind: FailureKind): string {
+  if ((kind === 'connection' || kind === 'auth') && what === 'migrate') return 'local.migrateConnection.fix';
+  if (kind === 'config') return 'local.commandConfig.fix';
+  return `local.${what}Failed.fix`;
+}
 
 /** Run one of the app's commands (install, build, migrate) on the machine, as the service user. */
 export async function shell(rt: MachineRuntime, ctx: StepContext, command: string, cwd: string, env: Record<string, string>, what: string, release: string): Promise<void> {
@@ -28,7 +35,7 @@ export async function shell(rt: MachineRuntime, ctx: StepContext, command: strin
     key: 'local.commandFailed',
     params: { what, command, code: r.code, output: rt.ctx.redactor.redact(why.text), log: `${rt.setup.where}:${logFile}` },
     place: `${rt.setup.where}:${cwd}`,
-    fix: why.kind === 'connection' && what === 'migrate' ? 'local.migrateConnection.fix' : `local.${what}Failed.fix`,
+    fix: fixFor(what, why.kind),
     fixParams: { command, dir: cwd, log: logFile },
   });
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { SlipwayError } from '../../engine/errors.js';
 import { Journal } from '../../engine/journal.js';
 import { Redactor } from '../../engine/redact.js';
+import { t } from '../../engine/i18n.js';
 import type { Plan, StepData, Step } from '../../engine/step.js';
 import type { Host } from '../../host/types.js';
 import type { DeployOptions, EnvState, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext } from '../types.js';
@@ -102,7 +103,7 @@ function destroySteps(rt: MachineRuntime, extra: Step[]): Step[] {
       id: 'stop-database',
       titleKey: 'step.stopDatabase',
       async run() {
-        if (rt.pg) await rt.pg.stop();
+        if (rt.pg) await rt.pg.destroy();
         return {};
       },
     },
@@ -119,6 +120,16 @@ function destroySteps(rt: MachineRuntime, extra: Step[]): Step[] {
       },
     },
   ];
+}
+
+/**
+ * Whether the release's own port listens on every interface (the app chose `0.0.0.0`/`::`),
+ * so it can be reached directly, around the stable port. Asked of `ss` on the machine.
+ */
+async function listensOnAll(rt: MachineRuntime, port: number): Promise<boolean> {
+  const r = await rt.host.exec(['ss', '-ltnH', `sport = :${port}`]).catch(() => undefined);
+  if (!r || r.code !== 0) return false;
+  return r.stdout.split('\n').some((l) => /\s(?:0\.0\.0\.0|\*|\[::\]|::):\d+\s/.test(l + ' '));
 }
 
 export interface MachineTargetOptions {
@@ -204,11 +215,12 @@ export class MachineTarget implements Target {
     const [current, alive] = await Promise.all([rt.store.current(), rt.client.alive()]);
     const st = alive ? await rt.client.status() : undefined;
     const proc = st?.processes.find((p) => p.release === st.active);
-    const [dbRunning, dbInfo, lastRun, extra] = await Promise.all([
+    const [dbRunning, dbInfo, lastRun, extra, exposed] = await Promise.all([
       rt.pg ? rt.pg.isRunning() : undefined,
       rt.pg ? rt.pg.info() : undefined,
       new Journal(rt.host, path.posix.join(this.o.stateOnMachine ? rt.layout.root : ctx.stateDir, 'journal'), new Redactor()).latest().catch(() => undefined),
       this.o.statusExtra?.(rt) ?? [],
+      proc ? listensOnAll(rt, proc.port) : false,
     ]);
     const url = await this.endpoint(ctx);
     const state: StatusReport['state'] = !current ? 'not-deployed' : st?.active && proc?.state === 'running' ? (dbRunning === false ? 'degraded' : 'serving') : 'stopped';
@@ -219,6 +231,7 @@ export class MachineTarget implements Target {
       { key: 'status.process', value: proc ? `pid ${proc.pid}, port ${proc.port}, ${proc.state}, restarts ${proc.restarts}` : '-' },
       { key: 'status.supervisor', value: st ? `pid ${st.pid} since ${st.startedAt}` : 'stopped' },
       { key: 'status.database', value: rt.pg ? (dbRunning ? `running (${dbInfo?.port ?? '?'})` : 'stopped') : ctx.envr.database?.urlSecret ? 'external' : '-' },
+      ...(exposed && proc ? [{ key: 'status.direct', value: t('status.directValue', { port: proc.port, stable: rt.opts.port }) }] : []),
       ...extra,
       ...(run ? [{ key: 'status.lastRun', value: `${run.kind} ${run.outcome} (${run.at})` }] : []),
       { key: 'status.stateDir', value: `${rt.setup.where}:${rt.layout.root}` },
