@@ -144,6 +144,14 @@ export const local: Catalog = {
   },
   'ssh.serviceUserRoot': { en: 'serviceUser must not be root: the app and its supervisor never run as root.', 'zh-CN': 'serviceUser 不能是 root：应用及其守护进程绝不以 root 运行。' },
   'ssh.serviceUserRoot.fix': { en: 'Choose an unprivileged user, or leave serviceUser out (default `slipway`).', 'zh-CN': '选择一个非特权用户，或删除 serviceUser（默认 `slipway`）。' },
+  'ssh.systemdNeedsRoot': {
+    en: '{host} runs systemd, and installing the unit that brings the supervisor back after a reboot needs root; {login} is not root and has no passwordless sudo.',
+    'zh-CN': '{host} 运行 systemd，安装让守护进程在重启后恢复的单元需要 root 权限；{login} 不是 root，也没有免密码 sudo。',
+  },
+  'ssh.systemdNeedsRoot.fix': {
+    en: 'Log in as root (slipway then runs the app as the unprivileged user `slipway`), or give {login} passwordless sudo for systemctl, or set `systemd: off` and accept that the app is not restarted after a reboot.',
+    'zh-CN': '以 root 登录（slipway 仍以非特权用户 `slipway` 运行应用），或为 {login} 配置 systemctl 的免密码 sudo，或设置 `systemd: off` 并接受重启后应用不会自动恢复。',
+  },
   'ssh.systemdFailed': { en: 'Could not start the systemd unit {unit}: {reason}', 'zh-CN': '无法启动 systemd 单元 {unit}：{reason}' },
   'ssh.systemdFailed.fix': {
     en: 'Read `journalctl -u {unit}` on the VM; or set `systemd: off` to start the supervisor without a unit (it will not come back after a reboot).',

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SshEnvironment } from '../../config/schema.js';
 import { SlipwayError } from '../../engine/errors.js';
+import { t } from '../../engine/i18n.js';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { fingerprint, knownHostsLine, parseKnownHosts, verifyHostKey } from '../../host/known-hosts.js';
 import { scanHostKey, SshHost } from '../../host/ssh.js';
@@ -39,8 +40,20 @@ async function serviceUser(host: Host, t: SshEnvironment, root: string): Promise
   return user;
 }
 
-async function hasSystemd(host: Host, t: SshEnvironment): Promise<boolean> {
-  return t.systemd === 'auto' && (await host.exec(['test', '-d', '/run/systemd/system'])).code === 0;
+type Boot = { kind: 'systemd'; sudo: boolean } | { kind: 'none' } | { kind: 'off' };
+
+/**
+ * How the supervisor comes back after a reboot: a systemd unit when the VM runs systemd
+ * and `systemd: auto` (installing it needs root: the login user, or passwordless sudo —
+ * anything else is refused with the fix rather than failing half-way), else nothing.
+ */
+async function bootMode(host: Host, t: SshEnvironment): Promise<Boot> {
+  if (t.systemd === 'off') return { kind: 'off' };
+  if ((await host.exec(['test', '-d', '/run/systemd/system'])).code !== 0) return { kind: 'none' };
+  if ((await host.exec(['id', '-u'])).stdout.trim() === '0') return { kind: 'systemd', sudo: false };
+  if ((await host.exec(['sudo', '-n', 'true'])).code === 0) return { kind: 'systemd', sudo: true };
+  const login = (await host.exec(['id', '-un'])).stdout.trim();
+  throw new SlipwayError({ key: 'ssh.systemdNeedsRoot', params: { login, host: host.name }, place: 'systemd', fix: 'ssh.systemdNeedsRoot.fix', fixParams: { login }, exitCode: 2 });
 }
 
 /** `slipway hosts trust`: the VM's key, added to known_hosts only when the user confirmed it. */
@@ -80,7 +93,8 @@ export function createTarget(): Target {
       const user = await serviceUser(host, t, root);
       // The service user owns what the supervisor and app write; the lock, journal and database stay with the login user.
       await host.exec(['sh', '-c', 'mkdir -p "$1/releases" "$1/logs" "$1/run" "$1/secrets" && chown "$2" "$1/releases" "$1/logs" "$1/run" "$1/secrets" && chmod 700 "$1/run" "$1/secrets"', 'sh', root, user]);
-      const systemd = await hasSystemd(host, t);
+      const boot = await bootMode(host, t);
+      const priv = boot.kind === 'systemd' && boot.sudo ? ['sudo', '-n'] : [];
       return {
         host,
         root,
@@ -92,13 +106,13 @@ export function createTarget(): Target {
         async supervisorArgv(rt: MachineRuntime) {
           return uploadSupervisor(rt.host, rt.layout.bin);
         },
-        ...(systemd
+        ...(boot.kind === 'systemd'
           ? {
               async launch(rt: MachineRuntime, argv: string[]) {
                 const unit = unitName(ctx.envr.app.name, ctx.envr.name);
                 const text = systemdUnit({ app: ctx.envr.app.name, env: ctx.envr.name, user, node: argv[0]!, argv: [...argv.slice(1), '--resume'] });
-                await rt.host.writeFile(`/etc/systemd/system/${unit}`, text, 0o644);
-                const r = await rt.host.exec(['sh', '-c', 'systemctl daemon-reload && systemctl enable "$1" && systemctl restart "$1"', 'sh', unit]);
+                const script = 'umask 022 && cat > "/etc/systemd/system/$1" && systemctl daemon-reload && systemctl enable "$1" && systemctl restart "$1"';
+                const r = await rt.host.exec([...priv, 'sh', '-c', script, 'sh', unit], { input: text });
                 if (r.code !== 0) throw new SlipwayError({ key: 'ssh.systemdFailed', params: { unit, reason: r.stderr.trim() }, place: `${host.name}:/etc/systemd/system/${unit}`, fix: 'ssh.systemdFailed.fix', fixParams: { unit } });
               },
             }
@@ -106,9 +120,9 @@ export function createTarget(): Target {
       };
     },
     async statusExtra(rt) {
-      const systemd = await hasSystemd(rt.host, rt.ctx.envr.target as SshEnvironment);
+      const boot = await bootMode(rt.host, rt.ctx.envr.target as SshEnvironment).catch(() => ({ kind: 'none' }) as const);
       const unit = unitName(rt.ctx.envr.app.name, rt.ctx.envr.name);
-      return [{ key: 'status.boot', value: systemd ? `systemd ${unit}` : 'not restarted after a reboot (no systemd on the VM)' }];
+      return [{ key: 'status.boot', value: t(`status.boot.${boot.kind}`, { unit }) }];
     },
     destroyExtra(rt) {
       const unit = unitName(rt.ctx.envr.app.name, rt.ctx.envr.name);
@@ -119,7 +133,8 @@ export function createTarget(): Target {
           titleParams: { unit },
           needs: ['stop-releases'],
           async run() {
-            await rt.host.exec(['sh', '-c', '[ -e "/etc/systemd/system/$1" ] || exit 0; systemctl disable --now "$1"; rm -f "/etc/systemd/system/$1"; systemctl daemon-reload; exit 0', 'sh', unit]);
+            const sudo = (await rt.host.exec(['id', '-u'])).stdout.trim() === '0' ? [] : ['sudo', '-n'];
+            await rt.host.exec([...sudo, 'sh', '-c', '[ -e "/etc/systemd/system/$1" ] || exit 0; systemctl disable --now "$1"; rm -f "/etc/systemd/system/$1"; systemctl daemon-reload; exit 0', 'sh', unit]);
             return {};
           },
         },
