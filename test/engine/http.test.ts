@@ -12,6 +12,7 @@ import { DAY, makePki, type TestPki } from '../checks/helpers.js';
 import { httpRequest } from '../../src/engine/net.js';
 import { runVerify } from '../../src/engine/verify.js';
 import { verifyCheckSchema } from '../../src/config/schema.js';
+import { runChecks } from '../../src/targets/aws/verify.js';
 
 interface Seen {
   method: string;
@@ -147,6 +148,15 @@ describe('the HTTP client (http and https on loopback, a CA made by openssl)', (
     assert.equal(s.headers['content-type'], 'application/json');
     assert.deepEqual(JSON.parse(s.body), { user: 'probe', token: 's3cr3t-canary', n: 1 });
     assert.deepEqual([...new Set(registered)], ['s3cr3t-canary']);
+  });
+
+  it('aws verify: runs the engine checks against an https endpoint with the given CA, following a redirect, and reports a status mismatch', async () => {
+    const checks = [verifyCheckSchema.parse({ path: '/moved' }), verifyCheckSchema.parse({ name: 'wants 201', path: '/health', status: 201 })];
+    const r = await runChecks(`https://localhost:${trusted.port}`, checks, { ca });
+    assert.deepEqual(r, [
+      { name: 'GET /moved', ok: true, detail: 'HTTP 200' },
+      { name: 'wants 201', ok: false, detail: 'status 200, expected 201' },
+    ]);
   });
 
   it('watch: the deploy --watch loop reads an https health URL, trusting a CA given by NODE_EXTRA_CA_CERTS', async () => {
