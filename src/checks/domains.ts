@@ -5,10 +5,11 @@
  */
 import { promises as dnsp } from 'node:dns';
 import { readFile } from 'node:fs/promises';
-import https from 'node:https';
+import net from 'node:net';
 import path from 'node:path';
 import tls, { type PeerCertificate } from 'node:tls';
 import type { DomainConfig } from '../config/schema.js';
+import { httpRequest } from '../engine/net.js';
 import { areaFinder, reason } from './finding.js';
 import type { CheckContext, CheckDef, Finding } from './types.js';
 
@@ -71,18 +72,12 @@ function tlsHandshake(host: string, port: number, servername: string, ca: string
   });
 }
 
-function httpsGet(host: string, port: number, servername: string, pathname: string, ca: string[], timeoutMs: number): Promise<{ status: number; date?: Date; at: number }> {
-  return new Promise((resolve, reject) => {
-    const req = https.request({ host, port, servername, path: pathname, method: 'GET', headers: { host: servername, 'user-agent': 'slipway-preflight' }, ca, rejectUnauthorized: false, agent: false, timeout: timeoutMs }, (res) => {
-      const at = Date.now();
-      const d = res.headers.date ? new Date(res.headers.date) : undefined;
-      res.resume();
-      resolve({ status: res.statusCode ?? 0, at, ...(d && !Number.isNaN(d.getTime()) ? { date: d } : {}) });
-    });
-    req.once('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-    req.once('error', reject);
-    req.end();
-  });
+async function httpsGet(host: string, port: number, servername: string, pathname: string, ca: string[], timeoutMs: number): Promise<{ status: number; date?: Date; at: number }> {
+  // The chain was judged by the handshake above; this request only reads the status and the clock.
+  const url = `https://${net.isIPv6(host) ? `[${host}]` : host}:${port}${pathname}`;
+  const r = await httpRequest(url, { servername, headers: { host: servername, 'user-agent': 'slipway-preflight' }, ca, rejectUnauthorized: false, timeoutMs });
+  const d = r.headers.date ? new Date(r.headers.date) : undefined;
+  return { status: r.status, at: r.at, ...(d && !Number.isNaN(d.getTime()) ? { date: d } : {}) };
 }
 
 export function probeDomain(ctx: CheckContext, d: DomainConfig): Promise<DomainProbe> {

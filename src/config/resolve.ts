@@ -8,6 +8,7 @@ import { ConfigError } from '../engine/errors.js';
 import { checkSettingsSchema, type CheckSettings, type DatabaseConfig, type EnvironmentConfig, type SlipwayConfig, type VerifyCheck } from './schema.js';
 import { parseDotenv } from './dotenv.js';
 import { decodeUtf8 } from './encoding.js';
+import { checkSecretRefs } from './secret-refs.js';
 import type { LoadedConfig } from './load.js';
 
 export interface ResolvedEnvironment<T extends EnvironmentConfig = EnvironmentConfig> {
@@ -63,6 +64,8 @@ export function resolveEnvironment(loaded: LoadedConfig, name: string | undefine
   const production = check.production ?? /^prod(uction)?$/.test(envName);
   const secretNames = [...new Set([...config.secrets, ...(target.secrets ?? [])])];
   if (database?.urlSecret && !secretNames.includes(database.urlSecret)) secretNames.push(database.urlSecret);
+  const verify = target.verify ?? config.verify;
+  checkSecretRefs(verify, secretNames, loaded.file, target.verify ? `environments.${envName}.verify` : 'verify');
   return {
     name: envName,
     configFile: loaded.file,
@@ -72,7 +75,7 @@ export function resolveEnvironment(loaded: LoadedConfig, name: string | undefine
     database,
     env: { ...config.env, ...target.env },
     secretNames,
-    verify: target.verify ?? config.verify,
+    verify,
     check,
     production,
     target,

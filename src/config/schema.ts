@@ -31,8 +31,16 @@ export const jsonExpectationSchema = z
 export const verifyCheckSchema = z
   .strictObject({
     name: z.string().optional().describe('A short name shown in the report; defaults to "METHOD path".'),
-    method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
+    method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
     path: z.string().startsWith('/', 'a path starting with /'),
+    headers: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Request headers. Values may contain `${secret:NAME}` (a declared secret), resolved when the request is sent and redacted everywhere.'),
+    body: z
+      .union([z.string(), z.record(z.string(), z.json())])
+      .optional()
+      .describe('Request body: a string, or a JSON object (sent with `content-type: application/json` unless a header says otherwise). Strings may contain `${secret:NAME}`.'),
     status: z.number().int().min(100).max(599).default(200).describe('Expected HTTP status.'),
     json: z.array(jsonExpectationSchema).optional(),
     timeoutMs: z.number().int().positive().default(5000),

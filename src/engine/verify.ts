@@ -1,6 +1,14 @@
 /** Verification checks: HTTP requests against the stable URL, with status and JSON expectations. */
 import type { JsonExpectation, VerifyCheck } from '../config/schema.js';
+import { resolveRequest } from '../config/secret-refs.js';
 import { httpRequest, type HttpOptions } from './net.js';
+
+/** How checks reach the endpoint, and the secrets their `${secret:NAME}` references name. */
+export interface VerifyVia extends Pick<HttpOptions, 'connect' | 'ca' | 'redirects'> {
+  secrets?: ReadonlyMap<string, string>;
+  /** Told every secret value a request carries (the run's redactor). */
+  register?: (value: string) => void;
+}
 
 export interface VerifyResult {
   name: string;
@@ -34,11 +42,13 @@ export function evaluateJson(body: unknown, expectations: readonly JsonExpectati
   return problems;
 }
 
-export async function runCheck(baseUrl: string, c: VerifyCheck, via: Pick<HttpOptions, 'connect'> = {}): Promise<VerifyResult> {
+export async function runCheck(baseUrl: string, c: VerifyCheck, via: VerifyVia = {}): Promise<VerifyResult> {
   const name = c.name ?? `${c.method} ${c.path}`;
   const t0 = Date.now();
+  const { secrets, register, ...net } = via;
   try {
-    const r = await httpRequest(baseUrl.replace(/\/$/, '') + c.path, { method: c.method, timeoutMs: c.timeoutMs, ...via });
+    const req = resolveRequest(c, secrets ?? new Map(), register);
+    const r = await httpRequest(baseUrl.replace(/\/$/, '') + c.path, { ...req, timeoutMs: c.timeoutMs, ...net });
     const problems: string[] = [];
     if (r.status !== c.status) problems.push(`status ${r.status}, expected ${c.status}`);
     if (c.json?.length) {
@@ -56,6 +66,6 @@ export async function runCheck(baseUrl: string, c: VerifyCheck, via: Pick<HttpOp
   }
 }
 
-export async function runVerify(baseUrl: string, checks: readonly VerifyCheck[], via: Pick<HttpOptions, 'connect'> = {}): Promise<VerifyResult[]> {
+export async function runVerify(baseUrl: string, checks: readonly VerifyCheck[], via: VerifyVia = {}): Promise<VerifyResult[]> {
   return Promise.all(checks.map((c) => runCheck(baseUrl, c, via)));
 }

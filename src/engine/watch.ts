@@ -45,7 +45,7 @@ export async function watchRelease(src: WatchSource, opts: { seconds: number; in
     const o: Observation = { at: Date.now(), state: await src.state().catch(() => 'unknown') };
     if (src.healthUrl) {
       try {
-        o.health = (await httpRequest(src.healthUrl, { timeoutMs: 3000 })).status;
+        o.health = (await httpRequest(src.healthUrl, { timeoutMs: 3000, signal: opts.signal })).status;
       } catch (e) {
         o.error = e instanceof Error ? e.message : String(e);
       }

@@ -92,6 +92,7 @@ const cases: { name: string; file: () => string; place: (f: string) => string; c
   { name: 'missing field', file: () => path.join(ERR, 'missing-start.yaml'), place: (f) => `${f}:2 app.start`, cause: /Missing required setting app\.start/ },
   { name: 'bad target', file: () => path.join(ERR, 'bad-target.yaml'), place: (f) => `${f}:8 environments.production.target`, cause: /"gcp", which is not a target/ },
   { name: 'YAML syntax', file: () => path.join(ERR, 'syntax.yaml'), place: (f) => `${f}:3:10`, cause: /YAML syntax error .* line 3, column 10/ },
+  { name: 'unknown secret in a verify header', file: () => path.join(ERR, 'unknown-secret-ref.yaml'), place: (f) => `${f} verify[0].headers.Authorization`, cause: /verify\[0\]\.headers\.Authorization references the secret `API_TOKN`, which this environment does not declare/ },
   { name: 'GBK file', file: () => gbkFile, place: (f) => `${f}:3`, cause: /is not UTF-8 \(it looks like GBK/ },
   { name: 'UTF-16 LE file', file: () => utf16File, place: (f) => `${f}:1`, cause: /is not UTF-8 \(it looks like UTF-16LE/ },
 ];
@@ -138,6 +139,11 @@ describe('CLI: configuration errors', () => {
       assert.ok(lines.some((l) => /^ {2}fix: \S/.test(l)), `fix line in:\n${r.stderr}`);
     });
   }
+
+  test('unknown secret in a verify header: the fix suggests the declared name', async () => {
+    const r = await started.get('unknown secret in a verify header')!;
+    assert.ok(r.stderr.includes('fix: Did you mean `API_TOKEN`? Write `${secret:API_TOKEN}`'), r.stderr);
+  });
 
   test('a missing --config file', async () => {
     const file = path.join(tmp, 'does-not-exist.yaml');

@@ -173,8 +173,8 @@ describe('loadConfig: errors name the file, the line and the config path', () =>
   test('bad value: an enum', async () => {
     const d = await dir();
     const file = path.join(d, 'slipway.yaml');
-    await writeFile(file, MINIMAL + 'verify:\n  - path: /health\n    method: DELETE\n');
-    await configError(file, { key: 'config.badValue', place: `${file}:9 verify[0].method`, params: { value: '"DELETE"' } });
+    await writeFile(file, MINIMAL + 'verify:\n  - path: /health\n    method: OPTIONS\n');
+    await configError(file, { key: 'config.badValue', place: `${file}:9 verify[0].method`, params: { value: '"OPTIONS"' } });
   });
 
   test('unparsable YAML: the line and column', async () => {

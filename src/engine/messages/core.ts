@@ -35,6 +35,12 @@ export const core: Catalog = {
     en: 'Did you mean `{suggestion}`? Rename it, or remove it. Allowed here: {known}.',
     'zh-CN': '是否想写 `{suggestion}`？请重命名或删除它。此处允许的键：{known}。',
   },
+  'config.unknownSecretRef': { en: '{path} references the secret `{name}`, which this environment does not declare.', 'zh-CN': '{path} 引用了密钥 `{name}`，但此环境没有声明它。' },
+  'config.unknownSecretRef.fix': {
+    en: 'Did you mean `{suggestion}`? Write `${secret:{suggestion}}`, or add the name to `secrets`. Declared: {known}.',
+    'zh-CN': '是否想写 `{suggestion}`？请改为 `${secret:{suggestion}}`，或把该名称加入 `secrets`。已声明：{known}。',
+  },
+  'config.unknownSecretRef.fixPlain': { en: 'Add the name to `secrets` (top level or the environment). Declared: {known}.', 'zh-CN': '请把该名称加入 `secrets`（顶层或环境中）。已声明：{known}。' },
   'config.unknownKey.fixPlain': { en: 'Remove it. Allowed here: {known}.', 'zh-CN': '请删除它。此处允许的键：{known}。' },
   'config.missing': { en: 'Missing required setting {path} (expected {expected}).', 'zh-CN': '缺少必填项 {path}（应为 {expected}）。' },
   'config.missing.fix': { en: 'Add `{path}` to the configuration.', 'zh-CN': '在配置中添加 `{path}`。' },

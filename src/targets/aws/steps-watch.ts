@@ -69,7 +69,7 @@ export async function verifyRelease(a: AwsCtx, ctx: StepContext, source: string,
     return failForward(a, ctx, source, 'aws.verify.notAllowed', {}, [`unverified: ${ep.reasonKey} ${JSON.stringify(ep.params)}`]);
   }
   const checks = [{ method: 'GET' as const, path: a.envr.app.healthPath, status: 200, timeoutMs: 5000 }, ...a.envr.verify];
-  const results = await runChecks(ep.url, checks);
+  const results = await runChecks(ep.url, checks, { secrets: a.tc.secrets.values, register: (v) => a.tc.redactor.add(v) });
   for (const r of results) (r.ok ? ctx.log : ctx.warn)('aws.verify.check', { name: r.name, ok: r.ok ? 'ok' : 'FAIL', detail: r.detail });
   const bad = results.filter((r) => !r.ok);
   if (bad.length) return failForward(a, ctx, source, 'aws.verify.failed', { url: ep.url, count: bad.length }, bad.map((r) => `${r.name}: ${r.detail}`));

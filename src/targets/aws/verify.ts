@@ -1,5 +1,6 @@
-/** HTTP verification of a release against its endpoint: the health path plus the configured checks. */
+/** HTTP verification of a release against its endpoint: the engine's checks, reported as the aws steps log them. */
 import type { VerifyCheck } from '../../config/schema.js';
+import { runVerify, type VerifyVia } from '../../engine/verify.js';
 
 export interface CheckResult {
   name: string;
@@ -7,42 +8,8 @@ export interface CheckResult {
   detail: string;
 }
 
-function at(body: unknown, path: string): unknown {
-  if (!path) return body;
-  return path.split('.').reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), body);
-}
-
-export async function runChecks(baseUrl: string, checks: VerifyCheck[]): Promise<CheckResult[]> {
-  const out: CheckResult[] = [];
-  for (const c of checks) {
-    const name = c.name ?? `${c.method} ${c.path}`;
-    try {
-      const r = await fetch(new URL(c.path, baseUrl), { method: c.method, signal: AbortSignal.timeout(c.timeoutMs), redirect: 'follow' });
-      if (r.status !== c.status) {
-        out.push({ name, ok: false, detail: `HTTP ${r.status}, expected ${c.status}` });
-        continue;
-      }
-      let ok = true;
-      let detail = `HTTP ${r.status}`;
-      if (c.json?.length) {
-        const body = (await r.json()) as unknown;
-        for (const e of c.json) {
-          const v = at(body, e.path);
-          const bad =
-            (e.equals !== undefined && v !== e.equals) ||
-            (e.minItems !== undefined && !(Array.isArray(v) && v.length >= e.minItems)) ||
-            (e.exists !== undefined && (v !== undefined) !== e.exists);
-          if (bad) {
-            ok = false;
-            detail = `${e.path || '(body)'}: got ${JSON.stringify(v)?.slice(0, 80)}`;
-            break;
-          }
-        }
-      }
-      out.push({ name, ok, detail });
-    } catch (e) {
-      out.push({ name, ok: false, detail: (e as Error).message });
-    }
-  }
-  return out;
+export async function runChecks(baseUrl: string, checks: VerifyCheck[], via: VerifyVia = {}): Promise<CheckResult[]> {
+  // An ALB commonly redirects http to https: follow, as a browser would.
+  const results = await runVerify(baseUrl, checks, { redirects: 5, ...via });
+  return results.map((r) => ({ name: r.name, ok: r.ok, detail: r.problem ?? `HTTP ${r.status}` }));
 }

@@ -242,7 +242,11 @@ export function verifyStep(rt: MachineRuntime): Step {
     async run(ctx): Promise<StepData> {
       const base = `http://${rt.opts.bind === '0.0.0.0' ? '127.0.0.1' : rt.opts.bind}:${rt.opts.port}`;
       // Through the stable port, as users reach it (over the SSH connection for a VM).
-      const results = await runVerify(base, rt.ctx.envr.verify, { connect: () => rt.host.connect({ port: rt.opts.port }) });
+      const results = await runVerify(base, rt.ctx.envr.verify, {
+        connect: () => rt.host.connect({ port: rt.opts.port }),
+        secrets: rt.ctx.secrets.values,
+        register: (v) => rt.ctx.redactor.add(v),
+      });
       for (const r of results) ctx.events.text(r.ok ? 'info' : 'error', `${r.ok ? '✓' : '✗'} ${r.name} ${r.status ?? ''} ${r.problem ?? ''}`.trim(), ctx.step);
       const bad = results.filter((r) => !r.ok);
       if (bad.length) {
