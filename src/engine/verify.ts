@@ -1,6 +1,6 @@
 /** Verification checks: HTTP requests against the stable URL, with status and JSON expectations. */
-import type { JsonExpectation, VerifyCheck } from '../config/schema.js';
-import { resolveRequest } from '../config/secret-refs.js';
+import type { JsonExpectation, VerifyCheck } from './verify-types.js';
+import { resolveRequest } from './secret-refs.js';
 import { httpRequest, type HttpOptions } from './net.js';
 
 /** How checks reach the endpoint, and the secrets their `${secret:NAME}` references name. */
