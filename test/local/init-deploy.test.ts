@@ -53,3 +53,26 @@ test('the convict + knex app deploys to local with the config init wrote plus SE
     assert.equal(d.code, 0, d.stdout + d.stderr);
   }
 });
+
+test('without database.migrate the deploy of the knex app warns in the preflight and marks Run migrations skipped (-), not ✓', async () => {
+  ensureBuilt();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-initdeploy-'));
+  await chmod(dir, 0o755);
+  const app = path.join(dir, 'app');
+  await cp(path.join(ROOT, 'test', 'fixtures', 'apps', 'convict-knex'), app, { recursive: true });
+  const config = path.join(app, 'slipway.yaml');
+  try {
+    assert.equal((await cli(['init', app], dir)).code, 0);
+    await writeFile(config, (await readFile(config, 'utf8')).replace(/^ {2}migrate: .*\n/m, ''));
+    await writeFile(path.join(app, '.env.local'), 'SESSION_SECRET="init-deploy-secret-value"\n', { mode: 0o600 });
+    const deploy = await cli(['deploy', 'local', '--config', config], dir);
+    assert.equal(deploy.code, 0, deploy.stdout + deploy.stderr);
+    assert.match(deploy.stdout, /The app has knex migrations but no migrate command is set/);
+    assert.match(deploy.stdout, /- Run migrations/);
+    assert.doesNotMatch(deploy.stdout, /✓ Run migrations/);
+  } finally {
+    const d = await cli(['destroy', 'local', '--yes', '--force-unlock', '--config', config], dir);
+    await rm(dir, { recursive: true, force: true });
+    assert.equal(d.code, 0, d.stdout + d.stderr);
+  }
+});
