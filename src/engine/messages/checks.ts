@@ -93,7 +93,7 @@ v(
     '在 {where} 上让 corepack 可用（`npm install -g corepack`，首次使用需能访问 npm 仓库），或把 app.install 设为在那里用 {pm} 安装依赖的命令。',
   ],
 );
-v('checks.app.migrateSet', ['Migrations run with `{command}`', '数据库迁移通过 `{command}` 执行'], ['database.migrate', 'database.migrate']);
+v('checks.app.migrateSet', ['Migrations run with `{command}`', '数据库迁移通过 `{command}` 执行'], ['Set in database.migrate.', '在 database.migrate 中设置。']);
 v(
   'checks.app.migrateMissing',
   ['The app has {tool} migrations but no migrate command is set', '应用有 {tool} 数据库迁移，但未设置迁移命令'],
