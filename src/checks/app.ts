@@ -1,6 +1,7 @@
 /**
  * App build: package.json, the start command (exists, built, not a dev server),
- * `engines.node` against the target's Node, and a lockfile.
+ * `engines.node` against the target's Node, the lockfile's package manager, and migrations
+ * without a migrate command.
  */
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,6 +9,8 @@ import { areaFinder, reason } from './finding.js';
 import { parseVersion, satisfies } from './semver.js';
 import type { CheckContext, CheckDef, Finding } from './types.js';
 import { dockerfilePath, parseDockerfile } from './docker.js';
+import { lockfileFinding } from './lockfile.js';
+import { migrationsFinding } from './migrations.js';
 
 const f = areaFinder('app');
 
@@ -146,10 +149,9 @@ export const appBuild: CheckDef = {
       if (ok === undefined) out.push(f('app.engines', 'warning', 'checks.app.enginesUnreadable', params));
       else out.push(f('app.engines', ok ? 'passed' : 'blocker', ok ? 'checks.app.enginesOk' : 'checks.app.enginesBad', params));
     }
-    const locks = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml'];
-    const found = [];
-    for (const l of locks) if (await exists(path.join(envr.appDir, l))) found.push(l);
-    out.push(found.length ? f('app.lockfile', 'passed', 'checks.app.lockOk', { file: found.join(', ') }) : f('app.lockfile', 'warning', 'checks.app.noLock'));
+    out.push(await lockfileFinding(ctx));
+    const migrate = await migrationsFinding(ctx, pkg);
+    if (migrate) out.push(migrate);
     return out;
   },
 };

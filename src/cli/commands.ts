@@ -249,9 +249,16 @@ export async function endpoint(g: GlobalFlags, env: string | undefined): Promise
   return url ? 0 : 1;
 }
 
-export async function init(g: GlobalFlags, dir: string, o: { force: boolean }): Promise<number> {
+export interface InitFlags {
+  force: boolean;
+  target: 'local' | 'ssh';
+  host?: string;
+  env?: string;
+}
+
+export async function init(g: GlobalFlags, dir: string, o: InitFlags): Promise<number> {
   const { initConfig } = await import('../config/init.js');
-  const out = await initConfig(dir, { force: o.force });
+  const out = await initConfig(dir, { force: o.force, target: o.target, ...(o.host ? { host: o.host } : {}), ...(o.env ? { env: o.env } : {}) });
   if (g.json) printJson(out);
   else {
     print(pc.green(`✓ ${t('init.wrote', { file: out.file })}`));

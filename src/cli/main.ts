@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { normalizeLang, setLang, detectLang, t } from '../engine/i18n.js';
 import { handleError } from './output.js';
 import { readFileSync } from 'node:fs';
+import type { InitFlags } from './commands.js';
 
 export interface GlobalFlags {
   config?: string;
@@ -82,7 +83,10 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .description(t('cli.init'))
     .argument('[dir]', t('cli.arg.dir'), '.')
     .option('--force', t('cli.opt.forceInit'), false)
-    .action(run(async (g, dir: string, o: { force: boolean }) => (await cmds()).init(g, dir, o)));
+    .addOption(new Option('--target <target>', t('cli.opt.initTarget')).choices(['local', 'ssh']).default('local'))
+    .option('--host <host>', t('cli.opt.initHost'))
+    .option('--env <name>', t('cli.opt.initEnv'))
+    .action(run(async (g, dir: string, o: InitFlags) => (await cmds()).init(g, dir, o)));
 
   program
     .command('check')

@@ -66,7 +66,8 @@ async function runStep(s: Step, t: Tracker, opts: RunOptions, signal: AbortSigna
     t.phase.set(s.id, 'done');
     t.completed.add(s.id);
     await opts.journal.append({ t: 'step', run: t.runId, step: s.id, phase: 'done', ts: Date.now(), ...(out ? { data: out } : {}) });
-    opts.events.emit({ type: 'step:end', step: s.id, status: 'done', durationMs: Date.now() - ts });
+    // A step that ran nothing (no migrate command, no database to back up) says so instead of ✓.
+    opts.events.emit({ type: 'step:end', step: s.id, status: out?.skipped === true ? 'skipped' : 'done', durationMs: Date.now() - ts });
   } catch (e) {
     t.phase.set(s.id, 'failed');
     await opts.journal.append({ t: 'step', run: t.runId, step: s.id, phase: 'failed', ts: Date.now(), error: errorMessage(e) });

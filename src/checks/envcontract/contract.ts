@@ -109,7 +109,7 @@ export const envContract: CheckDef = {
       const rs = byName.get(name)!;
       const hint = nearest(name, unused);
       const params = { name, where: where(rs), hint: hint ? ` ${hint}?` : '' };
-      const required = rs.some((r) => !r.fallback);
+      const required = rs.some((r) => !r.fallback && !r.testOnly);
       if (required) out.push(f('env.contract.unset', 'blocker', hint ? 'checks.env.unsetHint' : 'checks.env.unset', params, { subject: name }));
       else out.push(f('env.contract.default', 'warning', 'checks.env.default', params, { subject: name }));
     }

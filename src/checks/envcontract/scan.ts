@@ -3,12 +3,13 @@
  * `process.env.X`, `process.env['X']`, destructuring, aliases (`const env = process.env`),
  * `import.meta.env.X`, config helpers (`getEnv('X')`, `requireEnv('X')`, `env('X', d)`,
  * `config.get('X')`), envalid/envsafe `cleanEnv(process.env, {...})` and zod schemas
- * parsed from `process.env`. Each read records whether it has a fallback.
+ * parsed from `process.env`, convict schemas (`env: 'X'`). Each read records whether it has a
+ * fallback, and whether it happens only under `NODE_ENV=test`.
  */
 import { parse } from '@babel/parser';
 import type { Node } from '@babel/types';
 
-export type ReadVia = 'process.env' | 'import.meta.env' | 'destructure' | 'helper' | 'envalid' | 'zod';
+export type ReadVia = 'process.env' | 'import.meta.env' | 'destructure' | 'helper' | 'envalid' | 'zod' | 'convict';
 
 export interface EnvRead {
   name: string;
@@ -16,6 +17,8 @@ export interface EnvRead {
   line: number;
   fallback: boolean;
   via: ReadVia;
+  /** Read only when NODE_ENV is `test` (`if (process.env.NODE_ENV === 'test') …`): never needed in production. */
+  testOnly?: boolean;
 }
 
 export interface SourceScan {
@@ -86,6 +89,32 @@ function propKey(p: AnyNode): string | undefined {
 
 function hasKey(obj: AnyNode | undefined, key: string): boolean {
   return !!obj && obj.type === 'ObjectExpression' && obj.properties.some((p) => propKey(p as AnyNode) === key);
+}
+
+/** `process.env.NODE_ENV === 'test'` (either order, `==` too); `!==` gives the negation. */
+function nodeEnvTest(n: AnyNode | undefined, isEnv: (n: AnyNode | undefined) => boolean): 'test' | 'notTest' | undefined {
+  if (!n || n.type !== 'BinaryExpression' || !['===', '==', '!==', '!='].includes(n.operator as string)) return undefined;
+  const [a, b] = [n.left as AnyNode, n.right as AnyNode];
+  const isNodeEnv = (x: AnyNode): boolean => (x.type === 'MemberExpression' || x.type === 'OptionalMemberExpression') && isEnv(x.object as AnyNode) && !x.computed && (x.property as AnyNode).type === 'Identifier' && ((x.property as AnyNode) as AnyNode & { name: string }).name === 'NODE_ENV';
+  const hit = (isNodeEnv(a) && literalString(b) === 'test') || (isNodeEnv(b) && literalString(a) === 'test');
+  if (!hit) return undefined;
+  return (n.operator as string).startsWith('!') ? 'notTest' : 'test';
+}
+
+/** Settings of a convict schema: every object with `env: 'X'`, required when its default is null or absent (or '' for `sensitive`). */
+function convictReads(schema: AnyNode, file: string, out: EnvRead[]): void {
+  if (schema.type !== 'ObjectExpression') return;
+  const props = schema.properties as AnyNode[];
+  const envProp = props.find((p) => propKey(p) === 'env');
+  const envName = envProp ? literalString(envProp.value as AnyNode) : undefined;
+  if (envName && ENV_NAME.test(envName)) {
+    const def = props.find((p) => propKey(p) === 'default')?.value as AnyNode | undefined;
+    const sensitive = (props.find((p) => propKey(p) === 'sensitive')?.value as AnyNode | undefined)?.type === 'BooleanLiteral';
+    const none = !def || def.type === 'NullLiteral' || (def.type === 'Identifier' && (def as AnyNode & { name: string }).name === 'undefined') || (sensitive && literalString(def) === '');
+    out.push({ name: envName, file, line: envProp!.loc?.start.line ?? 0, fallback: !none, via: 'convict' });
+    return;
+  }
+  for (const p of props) if (p.type === 'ObjectProperty') convictReads(p.value as AnyNode, file, out);
 }
 
 export function scanSource(code: string, file: string): SourceScan {
@@ -185,8 +214,23 @@ export function scanSource(code: string, file: string): SourceScan {
     return undefined;
   };
 
+  /** Whether the node at the top of `stack` only runs under NODE_ENV=test. */
+  const underTest = (stack: AnyNode[]): boolean => {
+    for (let j = stack.length - 1; j > 0; j--) {
+      const p = stack[j - 1]!;
+      const child = stack[j]!;
+      if (p.type === 'IfStatement' || p.type === 'ConditionalExpression') {
+        const kind = nodeEnvTest(p.test as AnyNode, isEnvObject);
+        if ((kind === 'test' && p.consequent === child) || (kind === 'notTest' && p.alternate === child)) return true;
+      }
+      if (p.type === 'LogicalExpression' && p.operator === '&&' && p.right === child && nodeEnvTest(p.left as AnyNode, isEnvObject) === 'test') return true;
+    }
+    return false;
+  };
+
   const visit = (node: AnyNode, stack: AnyNode[]): void => {
     const parent = stack[stack.length - 1];
+    const before = reads.length;
     switch (node.type) {
       case 'VariableDeclarator': {
         const id = node.id as AnyNode;
@@ -245,6 +289,10 @@ export function scanSource(code: string, file: string): SourceScan {
         const name = calleeName(callee);
         const args = node.arguments as AnyNode[];
         if (!name) break;
+        if (name === 'convict' && args[0]?.type === 'ObjectExpression') {
+          convictReads(args[0], file, reads);
+          break;
+        }
         if (SCHEMA_LIBS.has(name)) {
           const spec = args.find((a, i) => i > 0 && a.type === 'ObjectExpression') ?? (name === 'envsafe' ? args[0] : undefined);
           if (spec?.type === 'ObjectExpression') {
@@ -280,6 +328,7 @@ export function scanSource(code: string, file: string): SourceScan {
         break;
       }
     }
+    if (reads.length > before && underTest([...stack, node])) for (const r of reads.slice(before)) r.testOnly = true;
     stack.push(node);
     for (const key of Object.keys(node)) {
       if (key === 'loc' || key === 'leadingComments' || key === 'trailingComments' || key === 'innerComments' || key === 'extra') continue;

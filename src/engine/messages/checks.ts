@@ -83,7 +83,29 @@ v('checks.app.enginesOk', ['Target Node {version} satisfies engines.node {range}
 v('checks.app.enginesBad', ['Target Node {version} does not satisfy engines.node {range}', '目标 Node {version} 不满足 engines.node {range}'], ['Version from {source}.', '版本来自 {source}。'], ['Install a Node version within {range} on the target (or the image), or relax engines.node.', '在目标（或镜像）上安装符合 {range} 的 Node 版本，或放宽 engines.node。']);
 v('checks.app.enginesUnknown', ['The target Node version is unknown', '目标 Node 版本未知'], ['engines.node is {range}; {source} gave no version.', 'engines.node 为 {range}；{source} 未返回版本。'], ['Make sure node is installed on the target (for containers: FROM node:<major>).', '确认目标已安装 node（容器：FROM node:<主版本>）。']);
 v('checks.app.enginesUnreadable', ['engines.node {range} could not be read', '无法解析 engines.node {range}'], ['Target Node is {version}.', '目标 Node 为 {version}。']);
-v('checks.app.lockOk', ['A lockfile pins the dependencies', '锁文件固定了依赖版本'], ['{file}', '{file}']);
+v('checks.app.lockOk', ['{file} pins the dependencies; installed with {pm}', '{file} 固定了依赖版本；使用 {pm} 安装'], ['{file} belongs to {pm}; other lockfiles: {others}.', '{file} 属于 {pm}；其他锁文件：{others}。']);
+v(
+  'checks.app.lockManagerMissing',
+  ['{file} needs {pm}, which {where} cannot run', '{file} 需要 {pm}，但 {where} 无法运行它'],
+  ['`corepack {pm} --version` failed on {where}: {reason}. Installing with npm would ignore the pins in {file}.', '在 {where} 上 `corepack {pm} --version` 失败：{reason}。改用 npm 安装会忽略 {file} 中固定的版本。'],
+  [
+    'Make corepack work on {where} (`npm install -g corepack`, and network access to the npm registry the first time), or set app.install to the command that installs with {pm} there.',
+    '在 {where} 上让 corepack 可用（`npm install -g corepack`，首次使用需能访问 npm 仓库），或把 app.install 设为在那里用 {pm} 安装依赖的命令。',
+  ],
+);
+v('checks.app.migrateSet', ['Migrations run with `{command}`', '数据库迁移通过 `{command}` 执行'], ['Set in database.migrate.', '在 database.migrate 中设置。']);
+v(
+  'checks.app.migrateMissing',
+  ['The app has {tool} migrations but no migrate command is set', '应用有 {tool} 数据库迁移，但未设置迁移命令'],
+  ['database.migrate is empty: a deploy would run the new code against the old schema.', 'database.migrate 为空：部署会让新代码运行在旧的数据库结构上。'],
+  ['Set database.migrate: {command}', '设置 database.migrate: {command}'],
+);
+v(
+  'checks.app.migrateUnknown',
+  ['The app has migrations ({tool}) but no migrate command is set', '应用有数据库迁移（{tool}），但未设置迁移命令'],
+  ['database.migrate is empty: a deploy would run the new code against the old schema.', 'database.migrate 为空：部署会让新代码运行在旧的数据库结构上。'],
+  ['Set database.migrate to the command that applies them (e.g. an npm script).', '把 database.migrate 设为执行这些迁移的命令（例如一个 npm 脚本）。'],
+);
 v('checks.app.noLock', ['No lockfile', '没有锁文件'], ['No package-lock.json, npm-shrinkwrap.json, yarn.lock or pnpm-lock.yaml; each release may install different versions.', '没有 package-lock.json、npm-shrinkwrap.json、yarn.lock 或 pnpm-lock.yaml；每次发布可能安装不同版本。'], ['Run `npm install` and commit package-lock.json.', '运行 `npm install` 并提交 package-lock.json。']);
 
 // docker

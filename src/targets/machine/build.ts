@@ -124,6 +124,6 @@ export async function installRelease(rt: MachineRuntime, ctx: StepContext, relea
       }
     }
   }
-  await shell(rt, ctx, installCommand(pm, !!lock), app, { ...env, COREPACK_ENABLE_DOWNLOAD_PROMPT: '0' }, 'install', release);
+  await shell(rt, ctx, installCommand(pm, !!lock), app, { ...env, COREPACK_ENABLE_DOWNLOAD_PROMPT: '0', COREPACK_DEFAULT_TO_LATEST: '0' }, 'install', release);
   return { reusedModules: false, packageManager: pm, ...(depsKey ? { depsKey } : {}) };
 }
