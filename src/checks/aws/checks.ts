@@ -203,4 +203,22 @@ const certificate = awsCheck('aws.certificate', async (ctx, cfg, t) => {
   return [f('aws.certificate', 'passed', 'checks.aws.certOk', p)];
 });
 
-export const awsChecks: CheckDef[] = [credentials, region, engineVersion, subnets, stacks, publicDb, certificate];
+/**
+ * Runbook pitfall 5: ECS needs its service-linked role (AWSServiceRoleForECS) before the
+ * first cluster or service. AWS creates it on first use only when the caller may; a warning,
+ * with the command that creates it, when it is not there.
+ */
+const ecsServiceRole = awsCheck('aws.ecs-service-role', async (_ctx, cfg) => {
+  const { IAMClient, GetRoleCommand } = await import('@aws-sdk/client-iam');
+  try {
+    const r = await new IAMClient(cfg).send(new GetRoleCommand({ RoleName: ECS_SERVICE_ROLE }));
+    return [f('aws.ecs-service-role', 'passed', 'checks.aws.ecsRoleOk', { role: r.Role?.Arn ?? ECS_SERVICE_ROLE })];
+  } catch (e) {
+    if ((e as { name?: string }).name !== 'NoSuchEntityException' && !/NoSuchEntity/.test(reason(e))) throw e;
+    return [f('aws.ecs-service-role', 'warning', 'checks.aws.ecsRoleMissing', { role: ECS_SERVICE_ROLE })];
+  }
+});
+
+const ECS_SERVICE_ROLE = 'AWSServiceRoleForECS';
+
+export const awsChecks: CheckDef[] = [credentials, region, engineVersion, subnets, stacks, publicDb, certificate, ecsServiceRole];

@@ -207,6 +207,13 @@ v('checks.aws.stack.busy', ['Stack {stack} is {status}', '堆栈 {stack} 处于 
 v('checks.aws.dbPublic', ['Database {db} is publicly accessible', '数据库 {db} 可公开访问'], ['PubliclyAccessible=true: a temporary public window was left open.', 'PubliclyAccessible=true：临时公网访问窗口未关闭。'], ['Close it: `aws rds modify-db-instance --db-instance-identifier {db} --no-publicly-accessible --apply-immediately --region {region}`.', '关闭它：`aws rds modify-db-instance --db-instance-identifier {db} --no-publicly-accessible --apply-immediately --region {region}`。']);
 v('checks.aws.tempRule', ['Temporary DB ingress rule still open', '临时数据库入站规则仍然开放'], ['{rule} on {group} allows {cidr} (description slipway-temp…).', '{group} 上的规则 {rule} 允许 {cidr}（描述为 slipway-temp…）。'], ['Revoke it: `aws ec2 revoke-security-group-ingress --group-id {group} --security-group-rule-ids {rule} --region {region}`.', '撤销它：`aws ec2 revoke-security-group-ingress --group-id {group} --security-group-rule-ids {rule} --region {region}`。']);
 v('checks.aws.dbPrivate', ['No public database window open', '没有开放的数据库公网窗口'], ['{count} database(s) of this environment are private; no slipway-temp rules.', '本环境的 {count} 个数据库均为私有；没有 slipway-temp 规则。']);
+v('checks.aws.ecsRoleOk', ['The ECS service-linked role exists', 'ECS 服务关联角色已存在'], ['{role}', '{role}']);
+v(
+  'checks.aws.ecsRoleMissing',
+  ['The ECS service-linked role {role} does not exist', 'ECS 服务关联角色 {role} 不存在'],
+  ['ECS needs it to create the cluster and service (runbook pitfall 5); AWS creates it on first use only if your identity may call iam:CreateServiceLinkedRole.', 'ECS 创建集群和服务需要它（运行手册第 5 个坑）；只有当前身份有 iam:CreateServiceLinkedRole 权限时，AWS 才会在首次使用时自动创建。'],
+  ['Create it once per account: `aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com`.', '每个账号创建一次：`aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com`。'],
+);
 v('checks.aws.noAlb', ['No load balancer certificate to check', '没有需要检查的负载均衡证书'], ['alb is not configured.', '未配置 alb。']);
 v('checks.aws.certNone', ['The ALB has no certificate', 'ALB 没有证书'], ['alb.certificateArn is not set; HTTPS is not served.', '未设置 alb.certificateArn；不提供 HTTPS。'], ['Request one: `aws acm request-certificate --domain-name <domain> --validation-method DNS`.', '申请证书：`aws acm request-certificate --domain-name <域名> --validation-method DNS`。']);
 v('checks.aws.certOk', ['ACM certificate issued for {domain}', 'ACM 证书已为 {domain} 签发'], ['{names}', '{names}']);
