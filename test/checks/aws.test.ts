@@ -6,6 +6,9 @@ import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, EC2Cl
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateDBInstanceCommand, ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { certCovers, classifyStack, pickEngineVersion, zonesOf } from '../../src/checks/aws/logic.js';
+import { networkTemplate } from '../../src/targets/aws/templates/network.js';
+import { templateInput } from '../../src/targets/aws/synth.js';
+import { asAws } from '../../src/targets/aws/names.js';
 import { DAY, byId, makePki, one, preflight, setup, startMoto, tempDir } from './helpers.js';
 
 const REGION = 'ap-southeast-2';
@@ -80,22 +83,21 @@ describe('AWS checks against moto_server', () => {
     assert.equal(one(r, 'aws.certificate').severity, 'info');
   });
 
-  const network = (azB: string) => ({
-    Resources: {
-      Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.20.0.0/16' } },
-      A: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.20.1.0/24', AvailabilityZone: `${REGION}a` } },
-      B: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.20.2.0/24', AvailabilityZone: azB } },
-    },
-    Outputs: { SubnetIds: { Value: { 'Fn::Join': [',', [{ Ref: 'A' }, { Ref: 'B' }]] } } },
-  });
+  /** slipway's own network template (the stack `deploy` creates), with the two zones given. */
+  const network = async (envName: string, zones: [string, string]) => {
+    const s = await setup({ envName, config: { app: { name: 'shop', start: 'node server.js' } }, environment: { target: 'aws', region: REGION, endpoint: moto.endpoint, port: undefined } });
+    return networkTemplate({ ...templateInput(asAws(s.envr)), availabilityZones: zones });
+  };
 
-  it('subnets across two zones pass; one zone blocks (pitfall 2)', async () => {
+  it("subnets: slipway's own network stack across two zones passes; the same template with both subnets in one zone blocks (pitfall 2)", async () => {
     const cfn = new CloudFormationClient(cfg);
-    await cfn.send(new CreateStackCommand({ StackName: 'shop-two-network', TemplateBody: JSON.stringify(network(`${REGION}b`)) }));
+    await cfn.send(new CreateStackCommand({ StackName: 'shop-two-network', TemplateBody: JSON.stringify(await network('two', [`${REGION}a`, `${REGION}b`])) }));
     const ok = await aws({}, CREDS, undefined, 'two');
-    assert.equal(one(ok, 'aws.subnets').severity, 'passed');
+    const pass = one(ok, 'aws.subnets');
+    assert.equal(pass.severity, 'passed', pass.evidence);
+    assert.equal(pass.title, `Subnets span ${REGION}a, ${REGION}b`);
     assert.equal(one(ok, 'aws.stacks').severity, 'passed');
-    await cfn.send(new CreateStackCommand({ StackName: 'shop-one-network', TemplateBody: JSON.stringify({ ...network(`${REGION}a`), Resources: { ...network(`${REGION}a`).Resources, Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.30.0.0/16' } }, A: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.30.1.0/24', AvailabilityZone: `${REGION}a` } }, B: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.30.2.0/24', AvailabilityZone: `${REGION}a` } } } }) }));
+    await cfn.send(new CreateStackCommand({ StackName: 'shop-one-network', TemplateBody: JSON.stringify(await network('one', [`${REGION}a`, `${REGION}a`])) }));
     const bad = await aws({}, CREDS, undefined, 'one');
     const f = one(bad, 'aws.subnets');
     assert.equal(f.severity, 'blocker');

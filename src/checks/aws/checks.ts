@@ -126,7 +126,8 @@ const subnets = awsCheck('aws.subnets', async (ctx, cfg) => {
     if (/does not exist/i.test(reason(e))) return [f('aws.subnets', 'info', 'checks.aws.subnetsNew', { stack })];
     throw e;
   }
-  const ids = (outputs.find((o) => o.OutputKey === 'SubnetIds')?.OutputValue ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  // slipway's network stack exports one output per public subnet (PublicSubnet1Id, PublicSubnet2Id).
+  const ids = outputs.filter((o) => /^PublicSubnet\d+Id$/.test(o.OutputKey ?? '') && o.OutputValue).map((o) => o.OutputValue!);
   if (!ids.length) return [f('aws.subnets', 'warning', 'checks.aws.subnetsNoOutput', { stack })];
   const { EC2Client, DescribeSubnetsCommand } = await import('@aws-sdk/client-ec2');
   const r = await new EC2Client(cfg).send(new DescribeSubnetsCommand({ SubnetIds: ids }));
