@@ -309,13 +309,13 @@ export async function cost(g: GlobalFlags, env: string | undefined): Promise<num
   return 0;
 }
 
-export async function dbImport(g: GlobalFlags, env: string | undefined, o: { file: string; cidr?: string; forceUnlock: boolean }): Promise<number> {
+export async function dbImport(g: GlobalFlags, env: string | undefined, o: { file: string; cidr?: string; acceptRisk?: string[]; forceUnlock: boolean }): Promise<number> {
   const s = await session(g, env);
   const { resolve } = await import('node:path');
   const file = resolve(o.file);
   if (!s.target.importPlan) throw new SlipwayError({ key: 'cli.notForTarget', params: { command: 'db import', target: s.envr.target.target }, fix: 'cli.notForTarget.fix', exitCode: 2 });
   const importPlan = s.target.importPlan.bind(s.target);
-  return mutate(g, s, 'import', () => importPlan(s.ctx, { file, ...(o.cidr ? { cidr: o.cidr } : {}) }), o.forceUnlock, 'import.succeeded');
+  return mutate(g, s, 'import', () => importPlan(s.ctx, { file, acceptRisks: o.acceptRisk ?? [], ...(o.cidr ? { cidr: o.cidr } : {}) }), o.forceUnlock, 'import.succeeded');
 }
 
 /** `slipway lock status|release <env>`: who holds the deploy lock; remove it when its holder is gone. */

@@ -167,8 +167,9 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .argument('[env]', t('cli.arg.env'))
     .requiredOption('--file <dump>', t('cli.opt.dumpFile'))
     .option('--cidr <cidr>', t('cli.opt.cidr'))
+    .option('--accept-risk <id>', t('cli.opt.acceptRisk'), collect, [])
     .option('--force-unlock', t('cli.opt.forceUnlock'), false)
-    .action(run(async (g, env: string | undefined, o: { file: string; cidr?: string; forceUnlock: boolean }) => (await cmds()).dbImport(g, env, o)));
+    .action(run(async (g, env: string | undefined, o: { file: string; cidr?: string; acceptRisk?: string[]; forceUnlock: boolean }) => (await cmds()).dbImport(g, env, o)));
 
   const lockCmd = program.command('lock').description(t('cli.lock'));
   for (const action of ['status', 'release'] as const) {

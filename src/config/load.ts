@@ -75,7 +75,7 @@ export async function readUtf8File(file: string): Promise<string> {
 
 async function readYamlFile(file: string): Promise<RawConfig> {
   const text = await readUtf8File(file);
-  const { parseDocument, LineCounter, isNode } = await import('yaml');
+  const { parseDocument, LineCounter, isNode, isMap, isScalar } = await import('yaml');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const err = doc.errors[0];
@@ -91,6 +91,12 @@ async function readYamlFile(file: string): Promise<RawConfig> {
   return {
     value: doc.toJS() ?? {},
     locate: (p) => {
+      // The line of the key itself when its parent is a map (a block value starts on the next line).
+      const parent = p.length ? (p.length === 1 ? doc.contents : doc.getIn(p.slice(0, -1) as unknown[], true)) : undefined;
+      if (isMap(parent)) {
+        const pair = parent.items.find((it) => isScalar(it.key) && it.key.value === p[p.length - 1]);
+        if (pair && isScalar(pair.key) && pair.key.range) return lineCounter.linePos(pair.key.range[0]).line;
+      }
       for (let n = p.length; n >= 0; n--) {
         const node = n === 0 ? doc.contents : doc.getIn(p.slice(0, n) as unknown[], true);
         if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
@@ -131,8 +137,13 @@ export function validateConfig(value: unknown, file: string, locate: RawConfig['
 
 type Issue = z.core.$ZodIssue;
 
-/** The most useful issue first: a missing or wrong key beats the union summary. */
+/**
+ * The most useful issue first: a misspelled key beats the "missing" it causes, and a
+ * missing or wrong key beats the union summary.
+ */
 function pickIssue(issues: readonly Issue[]): Issue {
+  const unknown = issues.find((i) => i.code === 'unrecognized_keys');
+  if (unknown) return unknown;
   for (const i of issues) {
     if (i.code === 'invalid_union' && 'errors' in i && i.errors.length) {
       const inner = i.errors.flat();
@@ -186,6 +197,16 @@ function issueToError(issue: Issue, value: unknown, file: string, locate: RawCon
     key = 'config.wrongType';
     fix = 'config.wrongType.fix';
     params.expected = issue.expected;
+  } else if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator && misspelledDiscriminator(value, issue.path, issue.discriminator)) {
+    // `taget: aws`: the discriminator is missing because its key is misspelled.
+    const parent = issue.path[issue.path.length - 1] === issue.discriminator ? issue.path.slice(0, -1) : issue.path;
+    const bad = misspelledDiscriminator(value, issue.path, issue.discriminator)!;
+    p = [...parent, bad];
+    key = 'config.unknownKey';
+    fix = 'config.unknownKey.fix';
+    params.key = bad;
+    params.suggestion = issue.discriminator;
+    params.known = knownKeys(parent, value, String((getAt(value, parent) as Record<string, unknown>)[bad])).join(', ');
   } else if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator) {
     if (p[p.length - 1] !== issue.discriminator) p = [...p, issue.discriminator];
     key = 'config.badTarget';
@@ -209,8 +230,17 @@ function issueToError(issue: Issue, value: unknown, file: string, locate: RawCon
   });
 }
 
+/** The key of an object that is a misspelling of its missing discriminator (`taget` for `target`). */
+function misspelledDiscriminator(value: unknown, issuePath: readonly PropertyKey[], discriminator: string): string | undefined {
+  const parent = issuePath[issuePath.length - 1] === discriminator ? issuePath.slice(0, -1) : issuePath;
+  const obj = getAt(value, parent);
+  if (obj === null || typeof obj !== 'object' || discriminator in obj) return undefined;
+  const keys = Object.keys(obj);
+  return keys.find((k) => nearest(discriminator, [k], { ignoreCase: true }) !== undefined);
+}
+
 /** Keys the schema allows at a path (used for "did you mean"). */
-function knownKeys(p: readonly PropertyKey[], value: unknown): string[] {
+function knownKeys(p: readonly PropertyKey[], value: unknown, targetOverride?: string): string[] {
   let schema: unknown = configSchema;
   for (const k of p) {
     const def = (schema as { def?: Record<string, unknown> }).def;
@@ -222,7 +252,7 @@ function knownKeys(p: readonly PropertyKey[], value: unknown): string[] {
     schema = unwrap(schema);
     const d = (schema as { def?: Record<string, unknown> }).def;
     if (d?.type === 'union') {
-      const target = (getAt(value, [...p.slice(0, p.indexOf(k) + 1)]) as { target?: string } | undefined)?.target;
+      const target = targetOverride ?? (getAt(value, [...p.slice(0, p.indexOf(k) + 1)]) as { target?: string } | undefined)?.target;
       const opts = d.options as { def: { shape: Record<string, { def: { values?: unknown[] } }> } }[];
       schema = opts.find((o) => o.def.shape.target?.def.values?.includes(target)) ?? opts[0];
     }

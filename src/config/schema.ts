@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { checkSettingsSchema, domainSchema, storageSchema } from './checks-schema.js';
-import { awsOptions } from './aws-schema.js';
+import { awsOptions, checkAwsValues } from './aws-schema.js';
 
 export { checkSettingsSchema, domainSchema, storageSchema };
 
@@ -156,6 +156,7 @@ export const awsTargetSchema = z
     ...common,
     ...awsOptions,
   })
+  .superRefine(checkAwsValues)
   .describe('AWS: ECS Fargate + RDS PostgreSQL + ECR via CloudFormation.');
 
 export const environmentSchema = z.discriminatedUnion('target', [localTargetSchema, sshTargetSchema, awsTargetSchema]);

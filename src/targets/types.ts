@@ -114,7 +114,7 @@ export interface Target {
   logs(ctx: TargetContext, opts: LogOptions): AsyncIterable<string>;
   endpoint(ctx: TargetContext): Promise<string | undefined>;
   /** Replace the database's contents with a pg_dump archive (backup/snapshot first). */
-  importPlan?(ctx: TargetContext, opts: { file: string; cidr?: string }): Promise<Plan>;
+  importPlan?(ctx: TargetContext, opts: { file: string; cidr?: string; acceptRisks?: readonly string[] }): Promise<Plan>;
   /** Where the lock and journal live when not in this machine's state dir (the VM, the cloud account). */
   state?(ctx: TargetContext): Promise<EnvState>;
   /** ssh: show the VM's host key and add it to known_hosts when confirmed (`--fingerprint` or `--yes`). */

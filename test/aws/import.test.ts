@@ -97,3 +97,24 @@ test('an aws import needs --cidr, and PGSSLROOTCERT (TLS is never unverified)', 
   assert.match(noCa.stderr, /PGSSLROOTCERT is not set/);
   assert.deepEqual(await windowState(), { tempRules: 0, publiclyAccessible: false });
 });
+
+test('db import refuses --cidr 0.0.0.0/0, a /24 and a non-CIDR with exit 2 and says how to find your address; nothing is opened', async () => {
+  for (const cidr of ['0.0.0.0/0', '203.0.113.0/24']) {
+    const r = await cli(['db', 'import', 'production', '--file', TINY, '--cidr', cidr]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, new RegExp(`--cidr ${cidr.replace(/[./]/g, '\\$&')} would open the database to \\d+ addresses`));
+    assert.match(r.stderr, /checkip\.amazonaws\.com/);
+    assert.match(r.stderr, /--accept-risk import-wide-cidr/);
+  }
+  const notCidr = await cli(['db', 'import', 'production', '--file', TINY, '--cidr', 'office']);
+  assert.equal(notCidr.code, 2, notCidr.stdout + notCidr.stderr);
+  assert.match(notCidr.stderr, /--cidr office is not an IPv4 CIDR/);
+  assert.deepEqual(await windowState(), { tempRules: 0, publiclyAccessible: false });
+});
+
+test('db import --accept-risk import-wide-cidr lets a /24 past the window check (it then stops at the missing PGSSLROOTCERT)', async () => {
+  const r = await cli(['db', 'import', 'production', '--file', TINY, '--cidr', '203.0.113.0/24', '--accept-risk', 'import-wide-cidr'], { PGSSLROOTCERT: '' });
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.doesNotMatch(r.stderr, /would open the database/);
+  assert.match(r.stderr, /PGSSLROOTCERT is not set/);
+});

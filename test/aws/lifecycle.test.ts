@@ -90,7 +90,7 @@ after(async () => moto?.stop());
 
 const FIRST = `public.ecr.aws/docker/library/node@sha256:${'1'.repeat(64)}`;
 
-test('fresh deploy creates every stack and a verified-or-unverified release, read back from AWS', async () => {
+test('fresh deploy creates every stack and an unverified release (moto serves no endpoint to verify), read back from AWS', async () => {
   const r = await drive('deploy', { image: FIRST });
   assert.equal(r.result?.ok, true, r.result?.error);
   for (const layer of ['network', 'security', 'database', 'registry', 'cluster', 'service']) {

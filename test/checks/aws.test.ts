@@ -3,8 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import { ACMClient, ImportCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateDBInstanceCommand, ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { certCovers, classifyStack, pickEngineVersion, zonesOf } from '../../src/checks/aws/logic.js';
+import { networkTemplate } from '../../src/targets/aws/templates/network.js';
+import { templateInput } from '../../src/targets/aws/synth.js';
+import { asAws } from '../../src/targets/aws/names.js';
 import { DAY, byId, makePki, one, preflight, setup, startMoto, tempDir } from './helpers.js';
 
 const REGION = 'ap-southeast-2';
@@ -60,7 +64,7 @@ describe('AWS checks against moto_server', () => {
   it('no credentials: a blocker for identity, every other AWS check says it did not run', async () => {
     const r = await aws({}, { HOME: tempDir() });
     assert.equal(one(r, 'aws.credentials').severity, 'blocker');
-    for (const id of ['aws.region', 'aws.engine-version', 'aws.subnets', 'aws.stacks', 'aws.public-db', 'aws.certificate']) assert.equal(one(r, id).severity, 'warning', id);
+    for (const id of ['aws.region', 'aws.engine-version', 'aws.subnets', 'aws.stacks', 'aws.public-db', 'aws.certificate', 'aws.ecs-service-role']) assert.equal(one(r, id).severity, 'warning', id);
     assert.equal(r.go, false);
   });
 
@@ -79,22 +83,21 @@ describe('AWS checks against moto_server', () => {
     assert.equal(one(r, 'aws.certificate').severity, 'info');
   });
 
-  const network = (azB: string) => ({
-    Resources: {
-      Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.20.0.0/16' } },
-      A: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.20.1.0/24', AvailabilityZone: `${REGION}a` } },
-      B: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.20.2.0/24', AvailabilityZone: azB } },
-    },
-    Outputs: { SubnetIds: { Value: { 'Fn::Join': [',', [{ Ref: 'A' }, { Ref: 'B' }]] } } },
-  });
+  /** slipway's own network template (the stack `deploy` creates), with the two zones given. */
+  const network = async (envName: string, zones: [string, string]) => {
+    const s = await setup({ envName, config: { app: { name: 'shop', start: 'node server.js' } }, environment: { target: 'aws', region: REGION, endpoint: moto.endpoint, port: undefined } });
+    return networkTemplate({ ...templateInput(asAws(s.envr)), availabilityZones: zones });
+  };
 
-  it('subnets across two zones pass; one zone blocks (pitfall 2)', async () => {
+  it("subnets: slipway's own network stack across two zones passes; the same template with both subnets in one zone blocks (pitfall 2)", async () => {
     const cfn = new CloudFormationClient(cfg);
-    await cfn.send(new CreateStackCommand({ StackName: 'shop-two-network', TemplateBody: JSON.stringify(network(`${REGION}b`)) }));
+    await cfn.send(new CreateStackCommand({ StackName: 'shop-two-network', TemplateBody: JSON.stringify(await network('two', [`${REGION}a`, `${REGION}b`])) }));
     const ok = await aws({}, CREDS, undefined, 'two');
-    assert.equal(one(ok, 'aws.subnets').severity, 'passed');
+    const pass = one(ok, 'aws.subnets');
+    assert.equal(pass.severity, 'passed', pass.evidence);
+    assert.equal(pass.title, `Subnets span ${REGION}a, ${REGION}b`);
     assert.equal(one(ok, 'aws.stacks').severity, 'passed');
-    await cfn.send(new CreateStackCommand({ StackName: 'shop-one-network', TemplateBody: JSON.stringify({ ...network(`${REGION}a`), Resources: { ...network(`${REGION}a`).Resources, Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.30.0.0/16' } }, A: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.30.1.0/24', AvailabilityZone: `${REGION}a` } }, B: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.30.2.0/24', AvailabilityZone: `${REGION}a` } } } }) }));
+    await cfn.send(new CreateStackCommand({ StackName: 'shop-one-network', TemplateBody: JSON.stringify(await network('one', [`${REGION}a`, `${REGION}a`])) }));
     const bad = await aws({}, CREDS, undefined, 'one');
     const f = one(bad, 'aws.subnets');
     assert.equal(f.severity, 'blocker');
@@ -141,10 +144,29 @@ describe('AWS checks against moto_server', () => {
       assert.equal(wrong.severity, 'blocker');
       const requested = await acm.send(new RequestCertificateCommand({ DomainName: 'api.shop.example', ValidationMethod: 'DNS' }));
       const pending = one(await aws({ alb: { certificateArn: requested.CertificateArn, domain: 'api.shop.example' } }), 'aws.certificate');
-      assert.ok(pending.severity === 'blocker' || pending.severity === 'passed');
-      assert.match(pending.title, /ACM certificate/);
+      // moto keeps a requested certificate PENDING_VALIDATION for its first 60 s, as AWS does until DNS validation.
+      assert.equal(pending.severity, 'blocker', pending.title);
+      assert.equal(pending.title, 'ACM certificate is PENDING_VALIDATION');
     } finally {
       pki.cleanup();
     }
+  });
+
+  it('ECS service-linked role: missing is a warning whose fix is the create-service-linked-role command; present (as AWS names it) passes', async () => {
+    const missing = one(await aws({}, CREDS, undefined, 'slr'), 'aws.ecs-service-role');
+    assert.equal(missing.severity, 'warning');
+    assert.match(missing.title, /AWSServiceRoleForECS does not exist/);
+    assert.equal(missing.fix, 'Create it once per account: `aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com`.');
+    // moto's CreateServiceLinkedRole names it AWSServiceRoleForecs; AWS names it AWSServiceRoleForECS, so create that name.
+    await new IAMClient(cfg).send(
+      new CreateRoleCommand({
+        RoleName: 'AWSServiceRoleForECS',
+        Path: '/aws-service-role/ecs.amazonaws.com/',
+        AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+      }),
+    );
+    const present = one(await aws({}, CREDS, undefined, 'slr'), 'aws.ecs-service-role');
+    assert.equal(present.severity, 'passed');
+    assert.match(present.title, /service-linked role exists/);
   });
 });

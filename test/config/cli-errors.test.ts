@@ -86,11 +86,24 @@ function assertNoStack(r: Run): void {
 }
 
 /** Broken configurations: how each must be reported. */
-const cases: { name: string; file: () => string; place: (f: string) => string; cause: RegExp }[] = [
+const cases: { name: string; file: () => string; place: (f: string) => string; cause: RegExp; fix?: RegExp }[] = [
   { name: 'unknown key', file: () => path.join(ERR, 'unknown-key.yaml'), place: (f) => `${f}:4 app.heathPath`, cause: /Unknown key `heathPath` at app\.heathPath/ },
   { name: 'wrong type', file: () => path.join(ERR, 'wrong-type.yaml'), place: (f) => `${f}:5 database.version`, cause: /database\.version has the wrong type/ },
   { name: 'missing field', file: () => path.join(ERR, 'missing-start.yaml'), place: (f) => `${f}:2 app.start`, cause: /Missing required setting app\.start/ },
   { name: 'bad target', file: () => path.join(ERR, 'bad-target.yaml'), place: (f) => `${f}:8 environments.production.target`, cause: /"gcp", which is not a target/ },
+  { name: 'misspelled top-level key `enviroments`', file: () => path.join(ERR, 'misspelled-environments.yaml'), place: (f) => `${f}:4 enviroments`, cause: /Unknown key `enviroments` at enviroments/, fix: /Did you mean `environments`\?/ },
+  { name: 'misspelled `taget` in an environment', file: () => path.join(ERR, 'misspelled-target.yaml'), place: (f) => `${f}:6 environments.production.taget`, cause: /Unknown key `taget` at environments\.production\.taget/, fix: /Did you mean `target`\?.*region/ },
+  { name: 'aws: a CIDR that is not one', file: () => path.join(ERR, 'aws-cidr.yaml'), place: (f) => `${f}:9 environments.production.allowedCidrs[0]`, cause: /allowedCidrs\[0\] is invalid \("office"\): an IPv4 CIDR such as 203\.0\.113\.7\/32/ },
+  { name: 'aws: a log retention CloudWatch does not offer', file: () => path.join(ERR, 'aws-retention.yaml'), place: (f) => `${f}:8 environments.production.logRetentionDays`, cause: /logRetentionDays is invalid \(2\): a CloudWatch Logs retention: one of 1, 3, 5, 7, 14, 30/ },
+  { name: 'aws: a Fargate cpu/memory pair Fargate does not run', file: () => path.join(ERR, 'aws-fargate.yaml'), place: (f) => `${f}:9 environments.production.memory`, cause: /memory is invalid \(4096\): with cpu 256, Fargate allows memory 512, 1024, 2048/ },
+  { name: 'aws: an ACM certificate in another region', file: () => path.join(ERR, 'aws-acm-region.yaml'), place: (f) => `${f}:9 environments.production.alb.certificateArn`, cause: /certificateArn is invalid .*in the environment's region ap-southeast-2 \(this one is in us-east-1\)/ },
+  { name: 'aws: a certificate value that is not an ACM ARN', file: () => path.join(ERR, 'aws-acm-format.yaml'), place: (f) => `${f}:9 environments.production.alb.certificateArn`, cause: /certificateArn is invalid \("my-cert"\): an ACM certificate ARN arn:aws:acm:<region>/ },
+  { name: 'aws: a DB instance class RDS does not have', file: () => path.join(ERR, 'aws-db-class.yaml'), place: (f) => `${f}:8 environments.production.dbInstanceClass`, cause: /dbInstanceClass is invalid \("t3\.micro"\): an RDS PostgreSQL instance class db\.<family>\.<size>/ },
+  { name: 'aws: DB storage under the 20 GiB minimum', file: () => path.join(ERR, 'aws-storage.yaml'), place: (f) => `${f}:8 environments.production.dbStorageGb`, cause: /dbStorageGb is invalid \(10\): at least 20 GiB/ },
+  { name: 'aws: autoscaling min above max', file: () => path.join(ERR, 'aws-autoscaling.yaml'), place: (f) => `${f}:9 environments.production.autoscaling.min`, cause: /autoscaling\.min is invalid \(4\): at most autoscaling\.max \(2\)/ },
+  { name: 'aws: an availability zone of another region', file: () => path.join(ERR, 'aws-zones.yaml'), place: (f) => `${f}:8 environments.production.availabilityZones[1]`, cause: /availabilityZones\[1\] is invalid \("us-east-1b"\): a zone of region ap-southeast-2/ },
+  { name: 'aws: the same availability zone twice', file: () => path.join(ERR, 'aws-zones-same.yaml'), place: (f) => `${f}:8 environments.production.availabilityZones[1]`, cause: /availabilityZones\[1\] is invalid \("ap-southeast-2a"\): two different zones/ },
+  { name: 'aws: a region that does not exist', file: () => path.join(ERR, 'aws-region.yaml'), place: (f) => `${f}:7 environments.production.region`, cause: /region is invalid \("ap-moon-1"\): an AWS region: one of us-east-1/ },
   { name: 'YAML syntax', file: () => path.join(ERR, 'syntax.yaml'), place: (f) => `${f}:3:10`, cause: /YAML syntax error .* line 3, column 10/ },
   { name: 'unknown secret in a verify header', file: () => path.join(ERR, 'unknown-secret-ref.yaml'), place: (f) => `${f} verify[0].headers.Authorization`, cause: /verify\[0\]\.headers\.Authorization references the secret `API_TOKN`, which this environment does not declare/ },
   { name: 'GBK file', file: () => gbkFile, place: (f) => `${f}:3`, cause: /is not UTF-8 \(it looks like GBK/ },
@@ -116,8 +129,14 @@ before(async () => {
   utf16File = path.join(tmp, 'utf16.yaml');
   await writeFile(utf16File, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('app:\n  name: x\n', 'utf16le')]));
   ensureBuilt();
-  // The CLI runs of the table below start together; each test awaits its own.
-  for (const c of cases) started.set(c.name, cli(['status', '--config', c.file()]));
+  // The CLI runs of the table below start early; each test awaits its own.
+  // Four at a time: a shared 2-core machine times out a burst of two dozen Node start-ups.
+  const lanes: Promise<unknown>[] = [Promise.resolve(), Promise.resolve(), Promise.resolve(), Promise.resolve()];
+  cases.forEach((c, i) => {
+    const run = lanes[i % lanes.length]!.then(() => cli(['status', '--config', c.file()]));
+    lanes[i % lanes.length] = run;
+    started.set(c.name, run);
+  });
 });
 after(async () => {
   await rm(tmp, { recursive: true, force: true });
@@ -137,6 +156,7 @@ describe('CLI: configuration errors', () => {
       assert.ok(r.stderr.includes(file), 'names the file');
       assert.ok(lines.includes(`  where: ${c.place(file)}`), `where line in:\n${r.stderr}`);
       assert.ok(lines.some((l) => /^ {2}fix: \S/.test(l)), `fix line in:\n${r.stderr}`);
+      if (c.fix) assert.ok(lines.some((l) => l.startsWith('  fix: ') && c.fix!.test(l)), `fix ${c.fix} in:\n${r.stderr}`);
     });
   }
 

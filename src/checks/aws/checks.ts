@@ -126,7 +126,8 @@ const subnets = awsCheck('aws.subnets', async (ctx, cfg) => {
     if (/does not exist/i.test(reason(e))) return [f('aws.subnets', 'info', 'checks.aws.subnetsNew', { stack })];
     throw e;
   }
-  const ids = (outputs.find((o) => o.OutputKey === 'SubnetIds')?.OutputValue ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  // slipway's network stack exports one output per public subnet (PublicSubnet1Id, PublicSubnet2Id).
+  const ids = outputs.filter((o) => /^PublicSubnet\d+Id$/.test(o.OutputKey ?? '') && o.OutputValue).map((o) => o.OutputValue!);
   if (!ids.length) return [f('aws.subnets', 'warning', 'checks.aws.subnetsNoOutput', { stack })];
   const { EC2Client, DescribeSubnetsCommand } = await import('@aws-sdk/client-ec2');
   const r = await new EC2Client(cfg).send(new DescribeSubnetsCommand({ SubnetIds: ids }));
@@ -203,4 +204,22 @@ const certificate = awsCheck('aws.certificate', async (ctx, cfg, t) => {
   return [f('aws.certificate', 'passed', 'checks.aws.certOk', p)];
 });
 
-export const awsChecks: CheckDef[] = [credentials, region, engineVersion, subnets, stacks, publicDb, certificate];
+/**
+ * Runbook pitfall 5: ECS needs its service-linked role (AWSServiceRoleForECS) before the
+ * first cluster or service. AWS creates it on first use only when the caller may; a warning,
+ * with the command that creates it, when it is not there.
+ */
+const ecsServiceRole = awsCheck('aws.ecs-service-role', async (_ctx, cfg) => {
+  const { IAMClient, GetRoleCommand } = await import('@aws-sdk/client-iam');
+  try {
+    const r = await new IAMClient(cfg).send(new GetRoleCommand({ RoleName: ECS_SERVICE_ROLE }));
+    return [f('aws.ecs-service-role', 'passed', 'checks.aws.ecsRoleOk', { role: r.Role?.Arn ?? ECS_SERVICE_ROLE })];
+  } catch (e) {
+    if ((e as { name?: string }).name !== 'NoSuchEntityException' && !/NoSuchEntity/.test(reason(e))) throw e;
+    return [f('aws.ecs-service-role', 'warning', 'checks.aws.ecsRoleMissing', { role: ECS_SERVICE_ROLE })];
+  }
+});
+
+const ECS_SERVICE_ROLE = 'AWSServiceRoleForECS';
+
+export const awsChecks: CheckDef[] = [credentials, region, engineVersion, subnets, stacks, publicDb, certificate, ecsServiceRole];

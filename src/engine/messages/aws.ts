@@ -208,6 +208,19 @@ export const aws: Catalog = {
   'aws.cost.note': { en: 'Estimate only: data transfer, backups beyond the free allowance and taxes are not included.', 'zh-CN': '仅为估算：不含数据传输、超出免费额度的备份和税费。' },
   'aws.import.needsCidr': { en: 'An aws import opens the database to one address range only: name it.', 'zh-CN': 'aws 导入只向一个地址段开放数据库：请指定它。' },
   'aws.import.needsCidr.fix': { en: 'Add --cidr <your public IP>/32 (the machine that runs slipway).', 'zh-CN': '添加 --cidr <你的公网 IP>/32（运行 slipway 的机器）。' },
+  'aws.import.badCidr': { en: '--cidr {cidr} is not an IPv4 CIDR.', 'zh-CN': '--cidr {cidr} 不是 IPv4 CIDR。' },
+  'aws.import.ownAddress.fix': {
+    en: 'Give your own public address as /32, e.g. --cidr 203.0.113.7/32; `curl -s https://checkip.amazonaws.com` prints the address AWS sees from this machine.',
+    'zh-CN': '请给出你自己的公网地址加 /32，例如 --cidr 203.0.113.7/32；`curl -s https://checkip.amazonaws.com` 会打印 AWS 看到的本机地址。',
+  },
+  'aws.import.wideCidr': {
+    en: '--cidr {cidr} would open the database to {addresses} addresses, not just this machine. Refused.',
+    'zh-CN': '--cidr {cidr} 会向 {addresses} 个地址开放数据库，而不只是本机。已拒绝。',
+  },
+  'aws.import.wideCidr.fix': {
+    en: 'Use your own public address as /32 (`curl -s https://checkip.amazonaws.com` prints it), or, if you mean the wider range, add --accept-risk {risk}.',
+    'zh-CN': '请使用你自己的公网地址加 /32（`curl -s https://checkip.amazonaws.com` 可查看），如果确实需要更大的范围，请加上 --accept-risk {risk}。',
+  },
   'aws.import.step.check': { en: 'Check the dump {file}', 'zh-CN': '检查导出文件 {file}' },
   'aws.import.step.snapshot': { en: 'Snapshot the database before the import', 'zh-CN': '导入前为数据库创建快照' },
   'aws.import.step.open': { en: 'Open a temporary window: public access + 5432 from {cidr}', 'zh-CN': '打开临时窗口：公网访问 + 允许 {cidr} 访问 5432' },

@@ -13,6 +13,7 @@ import { SlipwayError } from '../../engine/errors.js';
 import type { Plan, Step, StepContext } from '../../engine/step.js';
 import { findPgBinaries } from '../../db/binaries.js';
 import { lastLines } from '../../engine/text.js';
+import { cidrPrefix, isIpv4Cidr } from '../../config/aws-values.js';
 import { LocalHost } from '../../host/local.js';
 import { awsErrorName } from './clients.js';
 import type { AwsCtx } from './context.js';
@@ -25,6 +26,21 @@ export interface ImportOptions {
 }
 
 const TEMP = 'slipway-temp';
+
+/** The risk id that lets `db import` open a window wider than one address. */
+export const WIDE_WINDOW_RISK = 'import-wide-cidr';
+
+/**
+ * The window must be one IPv4 address (/32) unless `--accept-risk import-wide-cidr` names
+ * the wider range; anything that is not a CIDR is refused (exit 2) before AWS sees it.
+ */
+export function checkImportWindow(cidr: string, acceptRisks: readonly string[]): void {
+  if (!isIpv4Cidr(cidr)) throw new SlipwayError({ key: 'aws.import.badCidr', params: { cidr }, fix: 'aws.import.ownAddress.fix', exitCode: 2 });
+  const prefix = cidrPrefix(cidr);
+  if (prefix < 32 && !acceptRisks.includes(WIDE_WINDOW_RISK)) {
+    throw new SlipwayError({ key: 'aws.import.wideCidr', params: { cidr, addresses: 2 ** (32 - prefix) }, fix: 'aws.import.wideCidr.fix', fixParams: { risk: WIDE_WINDOW_RISK }, exitCode: 2 });
+  }
+}
 
 async function target(a: AwsCtx): Promise<{ id: string; sg: string }> {
   const [db, sec] = await Promise.all([describeStack(a.c.cfn, a.n.stack('database')), describeStack(a.c.cfn, a.n.stack('security'))]);

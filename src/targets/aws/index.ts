@@ -18,7 +18,7 @@ import { describeService } from './rollout.js';
 import { tailLogs } from './logs.js';
 import { t } from '../../engine/i18n.js';
 import { SsmLockStore } from './lock-store.js';
-import { importPlan } from './import.js';
+import { importPlan, checkImportWindow } from './import.js';
 import { SlipwayError } from '../../engine/errors.js';
 import { clientsFor } from './clients.js';
 import { names } from './names.js';
@@ -97,6 +97,7 @@ export function createTarget(): Target {
     status,
     async importPlan(tc, opts) {
       if (!opts.cidr) throw new SlipwayError({ key: 'aws.import.needsCidr', fix: 'aws.import.needsCidr.fix', exitCode: 2 });
+      checkImportWindow(opts.cidr, opts.acceptRisks ?? []);
       return importPlan(awsCtx(tc), { file: opts.file, cidr: opts.cidr });
     },
     // The lock lives in the account (every machine sees it); the journal stays on this machine.
