@@ -25,7 +25,7 @@ async function loadError(name: string): Promise<ConfigError> {
   assert.equal(caught.exitCode, 2);
   assert.ok(caught.place?.startsWith(file), `place ${caught.place} names the file`);
   assert.ok(caught.fixText(), 'has a fix');
-  assert.doesNotMatch(caught.text() + caught.fixText(), /\{\w+\}/, 'no unfilled placeholders');
+  assert.doesNotMatch(caught.text() + (caught.fixText() ?? ''), /\{\w+\}/, 'no unfilled placeholders');
   return caught;
 }
 
@@ -33,7 +33,7 @@ describe('configuration errors that name the problem', () => {
   test('an empty file is config.empty, and the fix says to run slipway init', async () => {
     const e = await loadError('empty.yaml');
     assert.equal(e.key, 'config.empty');
-    assert.match(e.fixText(), /slipway init/);
+    assert.match(e.fixText() ?? '', /slipway init/);
   });
 
   test('a file of only comments is config.empty', async () => {
@@ -45,8 +45,8 @@ describe('configuration errors that name the problem', () => {
     const e = await loadError('no-environments.yaml');
     assert.equal(e.key, 'config.noEnvironments');
     assert.match(e.place ?? '', /no-environments\.yaml:4 environments$/);
-    assert.match(e.fixText(), /target: local/);
-    assert.doesNotMatch(e.fixText(), /Use one of: \./);
+    assert.match(e.fixText() ?? '', /target: local/);
+    assert.doesNotMatch(e.fixText() ?? '', /Use one of: \./);
   });
 
   test('two local environments on the default port 8080 is config.portShared naming both and suggesting 8081', async () => {
@@ -55,7 +55,7 @@ describe('configuration errors that name the problem', () => {
     assert.equal(e.params.first, 'staging');
     assert.equal(e.params.second, 'production');
     assert.equal(e.params.port, 8080);
-    assert.match(e.fixText(), /8081/);
+    assert.match(e.fixText() ?? '', /8081/);
   });
 
   test('two ssh environments on different hosts may share a port; on the same host they may not', () => {
@@ -79,7 +79,7 @@ describe('configuration errors that name the problem', () => {
     const e = await loadError('bad-timezone.yaml');
     assert.equal(e.key, 'config.badTimeZone');
     assert.equal(e.params.path, 'environments.production.check.timeZone');
-    assert.match(e.fixText(), /Asia\/Shanghai/);
+    assert.match(e.fixText() ?? '', /Asia\/Shanghai/);
   });
 
   test('an app.dir that does not exist is config.appDirMissing with the resolved directory', async () => {
