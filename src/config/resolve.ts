@@ -9,6 +9,7 @@ import { checkSettingsSchema, type CheckSettings, type DatabaseConfig, type Envi
 import { parseDotenv } from './dotenv.js';
 import { decodeUtf8 } from './encoding.js';
 import type { LoadedConfig } from './load.js';
+import { checkDatabaseOwnership } from './db-ownership.js';
 
 export interface ResolvedEnvironment<T extends EnvironmentConfig = EnvironmentConfig> {
   /** Environment name, e.g. `production`. */
@@ -62,6 +63,8 @@ export function resolveEnvironment(loaded: LoadedConfig, name: string | undefine
   const check = checkSettingsSchema.parse(target.check ?? {});
   const production = check.production ?? /^prod(uction)?$/.test(envName);
   const secretNames = [...new Set([...config.secrets, ...(target.secrets ?? [])])];
+  const env = { ...config.env, ...target.env };
+  checkDatabaseOwnership({ envName, file: loaded.file, database, target, env, secretNames });
   if (database?.urlSecret && !secretNames.includes(database.urlSecret)) secretNames.push(database.urlSecret);
   return {
     name: envName,
@@ -70,7 +73,7 @@ export function resolveEnvironment(loaded: LoadedConfig, name: string | undefine
     appDir: path.resolve(loaded.dir, config.app.dir),
     app: config.app,
     database,
-    env: { ...config.env, ...target.env },
+    env,
     secretNames,
     verify: target.verify ?? config.verify,
     check,

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, validateConfig } from '../../src/config/load.js';
+import { resolveEnvironment } from '../../src/config/resolve.js';
 import { ConfigError } from '../../src/engine/errors.js';
 import { setLang } from '../../src/engine/i18n.js';
 
@@ -87,5 +88,31 @@ describe('configuration errors that name the problem', () => {
     assert.equal(e.key, 'config.appDirMissing');
     assert.equal(e.params.dir, path.join(ERR, 'services', 'api'));
     assert.match(e.place ?? '', /missing-app-dir\.yaml:3 app\.dir$/);
+  });
+});
+
+describe('the database password rule: slipway owns the credentials of a database it runs', () => {
+  const app = { name: 'shop', start: 'node s.js' };
+  const database = { name: 'shop', user: 'shop' };
+  const resolve = (value: unknown) => {
+    const file = '/srv/app/slipway.yaml';
+    return resolveEnvironment({ config: validateConfig(value, file), file, dir: '/srv/app' }, 'local');
+  };
+  const owned = (name: string, where: string) => (e: unknown) =>
+    e instanceof ConfigError && e.exitCode === 2 && e.key === 'config.dbOwned' && e.params.name === name && e.params.where === where && /database\.mode: external/.test(e.fixText() ?? '');
+
+  test('DB_PASSWORD in env of a local environment with a managed database is config.dbOwned (exit 2) whose fix names database.mode: external', () => {
+    assert.throws(() => resolve({ app, database, environments: { local: { target: 'local', env: { DB_PASSWORD: 'hunter2' } } } }), owned('DB_PASSWORD', 'env'));
+  });
+
+  test('DB_PASSWORD or DATABASE_URL listed in secrets of an ssh environment with a managed database is config.dbOwned', () => {
+    assert.throws(() => resolve({ app, database, secrets: ['DB_PASSWORD'], environments: { local: { target: 'ssh', host: 'deploy@10.0.0.1' } } }), owned('DB_PASSWORD', 'secrets'));
+    assert.throws(() => resolve({ app, database, environments: { local: { target: 'local', secrets: ['DATABASE_URL'] } } }), owned('DATABASE_URL', 'secrets'));
+  });
+
+  test('the same names are allowed without a database, and with database.mode: external (DATABASE_URL is then the url secret)', () => {
+    assert.doesNotThrow(() => resolve({ app, environments: { local: { target: 'local', env: { DB_PASSWORD: 'x' } } } }));
+    const ext = resolve({ app, database: { ...database, mode: 'external' }, environments: { local: { target: 'local', secrets: ['DATABASE_URL'] } } });
+    assert.deepEqual(ext.secretNames, ['DATABASE_URL']);
   });
 });

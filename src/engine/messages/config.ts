@@ -30,6 +30,14 @@ export const configRules: Catalog = {
     en: 'Set `app.dir` to the app directory, relative to the config file (default `.`).',
     'zh-CN': '把 `app.dir` 设为应用目录，相对于配置文件（默认 `.`）。',
   },
+  'config.dbOwned': {
+    en: '`{name}` is set in {where}, but slipway runs the database of `{env}` and sets {name} itself (with a password it generates).',
+    'zh-CN': '{where} 中设置了 `{name}`，但 `{env}` 的数据库由 slipway 运行，{name} 由 slipway 自己设置（密码由它生成）。',
+  },
+  'config.dbOwned.fix': {
+    en: 'Remove `{name}` from {where}; the app reads the generated values. To use a database you run, set `database.mode: external` and put its postgres:// URL in the secret `DATABASE_URL`.',
+    'zh-CN': '从 {where} 中删除 `{name}`；应用会读取生成的取值。要使用你自己运行的数据库，请设置 `database.mode: external`，并把它的 postgres:// URL 放入密钥 `DATABASE_URL`。',
+  },
 };
 
 registerCatalog(configRules);
