@@ -8,6 +8,7 @@ import { areaFinder, reason } from './finding.js';
 import { parseVersion, satisfies } from './semver.js';
 import type { CheckContext, CheckDef, Finding } from './types.js';
 import { dockerfilePath, parseDockerfile } from './docker.js';
+import { rateLimiterUse } from './ratelimit.js';
 
 const f = areaFinder('app');
 
@@ -150,6 +151,8 @@ export const appBuild: CheckDef = {
     const found = [];
     for (const l of locks) if (await exists(path.join(envr.appDir, l))) found.push(l);
     out.push(found.length ? f('app.lockfile', 'passed', 'checks.app.lockOk', { file: found.join(', ') }) : f('app.lockfile', 'warning', 'checks.app.noLock'));
+    const rl = await rateLimiterUse(envr.appDir, Object.keys(pkg.dependencies ?? {}));
+    if (rl.limiter) out.push(f('app.trust-proxy', rl.trustsProxy ? 'passed' : 'warning', rl.trustsProxy ? 'checks.app.trustProxyOk' : 'checks.app.trustProxyMissing', { limiter: rl.limiter }));
     return out;
   },
 };

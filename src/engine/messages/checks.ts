@@ -236,4 +236,8 @@ v('checks.window.lowOk', ['Inside the low-traffic window', '处于低峰时段']
 v('checks.window.outsideLow', ['Outside the recommended low-traffic window', '不在推荐的低峰时段'], ['Now {time} ({zone}); recommended {low}.', '现在 {time}（{zone}）；推荐 {low}。']);
 v('checks.window.badZone', ['Unknown time zone {zone}', '未知时区 {zone}'], undefined, ['Use an IANA zone such as Asia/Shanghai.', '使用 IANA 时区，例如 Asia/Shanghai。']);
 
+// proxy headers and rate limiters
+v('checks.app.trustProxyMissing', ['{limiter} without `trust proxy`', '使用了 {limiter} 但没有设置 `trust proxy`'], ['The stable port forwards requests with X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host; a rate limiter that does not trust the proxy rejects them or counts every client as one.', '固定端口转发请求时会添加 X-Forwarded-For、X-Forwarded-Proto 和 X-Forwarded-Host；不信任代理的限流器会拒绝这些请求，或把所有客户端算作同一个。'], ["Add `app.set('trust proxy', 1)` (Express) or `trustProxy: true` (Fastify) where the app is created.", "在创建应用处添加 `app.set('trust proxy', 1)`（Express）或 `trustProxy: true`（Fastify）。"]);
+v('checks.app.trustProxyOk', ['{limiter} behind the proxy: `trust proxy` is set', '{limiter} 位于代理之后：已设置 `trust proxy`'], ['The app trusts X-Forwarded-For from the stable port.', '应用信任来自固定端口的 X-Forwarded-For。']);
+
 registerCatalog(checks);
