@@ -11,6 +11,7 @@ import type { CheckContext, CheckDef, Finding } from './types.js';
 import { dockerfilePath, parseDockerfile } from './docker.js';
 import { lockfileFinding } from './lockfile.js';
 import { migrationsFinding } from './migrations.js';
+import { rateLimiterUse } from './ratelimit.js';
 
 const f = areaFinder('app');
 
@@ -152,6 +153,8 @@ export const appBuild: CheckDef = {
     out.push(await lockfileFinding(ctx));
     const migrate = await migrationsFinding(ctx, pkg);
     if (migrate) out.push(migrate);
+    const rl = await rateLimiterUse(envr.appDir, Object.keys(pkg.dependencies ?? {}));
+    if (rl.limiter) out.push(f('app.trust-proxy', rl.trustsProxy ? 'passed' : 'warning', rl.trustsProxy ? 'checks.app.trustProxyOk' : 'checks.app.trustProxyMissing', { limiter: rl.limiter }));
     return out;
   },
 };

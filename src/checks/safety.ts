@@ -2,6 +2,7 @@
  * Safety net: a recent database backup, a clean and pushed git tree, and a previous
  * good release to roll back to.
  */
+import { ago } from '../engine/time.js';
 import { execFile } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -37,7 +38,7 @@ export const backupRecent: CheckDef = {
     if (!newest) return [f('backup.recent', 'info', 'checks.backup.none', { dir })];
     const hours = Math.round(((now.getTime() - newest.mtime) / 3_600_000) * 10) / 10;
     if (hours > max) return [f('backup.recent', 'info', 'checks.backup.old', { file: newest.name, hours, max })];
-    return [f('backup.recent', 'passed', 'checks.backup.ok', { file: newest.name, hours, max })];
+    return [f('backup.recent', 'passed', 'checks.backup.ok', { file: newest.name, hours, max, age: ago(now.getTime() - newest.mtime) })];
   },
 };
 

@@ -1,5 +1,5 @@
 /** Command handlers: each opens a session, calls the engine or target, prints. */
-import pc from 'picocolors';
+import { colorEnabled, colors as pc } from '../report/colors.js';
 import { chooseMode, jsonRenderer, plainRenderer, ttyRenderer, type Renderer } from '../report/render.js';
 import { history as readHistory, lockOf, openSession, releaseOf, runMutation, type Session } from '../session/session.js';
 export { closeSessions } from '../session/session.js';
@@ -157,7 +157,7 @@ async function preflightGate(g: GlobalFlags, s: Session, accept: string[]): Prom
   if (g.json) printJson({ type: 'preflight', ...report });
   else {
     const { renderPreflight } = await import('../report/preflight.js');
-    process.stdout.write(s.ctx.redactor.redact(renderPreflight(report, { color: !!process.stdout.isTTY })) + '\n');
+    process.stdout.write(s.ctx.redactor.redact(renderPreflight(report, { color: colorEnabled(process.stdout, process.env) })) + '\n');
   }
   const blockers = report.findings.filter((f) => f.severity === 'blocker' && !f.accepted).map((f) => f.id);
   handleError(new SlipwayError({ key: 'preflight.blocked', params: { ids: blockers.join(', ') }, fix: 'preflight.blocked.fix', fixParams: { id: blockers[0] ?? '' } }), g.json);
@@ -171,7 +171,7 @@ export async function check(g: GlobalFlags, env: string | undefined, o: { accept
   if (g.json) printJson(report);
   else {
     const { renderPreflight } = await import('../report/preflight.js');
-    print(renderPreflight(report, { color: !!process.stdout.isTTY }));
+    print(renderPreflight(report, { color: colorEnabled(process.stdout, process.env) }));
   }
   return report.go ? 0 : 1;
 }

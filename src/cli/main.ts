@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { normalizeLang, setLang, detectLang, t } from '../engine/i18n.js';
 import { handleError } from './output.js';
+import { exitQuietlyOnClosedPipe } from './pipe.js';
 import { readFileSync } from 'node:fs';
 import type { InitFlags } from './commands.js';
 
@@ -48,6 +49,7 @@ function earlyLang(argv: readonly string[]): void {
 }
 
 export async function main(argv: string[] = process.argv): Promise<number> {
+  exitQuietlyOnClosedPipe();
   earlyLang(argv);
   const program = new Command('slipway');
   let exitCode = 0;

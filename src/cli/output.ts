@@ -1,5 +1,5 @@
 /** How the CLI prints results and errors: no stack traces for user mistakes. */
-import pc from 'picocolors';
+import { errorColors as pc } from '../report/colors.js';
 import { isSlipwayError, SlipwayError } from '../engine/errors.js';
 import { t } from '../engine/i18n.js';
 import type { Redactor } from '../engine/redact.js';

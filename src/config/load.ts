@@ -2,7 +2,7 @@
  * Find, read, decode, parse and validate the configuration. Every failure becomes a
  * ConfigError naming the file, the line, the config path, the bad value and a fix.
  */
-import { readFile, access } from 'node:fs/promises';
+import { readFile, access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
@@ -10,6 +10,7 @@ import { ConfigError } from '../engine/errors.js';
 import { configSchema, type SlipwayConfig } from './schema.js';
 import { decodeUtf8, lineOfByte } from './encoding.js';
 import { nearest } from '../engine/text.js';
+import { checkConsistency } from './consistency.js';
 
 export const CONFIG_FILES = ['slipway.config.ts', 'slipway.config.mjs', 'slipway.config.js', 'slipway.yaml', 'slipway.yml'] as const;
 
@@ -37,7 +38,21 @@ export async function loadConfig(opts: { file?: string; cwd?: string } = {}): Pr
   const file = opts.file ? path.resolve(cwd, opts.file) : await findConfigFile(cwd);
   const raw = /\.(ya?ml)$/i.test(file) ? await readYamlFile(file) : await importConfigModule(file);
   const config = validateConfig(raw.value, file, raw.locate);
+  await checkAppDir(config, file, raw.locate);
   return { config, file, dir: path.dirname(file) };
+}
+
+async function checkAppDir(config: SlipwayConfig, file: string, locate: RawConfig['locate']): Promise<void> {
+  const dir = path.resolve(path.dirname(file), config.app.dir);
+  const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+  if (isDir) return;
+  const line = locate(['app', 'dir']);
+  throw new ConfigError({
+    key: 'config.appDirMissing',
+    params: { value: JSON.stringify(config.app.dir), dir },
+    place: line ? `${file}:${line} app.dir` : `${file} app.dir`,
+    fix: 'config.appDirMissing.fix',
+  });
 }
 
 interface RawConfig {
@@ -88,8 +103,12 @@ async function readYamlFile(file: string): Promise<RawConfig> {
       fix: 'config.yamlSyntax.fix',
     });
   }
+  const value: unknown = doc.toJS();
+  if (value === null || value === undefined) {
+    throw new ConfigError({ key: 'config.empty', params: { file }, place: file, fix: 'config.empty.fix' });
+  }
   return {
-    value: doc.toJS() ?? {},
+    value,
     locate: (p) => {
       // The line of the key itself when its parent is a map (a block value starts on the next line).
       const parent = p.length ? (p.length === 1 ? doc.contents : doc.getIn(p.slice(0, -1) as unknown[], true)) : undefined;
@@ -130,7 +149,10 @@ async function importConfigModule(file: string): Promise<RawConfig> {
 
 export function validateConfig(value: unknown, file: string, locate: RawConfig['locate'] = () => undefined): SlipwayConfig {
   const result = configSchema.safeParse(value);
-  if (result.success) return result.data;
+  if (result.success) {
+    checkConsistency(result.data, file, locate);
+    return result.data;
+  }
   const issue = pickIssue(result.error.issues);
   throw issueToError(issue, value, file, locate);
 }

@@ -10,6 +10,7 @@ import { parseDotenv } from './dotenv.js';
 import { decodeUtf8 } from './encoding.js';
 import { checkSecretRefs } from './secret-refs.js';
 import type { LoadedConfig } from './load.js';
+import { checkDatabaseOwnership } from './db-ownership.js';
 
 export interface ResolvedEnvironment<T extends EnvironmentConfig = EnvironmentConfig> {
   /** Environment name, e.g. `production`. */
@@ -63,6 +64,8 @@ export function resolveEnvironment(loaded: LoadedConfig, name: string | undefine
   const check = checkSettingsSchema.parse(target.check ?? {});
   const production = check.production ?? /^prod(uction)?$/.test(envName);
   const secretNames = [...new Set([...config.secrets, ...(target.secrets ?? [])])];
+  const env = { ...config.env, ...target.env };
+  checkDatabaseOwnership({ envName, file: loaded.file, database, target, env, secretNames });
   if (database?.urlSecret && !secretNames.includes(database.urlSecret)) secretNames.push(database.urlSecret);
   const verify = target.verify ?? config.verify;
   checkSecretRefs(verify, secretNames, loaded.file, target.verify ? `environments.${envName}.verify` : 'verify');
@@ -73,7 +76,7 @@ export function resolveEnvironment(loaded: LoadedConfig, name: string | undefine
     appDir: path.resolve(loaded.dir, config.app.dir),
     app: config.app,
     database,
-    env: { ...config.env, ...target.env },
+    env,
     secretNames,
     verify,
     check,

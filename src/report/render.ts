@@ -2,7 +2,7 @@
  * Renderers of the event stream: a live task tree with timings on a TTY, plain lines off
  * a TTY or under CI, NDJSON with --json. Events arrive already redacted.
  */
-import pc from 'picocolors';
+import { colors as pc } from './colors.js';
 import type { SlipwayEvent } from '../engine/events.js';
 import { t } from '../engine/i18n.js';
 

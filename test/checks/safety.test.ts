@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { ConfigError } from '../../src/engine/errors.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -98,10 +99,12 @@ describe('change window', () => {
     assert.equal(one(n, 'window.low-traffic').severity, 'passed');
   });
 
-  it('a non-production environment passes at any time; a bad zone warns', async () => {
+  it('a non-production environment passes at any time; a bad zone is a config error before any check runs', async () => {
     const s = await setup({ environment: { check: { busyHours: ['00:00-23:59'] } } });
     assert.equal(one(await preflight(s, { areas: ['window'], now: evening }), 'window.busy').severity, 'passed');
-    const z = await setup({ envName: 'production', environment: { check: { timeZone: 'Mars/Olympus' } } });
-    assert.equal(one(await preflight(z, { areas: ['window'] }), 'window.busy').severity, 'warning');
+    await assert.rejects(
+      setup({ envName: 'production', environment: { check: { timeZone: 'Mars/Olympus' } } }),
+      (e: unknown) => e instanceof ConfigError && e.key === 'config.badTimeZone' && e.exitCode === 2,
+    );
   });
 });

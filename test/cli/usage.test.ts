@@ -31,5 +31,5 @@ test('usage errors in Chinese with --lang zh-CN', () => {
   const r = run(['--lang', 'zh-CN', 'synth', 'production']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /缺少必填选项 --out <dir>。/);
-  assert.match(r.stderr, /解决办法: 运行 `slipway <命令> --help` 查看用法。/);
+  assert.match(r.stderr, /修复: 运行 `slipway <命令> --help` 查看用法。/);
 });

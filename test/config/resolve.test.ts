@@ -90,8 +90,8 @@ describe('resolveEnvironment', () => {
 
   test('the default environment: the only one, else `local`, else an error listing them', () => {
     assert.equal(resolveEnvironment(loaded({ app, environments: { staging: { target: 'local' } } }), undefined).name, 'staging');
-    assert.equal(resolveEnvironment(loaded({ app, environments: { production: { target: 'local' }, local: { target: 'local' } } }), undefined).name, 'local');
-    const two = loaded({ app, environments: { staging: { target: 'local' }, production: { target: 'local' } } });
+    assert.equal(resolveEnvironment(loaded({ app, environments: { production: { target: 'local', port: 8081 }, local: { target: 'local' } } }), undefined).name, 'local');
+    const two = loaded({ app, environments: { staging: { target: 'local' }, production: { target: 'local', port: 8081 } } });
     assert.deepEqual(environmentNames(two.config), ['staging', 'production']);
     assert.throws(
       () => resolveEnvironment(two, undefined),
@@ -105,7 +105,7 @@ describe('resolveEnvironment', () => {
   });
 
   test('an unknown environment is a config error naming the known ones', () => {
-    const l = loaded({ app, environments: { staging: { target: 'local' }, production: { target: 'local' } } });
+    const l = loaded({ app, environments: { staging: { target: 'local' }, production: { target: 'local', port: 8081 } } });
     assert.throws(
       () => resolveEnvironment(l, 'prod'),
       (e) =>
@@ -122,11 +122,11 @@ describe('resolveEnvironment', () => {
     const l = loaded({
       app,
       environments: {
-        prod: { target: 'local' },
-        production: { target: 'local', check: { production: false } },
-        staging: { target: 'local' },
-        live: { target: 'local', check: { production: true } },
-        preprod: { target: 'local' },
+        prod: { target: 'local', port: 8081 },
+        production: { target: 'local', port: 8082, check: { production: false } },
+        staging: { target: 'local', port: 8083 },
+        live: { target: 'local', port: 8084, check: { production: true } },
+        preprod: { target: 'local', port: 8085 },
       },
     });
     const p = (name: string) => resolveEnvironment(l, name).production;

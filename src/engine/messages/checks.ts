@@ -130,10 +130,10 @@ v('checks.host.cpuOk', ['CPU load {percent}% (max {max}%)', 'CPU 负载 {percent
 v('checks.host.cpuHigh', ['CPU load {percent}% is above {max}%', 'CPU 负载 {percent}% 超过 {max}%'], ['1-minute load {load} on {cores} core(s); a deploy (install, build) adds more.', '1 分钟负载 {load}，{cores} 个核心；部署（安装、构建）会进一步增加负载。'], ['Find the busy processes (`top`), wait for a quieter moment, or raise check.maxCpuLoadPercent.', '用 `top` 找出繁忙进程，等待负载下降，或调高 check.maxCpuLoadPercent。']);
 v('checks.host.cpuUnknown', ['CPU load could not be read', '无法读取 CPU 负载'], ['/proc/loadavg or nproc unavailable on {host}.', '{host} 上无法读取 /proc/loadavg 或 nproc。']);
 v('checks.host.memOk', ['Memory {percent}% used (max {max}%)', '内存使用 {percent}%（上限 {max}%）'], ['{availableMb} MB available of {totalMb} MB.', '共 {totalMb} MB，可用 {availableMb} MB。']);
-v('checks.host.memHigh', ['Memory {percent}% used is above {max}%', '内存使用 {percent}% 超过 {max}%'], ['{availableMb} MB available of {totalMb} MB; two releases run side by side during the switch.', '共 {totalMb} MB，仅 {availableMb} MB 可用；切换期间新旧两个版本会同时运行。'], ['Stop unneeded processes or add memory/swap.', '停止不需要的进程，或增加内存/交换空间。']);
+v('checks.host.memHigh', ['Memory {percent}% used is above {max}%', '内存使用 {percent}% 超过 {max}%'], ['{availableMb} MB available of {totalMb} MB; two releases run side by side during the switch.', '共 {totalMb} MB，仅 {availableMb} MB 可用；切换期间新旧两个发布会同时运行。'], ['Stop unneeded processes or add memory/swap.', '停止不需要的进程，或增加内存/交换空间。']);
 v('checks.host.memUnknown', ['Memory use could not be read', '无法读取内存使用情况'], ['/proc/meminfo unavailable on {host}.', '{host} 上无法读取 /proc/meminfo。']);
 v('checks.host.diskOk', ['Disk: {freeGb} GB ({freePercent}%) free', '磁盘：剩余 {freeGb} GB（{freePercent}%）'], ['{dir} on {mount}; needs ≥ {minPercent}% and ≥ {minGb} GB.', '{dir} 位于 {mount}；需要 ≥ {minPercent}% 且 ≥ {minGb} GB。']);
-v('checks.host.diskLow', ['Disk space low: {freeGb} GB ({freePercent}%) free', '磁盘空间不足：剩余 {freeGb} GB（{freePercent}%）'], ['{dir} on {mount}; needs ≥ {minPercent}% and ≥ {minGb} GB for releases, node_modules and backups.', '{dir} 位于 {mount}；发布、node_modules 和备份需要 ≥ {minPercent}% 且 ≥ {minGb} GB。'], ['Free space: old releases (`slipway releases`), logs, `npm cache clean --force`, `docker system prune`.', '释放空间：旧版本（`slipway releases`）、日志、`npm cache clean --force`、`docker system prune`。']);
+v('checks.host.diskLow', ['Disk space low: {freeGb} GB ({freePercent}%) free', '磁盘空间不足：剩余 {freeGb} GB（{freePercent}%）'], ['{dir} on {mount}; needs ≥ {minPercent}% and ≥ {minGb} GB for releases, node_modules and backups.', '{dir} 位于 {mount}；发布、node_modules 和备份需要 ≥ {minPercent}% 且 ≥ {minGb} GB。'], ['Free space: old releases (`slipway releases`), logs, `npm cache clean --force`, `docker system prune`.', '释放空间：旧发布（`slipway releases`）、日志、`npm cache clean --force`、`docker system prune`。']);
 v('checks.host.diskUnknown', ['Free disk space could not be read', '无法读取磁盘剩余空间'], ['`df -Pk {dir}` failed.', '`df -Pk {dir}` 执行失败。']);
 v('checks.host.portFree', ['Port {port} is free', '端口 {port} 空闲']);
 v('checks.host.portOwn', ['Port {port} is held by this environment', '端口 {port} 由本环境占用'], ['Listening pid(s) {pids} belong to this environment.', '监听进程 {pids} 属于本环境。']);
@@ -146,7 +146,7 @@ v('checks.host.nodeOld', ['Node {version} is older than 18', 'Node {version} 低
 v('checks.host.nodeMissing', ['node is not on the non-interactive PATH', '非交互 PATH 中找不到 node'], ['`node --version` failed on {host}; nvm installs are only on interactive shells\' PATH.', '{host} 上 `node --version` 失败；nvm 安装的 node 只在交互式 shell 的 PATH 中。'], ['Install Node system-wide, or link it: `ln -s "$(which node)" /usr/local/bin/node`.', '全局安装 Node，或建立链接：`ln -s "$(which node)" /usr/local/bin/node`。']);
 v('checks.host.npmOk', ['npm {version} found', '找到 npm {version}']);
 v('checks.host.npmMissing', ['npm is not on the non-interactive PATH', '非交互 PATH 中找不到 npm'], ['`npm --version` failed on {host}.', '{host} 上 `npm --version` 失败。'], ['Install npm with Node, or link it into /usr/local/bin.', '随 Node 安装 npm，或把它链接到 /usr/local/bin。']);
-v('checks.host.pmBuiltin', ['Process manager: slipway\'s built-in supervisor', '进程管理：slipway 内置的守护进程'], ['The local target supervises releases itself.', '本地目标自行守护各个版本。']);
+v('checks.host.pmBuiltin', ['Process manager: slipway\'s built-in supervisor', '进程管理：slipway 内置的守护进程'], ['The local target supervises releases itself.', '本地目标自行守护各个发布。']);
 v('checks.host.pmOk', ['Process manager {pm} present', '进程管理器 {pm} 可用']);
 v('checks.host.pmMissing', ['No process manager on the host', '主机上没有进程管理器'], ['Neither systemd nor pm2 answered.', 'systemd 与 pm2 都没有响应。'], ['Use a host with systemd, or install pm2 (`npm i -g pm2`).', '使用带 systemd 的主机，或安装 pm2（`npm i -g pm2`）。']);
 v('checks.host.clockUnchecked', ['Clock skew not checked', '未检查时钟偏差'], ['No domain is configured to compare with.', '未配置可用于比较的域名。']);
@@ -244,18 +244,18 @@ v('checks.aws.certWrongName', ['ACM certificate does not cover {domain}', 'ACM �
 v('checks.aws.certExpiring', ['ACM certificate expires in {days} days', 'ACM 证书将在 {days} 天后过期'], ['{arn}', '{arn}'], ['Check that managed renewal can validate (DNS record still present).', '确认托管续期可以完成验证（DNS 记录仍然存在）。']);
 
 // safety net
-v('checks.backup.ok', ['Recent backup: {file} ({hours} h old)', '近期备份：{file}（{hours} 小时前）'], ['Newer than {max} h.', '新于 {max} 小时。']);
-v('checks.backup.old', ['Newest backup is {hours} h old', '最新的备份是 {hours} 小时前'], ['{file} is older than {max} h; the deploy will take a new one.', '{file} 早于 {max} 小时；部署时会重新备份。']);
+v('checks.backup.ok', ['Recent backup: {file} ({age})', '近期备份：{file}（{age}）'], ['Newer than {max} h.', '新于 {max} 小时。']);
+v('checks.backup.old', ['Newest backup is {hours} h old', '最新的备份已有 {hours} 小时'], ['{file} is older than {max} h; the deploy will take a new one.', '{file} 早于 {max} 小时；部署时会重新备份。']);
 v('checks.backup.none', ['No backup yet', '尚无备份'], ['No *.dump in {dir}; the deploy will take one before migrating.', '{dir} 中没有 *.dump；部署会在迁移前先做一次备份。']);
-v('checks.git.notRepo', ['The app is not in a git repository', '应用不在 git 仓库中'], ['{dir}', '{dir}'], ['Use git so each release maps to a commit you can return to.', '使用 git，使每个版本都对应一个可回退的提交。']);
+v('checks.git.notRepo', ['The app is not in a git repository', '应用不在 git 仓库中'], ['{dir}', '{dir}'], ['Use git so each release maps to a commit you can return to.', '使用 git，使每个发布都对应一个可回退的提交。']);
 v('checks.git.clean', ['Working tree clean', '工作区干净']);
-v('checks.git.dirty', ['{count} uncommitted change(s)', '{count} 处未提交的更改'], ['{files}', '{files}'], ['Commit (and push) before deploying, so the release can be reproduced.', '部署前先提交（并推送），以便版本可以重现。']);
+v('checks.git.dirty', ['{count} uncommitted change(s)', '{count} 处未提交的更改'], ['{files}', '{files}'], ['Commit (and push) before deploying, so the release can be reproduced.', '部署前先提交（并推送），以便发布可以重现。']);
 v('checks.git.noUpstream', ['The branch has no upstream', '当前分支没有上游分支'], ['HEAD is not tracked on a remote.', 'HEAD 未在远程仓库中跟踪。'], ['Push it: `git push -u origin <branch>`.', '推送：`git push -u origin <分支>`。']);
 v('checks.git.ahead', ['{count} commit(s) not pushed', '{count} 个提交尚未推送'], ['HEAD is ahead of {upstream}.', 'HEAD 领先于 {upstream}。'], ['`git push` before deploying.', '部署前先 `git push`。']);
 v('checks.git.pushed', ['HEAD is pushed', 'HEAD 已推送'], ['Up to date with {upstream}.', '与 {upstream} 同步。']);
-v('checks.rollback.ok', ['Rollback possible to {release}', '可以回滚到 {release}'], ['{count} good release(s) kept.', '保留了 {count} 个成功版本。']);
-v('checks.rollback.first', ['First deploy: nothing to roll back to', '首次部署：没有可回滚的版本'], ['No previous release in the state directory.', '状态目录中没有以前的版本。']);
-v('checks.rollback.noGood', ['No previous good release', '没有以前的成功版本'], ['{count} release(s) recorded, none succeeded; a failure cannot roll back.', '记录了 {count} 个版本，没有一个成功；失败时无法回滚。'], ['Deploy to a test environment first.', '请先部署到测试环境。']);
+v('checks.rollback.ok', ['Rollback possible to {release}', '可以回滚到 {release}'], ['{count} good release(s) kept.', '保留了 {count} 个成功发布。']);
+v('checks.rollback.first', ['First deploy: nothing to roll back to', '首次部署：没有可回滚的发布'], ['No previous release in the state directory.', '状态目录中没有以前的发布。']);
+v('checks.rollback.noGood', ['No previous good release', '没有以前的成功发布'], ['{count} release(s) recorded, none succeeded; a failure cannot roll back.', '记录了 {count} 个发布，没有一个成功；失败时无法回滚。'], ['Deploy to a test environment first.', '请先部署到测试环境。']);
 
 // change window
 v('checks.window.notProduction', ['Not production: any time is fine', '非生产环境：任何时间均可'], ['Now {time} ({zone}).', '现在 {time}（{zone}）。']);
@@ -264,5 +264,9 @@ v('checks.window.notBusy', ['Outside busy hours', '不在业务高峰期'], ['No
 v('checks.window.lowOk', ['Inside the low-traffic window', '处于低峰时段'], ['Now {time} ({zone}), window {low}.', '现在 {time}（{zone}），低峰时段 {low}。']);
 v('checks.window.outsideLow', ['Outside the recommended low-traffic window', '不在推荐的低峰时段'], ['Now {time} ({zone}); recommended {low}.', '现在 {time}（{zone}）；推荐 {low}。']);
 v('checks.window.badZone', ['Unknown time zone {zone}', '未知时区 {zone}'], undefined, ['Use an IANA zone such as Asia/Shanghai.', '使用 IANA 时区，例如 Asia/Shanghai。']);
+
+// proxy headers and rate limiters
+v('checks.app.trustProxyMissing', ['{limiter} without `trust proxy`', '使用了 {limiter} 但没有设置 `trust proxy`'], ['The stable port forwards requests with X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host; a rate limiter that does not trust the proxy rejects them or counts every client as one.', '固定端口转发请求时会添加 X-Forwarded-For、X-Forwarded-Proto 和 X-Forwarded-Host；不信任代理的限流器会拒绝这些请求，或把所有客户端算作同一个。'], ["Add `app.set('trust proxy', 1)` (Express) or `trustProxy: true` (Fastify) where the app is created.", "在创建应用处添加 `app.set('trust proxy', 1)`（Express）或 `trustProxy: true`（Fastify）。"]);
+v('checks.app.trustProxyOk', ['{limiter} behind the proxy: `trust proxy` is set', '{limiter} 位于代理之后：已设置 `trust proxy`'], ['The app trusts X-Forwarded-For from the stable port.', '应用信任来自固定端口的 X-Forwarded-For。']);
 
 registerCatalog(checks);

@@ -71,7 +71,7 @@ export const cli: Catalog = {
   'watch.badSeconds': { en: '--watch needs a number of seconds, not {value}.', 'zh-CN': '--watch 需要秒数，而不是 {value}。' },
   'watch.badSeconds.fix': { en: 'For example: --watch 300.', 'zh-CN': '例如：--watch 300。' },
   'cli.where': { en: 'where', 'zh-CN': '位置' },
-  'cli.fix': { en: 'fix', 'zh-CN': '解决办法' },
+  'cli.fix': { en: 'fix', 'zh-CN': '修复' },
   'cli.internalError': { en: 'slipway failed unexpectedly: {message}', 'zh-CN': 'slipway 意外失败：{message}' },
   'cli.internalError.fix': { en: 'Rerun with SLIPWAY_DEBUG=1 for details and report it.', 'zh-CN': '设置 SLIPWAY_DEBUG=1 重新运行以查看详情，并报告此问题。' },
   'deploy.succeeded': { en: 'Deployed {release} to {env}: {url}', 'zh-CN': '已将 {release} 部署到 {env}：{url}' },
