@@ -10,6 +10,7 @@ import { parseVersion, targetNodeVersion } from './app.js';
 import { probeDomain } from './domains.js';
 import type { CheckContext, CheckDef, Finding } from './types.js';
 import type { Host } from '../host/types.js';
+import { nginxProxies, pm2Apps, postgresBinaries } from './vm.js';
 
 const f = areaFinder('host');
 
@@ -126,7 +127,11 @@ async function port(ctx: CheckContext, host: Host): Promise<Finding[]> {
     if (!l.listening) return [f('host.port', 'passed', 'checks.host.portFree', { port: p })];
     const own = l.pids.filter((x) => ctx.ownPids.includes(x));
     if (l.pids.length && own.length === l.pids.length) return [f('host.port', 'passed', 'checks.host.portOwn', { port: p, pids: own.join(', ') })];
-    if (l.pids.length) return [f('host.port', 'blocker', 'checks.host.portTaken', { port: p, pids: l.pids.join(', '), procs: l.procs.join(', ') })];
+    if (l.pids.length) {
+      const pm2 = await pm2Apps(host, l.pids);
+      if (pm2.length) return [f('host.port', 'blocker', 'checks.host.portTakenPm2', { port: p, apps: pm2.join(', '), pids: l.pids.join(', ') })];
+      return [f('host.port', 'blocker', 'checks.host.portTaken', { port: p, pids: l.pids.join(', '), procs: l.procs.join(', ') })];
+    }
     if (ctx.ownPids.length) return [f('host.port', 'warning', 'checks.host.portUnknownHolder', { port: p })];
     return [f('host.port', 'blocker', 'checks.host.portTakenUnknown', { port: p })];
   }
@@ -144,12 +149,8 @@ async function toolchain(ctx: CheckContext, host: Host): Promise<Finding[]> {
   if (!v) out.push(f('host.node', 'blocker', 'checks.host.nodeMissing', { host: host.name }));
   else out.push(f('host.node', v[0] >= 18 ? 'passed' : 'blocker', v[0] >= 18 ? 'checks.host.nodeOk' : 'checks.host.nodeOld', { version: node.version }));
   out.push(npm ? f('host.npm', 'passed', 'checks.host.npmOk', { version: npm.trim() }) : f('host.npm', 'blocker', 'checks.host.npmMissing', { host: host.name }));
-  if (ctx.envr.target.target === 'local') out.push(f('host.process-manager', 'info', 'checks.host.pmBuiltin'));
-  else {
-    const [systemd, pm2] = await Promise.all([run(host, ['systemctl', '--version']), run(host, ['pm2', '--version'])]);
-    if (systemd || pm2) out.push(f('host.process-manager', 'passed', 'checks.host.pmOk', { pm: systemd ? 'systemd' : 'pm2' }));
-    else out.push(f('host.process-manager', 'blocker', 'checks.host.pmMissing'));
-  }
+  // local and ssh: slipway's own supervisor runs the releases (no PM2 or systemd needed).
+  out.push(f('host.process-manager', 'info', 'checks.host.pmBuiltin'));
   return out;
 }
 
@@ -187,4 +188,6 @@ export const hostChecks: CheckDef[] = [
   hostCheck('host.port', port),
   hostCheck('host.node', toolchain),
   hostCheck('host.clock', clock),
+  hostCheck('host.postgres', postgresBinaries),
+  hostCheck('host.nginx', nginxProxies),
 ];
