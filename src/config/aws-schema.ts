@@ -37,7 +37,7 @@ export const awsOptions = {
       .string()
       .startsWith('/')
       .default('/etc/ssl/certs/rds-global-bundle.pem')
-      .describe('Where the image holds the RDS CA bundle (global-bundle.pem); tasks get PGSSLMODE=verify-full and PGSSLROOTCERT=<this>.'),
+      .describe('Where the image holds the RDS CA bundle (global-bundle.pem); tasks get PGSSLMODE=verify-full, PGSSLROOTCERT=<this> and NODE_EXTRA_CA_CERTS=<this>.'),
     allowedCidrs: z.array(cidr).default(['0.0.0.0/0']).describe('Who may reach the app port when there is no ALB.'),
     alb: z
       .strictObject({ certificateArn: z.string().refine((a) => acmArnRegion(a) !== undefined, ACM_HINT).optional(), domain: z.string().optional() })

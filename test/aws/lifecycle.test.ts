@@ -107,6 +107,7 @@ test('fresh deploy creates every stack and an unverified release (moto serves no
   assert.equal(env.DB_PORT, '5432');
   assert.equal(env.PGSSLMODE, 'verify-full');
   assert.equal(env.PGSSLROOTCERT, '/etc/ssl/certs/rds-global-bundle.pem');
+  assert.equal(env.NODE_EXTRA_CA_CERTS, '/etc/ssl/certs/rds-global-bundle.pem', 'a stock pg client trusts the RDS CA through Node');
   assert.equal(env.NODE_TLS_REJECT_UNAUTHORIZED, undefined);
   assert.deepEqual(c.secrets!.map((s) => s.name).sort(), ['DATABASE_URL', 'DB_PASSWORD', 'JWT_SECRET', 'PGPASSWORD']);
   assert.ok(c.secrets!.every((s) => s.valueFrom!.startsWith('arn:aws:secretsmanager:')));

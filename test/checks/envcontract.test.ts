@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { editDistance, nearest, targetProvidedEnv } from '../../src/checks/envcontract/contract.js';
+import { consumedByRuntime, editDistance, nearest, targetProvidedEnv } from '../../src/checks/envcontract/contract.js';
 import { scanSource } from '../../src/checks/envcontract/scan.js';
 import { byId, one, preflight, setup, tempDir } from './helpers.js';
 
@@ -63,9 +63,29 @@ describe('env contract: scanner', () => {
     assert.deepEqual(targetProvidedEnv({ database: undefined, target: { target: 'local' } as never }), ['PORT', 'NODE_ENV', 'APP_VERSION', 'SLIPWAY_RELEASE']);
     assert.ok(targetProvidedEnv({ database: { name: 'x', user: 'x', version: 15 }, target: { target: 'aws' } as never }).includes('DATABASE_URL'));
   });
+
+  it('aws with a database provides the PG* names, PGSSLROOTCERT and NODE_EXTRA_CA_CERTS its task definition sets', () => {
+    const aws = targetProvidedEnv({ database: { name: 'x', user: 'x', version: 15 }, target: { target: 'aws' } as never });
+    for (const n of ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSSLMODE', 'PGSSLROOTCERT', 'NODE_EXTRA_CA_CERTS']) assert.ok(aws.includes(n), n);
+    const local = targetProvidedEnv({ database: { name: 'x', user: 'x', version: 15 }, target: { target: 'local' } as never });
+    assert.ok(!local.includes('PGSSLROOTCERT') && !local.includes('NODE_EXTRA_CA_CERTS'));
+  });
+
+  it('only the PG* names node-postgres reads count as read by the runtime; PGSSLROOTCERT, PGSSLCERT, PGPASSFILE do not', () => {
+    for (const n of ['PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE', 'PGSSLMODE', 'PGAPPNAME', 'PGCONNECT_TIMEOUT']) assert.equal(consumedByRuntime(n), true, n);
+    for (const n of ['PGSSLROOTCERT', 'PGSSLCERT', 'PGSSLKEY', 'PGPASSFILE', 'PGSERVICE', 'PGFOO']) assert.equal(consumedByRuntime(n), false, n);
+  });
 });
 
 describe('env contract: fixture apps', () => {
+  it('a configured PGSSLROOTCERT the app never reads is reported unused; a configured PGSSLMODE is not', async () => {
+    const dir = tempDir();
+    cpSync(path.join(FIX, 'clean'), dir, { recursive: true });
+    const r = await contract(dir, { env: { CORS_ORIGIN: '*', PGSSLMODE: 'verify-full', PGSSLROOTCERT: '/etc/ssl/certs/ca.pem' }, secrets: ['JWT_SECRET'] }, { database: { name: 'app', user: 'app' } });
+    assert.equal(one(r, 'env.contract.unused', 'PGSSLROOTCERT').severity, 'warning');
+    assert.deepEqual(byId(r, 'env.contract.unused', 'PGSSLMODE'), []);
+  });
+
   it('clean app: everything read is provided; tests, node_modules and dist are ignored', async () => {
     const dir = tempDir();
     cpSync(path.join(FIX, 'clean'), dir, { recursive: true });

@@ -16,8 +16,21 @@ const f = areaFinder('env');
 export const TARGET_BASE_ENV = ['PORT', 'NODE_ENV', 'APP_VERSION', 'SLIPWAY_RELEASE'];
 /** Names the target sets when the environment has a database. */
 export const TARGET_DATABASE_ENV = ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DATABASE_URL'];
-/** aws also sets verified TLS to RDS (PGSSLMODE=verify-full, PGSSLROOTCERT = the RDS CA bundle). */
-const AWS_DATABASE_ENV = ['PGSSLMODE', 'PGSSLROOTCERT'];
+/**
+ * aws also sets the libpq-style connection names and verified TLS to RDS (PGSSLMODE=verify-full;
+ * PGSSLROOTCERT and NODE_EXTRA_CA_CERTS = the RDS CA bundle), see targets/aws/taskdef.ts.
+ */
+const AWS_DATABASE_ENV = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSSLMODE', 'PGSSLROOTCERT', 'NODE_EXTRA_CA_CERTS'];
+
+/**
+ * The PG* names node-postgres (pg 8, lib/connection-parameters.js) reads from the environment
+ * by itself. Not PGSSLROOTCERT, PGSSLCERT, PGSSLKEY, PGPASSFILE, PGSERVICE…: only libpq reads
+ * those, so an app on the stock `pg` client ignores them unless its own code reads them.
+ */
+export const NODE_POSTGRES_ENV: readonly string[] = [
+  'PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE', 'PGSSLMODE', 'PGSSLNEGOTIATION',
+  'PGAPPNAME', 'PGCONNECT_TIMEOUT', 'PGOPTIONS', 'PGCLIENT_ENCODING', 'PGBINARY', 'PGREPLICATION',
+];
 
 /** The names the target itself provides to the app. */
 export function targetProvidedEnv(envr: Pick<ResolvedEnvironment, 'database' | 'target'>): string[] {
@@ -25,9 +38,9 @@ export function targetProvidedEnv(envr: Pick<ResolvedEnvironment, 'database' | '
   return [...TARGET_BASE_ENV, ...db];
 }
 
-/** Read by Node, libpq/pg or the AWS SDK themselves: never "unused". */
+/** Read by Node, node-postgres or the AWS SDK themselves: never "unused". Other PG* names are not. */
 export function consumedByRuntime(name: string): boolean {
-  return /^(NODE_|PG|AWS_|npm_|LC_|UV_)/.test(name) || ['TZ', 'LANG', 'DEBUG', 'HOME', 'PATH'].includes(name);
+  return /^(NODE_|AWS_|npm_|LC_|UV_)/.test(name) || NODE_POSTGRES_ENV.includes(name) || ['TZ', 'LANG', 'DEBUG', 'HOME', 'PATH'].includes(name);
 }
 
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'build', 'out', 'coverage', '.git', 'test', 'tests', '__tests__', '__mocks__', 'fixtures', '.next', '.slipway', 'e2e']);

@@ -2,6 +2,12 @@
  * The task definition of a release, built as data (pure): Fargate cpu/memory, the app
  * container with plain env (DB_HOST/DB_PORT/DB_NAME/DB_USER — never DB_USERNAME, pitfall 7),
  * secrets only by `valueFrom`, TLS to RDS verified against the RDS CA bundle, awslogs.
+ *
+ * TLS to RDS for an app that does nothing special: node-postgres reads PGSSLMODE (verify-full →
+ * `ssl: true`, i.e. Node's default trust with hostname check) but not PGSSLROOTCERT, so the
+ * bundle is also given to Node itself as NODE_EXTRA_CA_CERTS, which Node adds to its default
+ * trust at start-up. PGSSLROOTCERT stays for libpq (psql, pg_dump, pg-native) and for apps that
+ * load the CA themselves. Migration tasks run this task definition, so they get the same env.
  */
 import { createHash } from 'node:crypto';
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
@@ -39,6 +45,7 @@ export function containerEnv(i: TaskDefInput): { name: string; value: string }[]
       PGUSER: i.db.user,
       PGSSLMODE: 'verify-full',
       PGSSLROOTCERT: i.db.caBundlePath,
+      NODE_EXTRA_CA_CERTS: i.db.caBundlePath,
     });
   }
   return Object.entries(env)
