@@ -59,6 +59,10 @@ export const appSchema = z
     start: z.string().describe('Start command, e.g. `node dist/server.js`. Must not be a dev server.'),
     port: port.default(3000).describe('Port the app listens on inside its container; slipway sets PORT.'),
     healthPath: z.string().startsWith('/').default('/health').describe('Health endpoint; must answer 2xx when ready.'),
+    probeHealthWithoutDb: z
+      .boolean()
+      .default(true)
+      .describe('Before switching traffic, start the release once more with its database unreachable and warn if the health endpoint still answers 2xx (machine targets).'),
     dockerfile: z.string().optional().describe('Dockerfile for container targets, relative to `dir`.'),
   })
   .describe('The application to deploy.');

@@ -35,7 +35,7 @@ after(async () => {
 });
 
 describe('ssh target', () => {
-  test('deploy serves the example on the VM: /health 200 and products with rows; status says serving', async () => {
+  test('deploy serves the example on the VM: /health 200 and products with rows; status says serving; the release record says /health covers the database', async () => {
     const r = await cli(['deploy', 'staging']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const health = await get(`${env.url}/health`);
@@ -51,6 +51,9 @@ describe('ssh target', () => {
     const uid = /^Uid:\s+(\d+)/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))![1];
     assert.notEqual(uid, '0');
     assert.match(st.rows.find((x) => x.key === 'status.boot')?.value ?? '', /not restarted: the VM has no systemd/);
+    // Probed on the VM, over the SSH connection, with the database settings on a closed port.
+    const list = JSON.parse((await cli(['releases', 'staging', '--json'])).stdout) as { id: string; details: { healthCoversDb?: boolean } }[];
+    assert.equal(list.find((x) => x.id === st.activeRelease)?.details.healthCoversDb, true);
   });
 
   test('a redeploy under 25 requests/s through the VM stable port loses no request; releases lists both; logs show the app', async () => {

@@ -15,6 +15,15 @@ export const local: Catalog = {
   'step.finalize': { en: 'Record the release', 'zh-CN': '记录发布' },
   'step.checkDump': { en: 'Check the dump {file}', 'zh-CN': '检查导出文件 {file}' },
   'step.import': { en: 'Import {file} (one transaction)', 'zh-CN': '导入 {file}（单个事务）' },
+  'step.probeHealthDb': { en: 'Check that {path} fails without the database', 'zh-CN': '检查数据库不可用时 {path} 是否失败' },
+  'log.healthIgnoresDb': {
+    en: 'The health check does not cover the database: {path} answered {status} while release {release} could not reach its database, so a release that cannot reach it would still pass. Fix: add a `verify` check on a route that reads the database (it may set method, headers and body), or make {path} query the database; set `app.probeHealthWithoutDb: false` to skip this check.',
+    'zh-CN': '健康检查没有覆盖数据库：发布 {release} 无法连接数据库时，{path} 仍返回 {status}，因此连不上数据库的发布也会通过健康检查。修复：添加一个访问读取数据库的路由的 `verify` 检查（可设置 method、headers 和 body），或让 {path} 查询数据库；设置 `app.probeHealthWithoutDb: false` 可跳过此检查。',
+  },
+  'log.healthProbeSkipped': {
+    en: 'Could not check whether {path} covers the database: {reason}',
+    'zh-CN': '无法检查 {path} 是否覆盖数据库：{reason}',
+  },
   'db.noDatabase': { en: 'The environment {env} has no database configured.', 'zh-CN': '环境 {env} 没有配置数据库。' },
   'db.noDatabase.fix': { en: 'Add a `database` section to the configuration.', 'zh-CN': '请在配置中添加 `database` 部分。' },
   'step.stopReleases': { en: 'Stop the app and the supervisor', 'zh-CN': '停止应用和守护进程' },

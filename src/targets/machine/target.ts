@@ -14,6 +14,7 @@ import type { Plan, StepData, Step } from '../../engine/step.js';
 import type { Host } from '../../host/types.js';
 import type { DeployOptions, EnvState, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext } from '../types.js';
 import { newReleaseId } from './releases.js';
+import { probeHealthDbStep } from './probe-health-db.js';
 import { machineRuntime, type MachineRuntime, type MachineSetup } from './runtime.js';
 import type { BuildMeta } from './build.js';
 import {
@@ -65,7 +66,9 @@ function deploySteps(rt: MachineRuntime, release: string, meta: BuildMeta): Step
     buildStep(rt, release, meta),
     backupStep(rt, release),
     migrateStep(rt, release),
-    ...serveSteps(rt, release, ['migrate', 'supervisor'], 'deploy'),
+    probeHealthDbStep(rt, release),
+    // The probe runs beside backup, migrate and the switch; only the record waits for it.
+    ...serveSteps(rt, release, ['migrate', 'supervisor'], 'deploy').map((s) => (s.id === 'finalize' ? { ...s, needs: [...(s.needs ?? []), 'probe-health-db'] } : s)),
   ];
 }
 
