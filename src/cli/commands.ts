@@ -7,6 +7,7 @@ import { SlipwayError, isSlipwayError } from '../engine/errors.js';
 import { t } from '../engine/i18n.js';
 import type { Plan } from '../engine/step.js';
 import type { Host } from '../host/types.js';
+import type { InfraCapability } from '../targets/types.js';
 import type { DeployFlags, GlobalFlags } from './main.js';
 import { print, printJson, useRedactor, handleError } from './output.js';
 
@@ -267,24 +268,23 @@ export async function init(g: GlobalFlags, dir: string, o: InitFlags): Promise<n
   return 0;
 }
 
-/** aws-only commands load the AWS target lazily; other targets say it does not apply. */
-async function awsModule(s: Session, command: string): Promise<typeof import('../targets/aws/index.js')> {
-  if (s.envr.target.target !== 'aws') {
+/** plan / synth / cost: targets that provision infrastructure; others say it does not apply. */
+function infraOf(s: Session, command: string): InfraCapability {
+  if (!s.target.infra) {
     throw new SlipwayError({ key: 'cli.awsOnly', params: { command, env: s.envr.name, target: s.envr.target.target }, place: `environments.${s.envr.name}.target`, fix: 'cli.awsOnly.fix', fixParams: { command }, exitCode: 2 });
   }
-  return import('../targets/aws/index.js');
+  return s.target.infra;
 }
 
 export async function plan(g: GlobalFlags, env: string | undefined, o: { image?: string }): Promise<number> {
   const s = await session(g, env);
-  const aws = await awsModule(s, 'plan');
+  const infra = infraOf(s, 'plan');
   const renderer = await attach(s, g);
   try {
-    const report = await aws.planChanges(s.ctx, o.image ? { image: o.image } : {});
-    const cost = aws.estimateCost(s.envr);
+    const report = await infra.plan(s.ctx, o.image ? { image: o.image } : {});
     renderer.close();
-    if (g.json) printJson({ type: 'plan', ...report, cost });
-    else print(`${aws.renderPlan(report)}\n\n${aws.renderCost(cost)}`);
+    if (g.json) printJson({ type: 'plan', ...report.data });
+    else print(report.text);
     return 0;
   } finally {
     renderer.close();
@@ -293,8 +293,7 @@ export async function plan(g: GlobalFlags, env: string | undefined, o: { image?:
 
 export async function synth(g: GlobalFlags, env: string | undefined, o: { out: string }): Promise<number> {
   const s = await session(g, env);
-  const aws = await awsModule(s, 'synth');
-  const files = await aws.synth(s.envr, o.out);
+  const files = await infraOf(s, 'synth').synth(s.ctx, o.out);
   if (g.json) printJson({ type: 'synth', files });
   else for (const f of files) print(f);
   return 0;
@@ -302,10 +301,9 @@ export async function synth(g: GlobalFlags, env: string | undefined, o: { out: s
 
 export async function cost(g: GlobalFlags, env: string | undefined): Promise<number> {
   const s = await session(g, env);
-  const aws = await awsModule(s, 'cost');
-  const report = aws.estimateCost(s.envr);
-  if (g.json) printJson(report);
-  else print(aws.renderCost(report));
+  const report = infraOf(s, 'cost').cost(s.ctx);
+  if (g.json) printJson(report.data);
+  else print(report.text);
   return 0;
 }
 

@@ -102,6 +102,22 @@ export interface LogOptions {
   signal: AbortSignal;
 }
 
+/** A report a command prints: as data for `--json`, as text otherwise. */
+export interface Rendered<T> {
+  data: T;
+  text: string;
+}
+
+/** Infrastructure-as-code verbs of a target that provisions infrastructure (aws). */
+export interface InfraCapability {
+  /** What a deploy would change, and what it costs per month. */
+  plan(ctx: TargetContext, opts: { image?: string }): Promise<Rendered<Record<string, unknown>>>;
+  /** Write the templates to `outDir`; returns the files written. */
+  synth(ctx: TargetContext, outDir: string): Promise<string[]>;
+  /** The monthly cost estimate. */
+  cost(ctx: TargetContext): Rendered<Record<string, unknown>>;
+}
+
 export interface Target {
   readonly name: string;
   deployPlan(ctx: TargetContext, opts: DeployOptions): Promise<Plan>;
@@ -125,6 +141,8 @@ export interface Target {
   ownPids?(ctx: TargetContext): Promise<number[]>;
   /** Close what the target opened (SSH connections). */
   close?(ctx: TargetContext): Promise<void>;
+  /** plan / synth / cost: only targets that provision infrastructure. */
+  infra?: InfraCapability;
 }
 
 export type TargetFactory = () => Promise<Target>;

@@ -25,6 +25,10 @@ import { names } from './names.js';
 
 registerCatalog(catalog);
 
+import { synth } from './synth.js';
+import { planChanges, renderPlan } from './plan.js';
+import { estimateCost, renderCost } from './cost.js';
+
 export { synth, stackSpecs } from './synth.js';
 export { planChanges, renderPlan, type PlanReport } from './plan.js';
 export { estimateCost, renderCost, type CostReport } from './cost.js';
@@ -111,5 +115,17 @@ export function createTarget(): Target {
       return tailLogs(a.c, a.n.logGroup, { follow: opts.follow, lines: opts.lines, signal: opts.signal });
     },
     endpoint,
+    infra: {
+      async plan(tc, opts) {
+        const report = await planChanges(tc, opts);
+        const cost = estimateCost(tc.envr);
+        return { data: { ...report, cost }, text: `${renderPlan(report)}\n\n${renderCost(cost)}` };
+      },
+      synth: (tc, outDir) => synth(tc.envr, outDir),
+      cost(tc) {
+        const report = estimateCost(tc.envr);
+        return { data: { ...report }, text: renderCost(report) };
+      },
+    },
   };
 }
