@@ -140,7 +140,7 @@ export const aws: Catalog = {
     'zh-CN': '证据已写入发布记录（`slipway releases`）；任务日志在 CloudWatch 日志组 {group}。修正原因后重新部署。',
   },
   'aws.rollout.rolledBack': { en: 'Rolled the service back to {revision}.', 'zh-CN': '服务已回滚到 {revision}。' },
-  'aws.rollout.scaledDown': { en: 'No previous release to return to: the service was scaled to 0.', 'zh-CN': '没有可回退的上一个发布：服务已缩容到 0。' },
+  'aws.rollout.scaledDown': { en: 'No earlier good release to return to: the service was scaled to 0.', 'zh-CN': '没有可回退的成功发布：服务已缩容到 0。' },
   'aws.verify.check': { en: '{name}: {ok} ({detail})', 'zh-CN': '{name}：{ok}（{detail}）' },
   'aws.verify.failed': { en: '{count} verification check(s) failed against {url}.', 'zh-CN': '针对 {url} 的 {count} 项验证失败。' },
   'aws.verify.failed.fix': { en: 'See the checks above and the logs in CloudWatch group {group}.', 'zh-CN': '查看上面的检查结果以及 CloudWatch 日志组 {group} 中的日志。' },
