@@ -29,10 +29,11 @@ export function fitRecord(rec: ReleaseRecord): string {
 }
 
 /**
- * A release that may be returned to: it succeeded (verified or not) and has a task definition.
+ * A release that may be returned to: it succeeded (verified or not), has a task definition,
+ * and does not belong to a generation that `destroy` retired.
  */
 export function isGood(r: ReleaseRecord): boolean {
-  return (r.result === 'succeeded' || r.result === 'unverified') && typeof r.details.taskDefinitionArn === 'string';
+  return (r.result === 'succeeded' || r.result === 'unverified') && typeof r.details.taskDefinitionArn === 'string' && r.details.retired === undefined;
 }
 
 /** The newest good release in `all` (newest first) other than `exceptId`. */

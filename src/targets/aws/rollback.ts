@@ -39,8 +39,11 @@ export function rollbackPlan(a: AwsCtx, to: string | undefined, opts: { allowUnv
         const pick = to
           ? all.find((r) => r.id === to || String(r.details.revision) === to.replace(/^.*:/, '') || r.details.taskDefinitionArn === to)
           : lastGoodOf(all, active?.id);
+        if (pick && pick.details.retired !== undefined) {
+          throw new SlipwayError({ key: 'aws.rollback.retired', params: { release: pick.id, at: String(pick.details.retired) }, fix: 'aws.rollback.retired.fix', exitCode: 2 });
+        }
         if (!pick || typeof pick.details.taskDefinitionArn !== 'string') {
-          throw new SlipwayError({ key: to ? 'aws.rollback.unknown' : 'aws.rollback.none', params: { to: to ?? '', known: all.map((r) => `${r.id} (rev ${r.details.revision ?? '?'}, ${r.result})`).join(', ') || '-' }, exitCode: 2 });
+          throw new SlipwayError({ key: to ? 'aws.rollback.unknown' : 'aws.rollback.none', params: { to: to ?? '', known: all.map((r) => `${r.id} (rev ${r.details.revision ?? '?'}, ${r.result}${r.details.retired === undefined ? '' : ', retired'})`).join(', ') || '-' }, exitCode: 2 });
         }
         // If this rollback fails, return to the last good release other than the pick (or scale to 0).
         const back = lastGoodOf(all, pick.id)?.details.taskDefinitionArn;
