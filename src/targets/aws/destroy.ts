@@ -10,6 +10,7 @@ import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { Plan, Step, StepContext, StepData } from '../../engine/step.js';
 import { SlipwayError } from '../../engine/errors.js';
 import type { AwsCtx } from './context.js';
+import { destroyMeta } from './request.js';
 import { awsErrorName } from './clients.js';
 import type { Layer } from './names.js';
 import { deleteStack, describeStack, outputsOf as stackOutputs } from './stacks.js';
@@ -139,7 +140,7 @@ export function destroyPlan(a: AwsCtx, opts: { force: boolean }): Plan {
       },
     },
   ];
-  return { kind: 'destroy', steps };
+  return { kind: 'destroy', meta: destroyMeta(opts), steps };
 }
 
 function str(ctx: StepContext): string | undefined {

@@ -4,7 +4,9 @@
  */
 import type { Plan, Step, StepData } from '../../engine/step.js';
 import { SlipwayError } from '../../engine/errors.js';
+import type { RollbackOptions } from '../types.js';
 import type { AwsCtx } from './context.js';
+import { rollbackMeta } from './request.js';
 import { str } from './context.js';
 import type { Layer } from './names.js';
 import { describeStack, outputsOf } from './stacks.js';
@@ -26,7 +28,8 @@ export function stackOutputsStep(a: AwsCtx): Step {
   };
 }
 
-export function rollbackPlan(a: AwsCtx, to: string | undefined, opts: { allowUnverified?: boolean }): Plan {
+export function rollbackPlan(a: AwsCtx, opts: RollbackOptions): Plan {
+  const to = opts.to;
   const steps: Step[] = [
     stackOutputsStep(a),
     {
@@ -69,5 +72,5 @@ export function rollbackPlan(a: AwsCtx, to: string | undefined, opts: { allowUnv
     ...watchSteps(a, opts, 'resolve-release'),
     recordStep(a, 'resolve-release', 'rollback'),
   ];
-  return { kind: 'rollback', steps };
+  return { kind: 'rollback', meta: rollbackMeta(opts), steps };
 }
