@@ -179,8 +179,7 @@ export async function check(g: GlobalFlags, env: string | undefined, o: { accept
 
 export async function rollback(g: GlobalFlags, env: string | undefined, o: { to?: string; forceUnlock: boolean; allowUnverified?: boolean }): Promise<number> {
   const s = await session(g, env, true);
-  // For this run only, accept a release that cannot be verified (container targets without a reachable endpoint).
-  if (o.allowUnverified && 'allowUnverified' in s.envr.target) s.envr.target.allowUnverified = true;
+  // The options travel in the request (journaled with the run), never by changing the config.
   return mutate(g, s, 'rollback', () => s.target.rollbackPlan(s.ctx, { ...(o.to ? { to: o.to } : {}), ...(o.allowUnverified ? { allowUnverified: true } : {}) }), o.forceUnlock, 'rollback.succeeded');
 }
 

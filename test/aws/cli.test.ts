@@ -120,3 +120,22 @@ test('plan after a deploy shows the stacks and the monthly cost; destroy --yes -
     assert.equal(alive, false, layer);
   }
 });
+
+test('after destroy and a fresh deploy, rollback chooses no release of the destroyed generation (says there is no good release, exit 1) and their task definitions are deregistered', async () => {
+  const ecs = new ECSClient(clientOpts());
+  const before = JSON.parse((await cli(['releases', 'production', '--json'])).stdout) as { id: string; details: { taskDefinitionArn?: string } }[];
+  const old = before.map((r) => r.details.taskDefinitionArn).filter((x): x is string => typeof x === 'string');
+  assert.ok(old.length > 0, 'the destroyed generation had releases');
+  for (const arn of old) {
+    const td = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition;
+    assert.equal(td?.status, 'INACTIVE', arn);
+  }
+  const d = await cli(['deploy', 'production', '--image', `${IMAGE}:v3`, '--allow-unverified']);
+  assert.equal(d.code, 0, d.stdout + d.stderr);
+  const r = await cli(['rollback', 'production']);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /no earlier good release to roll back to/);
+  assert.doesNotMatch(r.stdout + r.stderr, /Rolling back from/);
+  const svc = (await ecs.send(new DescribeServicesCommand({ cluster: 'shop-api-production', services: ['shop-api'] }))).services?.[0];
+  assert.ok(svc?.taskDefinition && !old.includes(svc.taskDefinition), 'the service runs a task definition of the destroyed generation');
+});

@@ -88,19 +88,46 @@ test('ResourceInitializationError (secrets) fails at once', () => {
   assert.match(d.kind === 'fail' ? d.message : '', /unable to pull secrets/);
 });
 
-test('exit code 1 three times in a row is a crash loop; twice is not yet', () => {
+test('exit code 1 three times in a row is a crash loop; twice is not yet; a scheduler-initiated stop breaks the streak', () => {
   const crash = (id: string, s: number) => task(id, { exitCode: 1 }, s);
   const two = decide(base({ tasks: [crash('c1', 30), crash('c2', 60)] }));
   assert.equal(two.kind, 'continue');
   const three = decide(base({ tasks: [crash('c1', 30), crash('c2', 60), crash('c3', 90)] }));
   assert.equal(three.kind === 'fail' && three.reason, 'crash-loop');
   assert.match(three.kind === 'fail' ? three.evidence.join('\n') : '', /exit 1/);
-  // a clean stop (exit 0) in between breaks the streak
-  const broken = decide(base({ tasks: [crash('c1', 30), task('ok', { exitCode: 0 }, 60), crash('c3', 90), crash('c4', 100)] }));
+  // a stop the scheduler ordered (not the container's doing) in between breaks the streak
+  const ordered = task('ok', { exitCode: 0, stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Scaling activity initiated by (deployment ecs-svc/1111111111111111111)' }, 60);
+  const broken = decide(base({ tasks: [crash('c1', 30), ordered, crash('c3', 90), crash('c4', 100)] }));
   assert.equal(broken.kind, 'continue');
   // old-revision crashes are not this rollout's evidence
   const old = decide(base({ tasks: [1, 2, 3].map((i) => ({ ...crash(`o${i}`, i * 10), taskDefinitionArn: OLD })) }));
   assert.equal(old.kind, 'continue');
+});
+
+test('an essential container that exits 0 three times in a row is a crash loop; twice is not yet', () => {
+  const exit0 = (id: string, sec: number) => task(id, { exitCode: 0 }, sec);
+  assert.equal(decide(base({ tasks: [exit0('z1', 30), exit0('z2', 60)] })).kind, 'continue');
+  const three = decide(base({ tasks: [exit0('z1', 30), exit0('z2', 60), exit0('z3', 90)] }));
+  assert.equal(three.kind === 'fail' && three.reason, 'crash-loop');
+  assert.match(three.kind === 'fail' ? three.evidence.join('\n') : '', /exit 0/);
+});
+
+test('stopCode EssentialContainerExited with exit 0 counts as a failed start even when stoppedReason says nothing', () => {
+  const quiet = (id: string, sec: number) => task(id, { exitCode: 0, stoppedReason: 'Task stopped' }, sec);
+  const d = decide(base({ tasks: [quiet('q1', 30), quiet('q2', 60), quiet('q3', 90)] }));
+  assert.equal(d.kind === 'fail' && d.reason, 'crash-loop');
+});
+
+test('three tasks stopped by the service scheduler or by a user, exit 143 included, are not a crash loop', () => {
+  const ordered = (id: string, sec: number, stopCode: string) => task(id, { exitCode: 143, stopCode, stoppedReason: 'Scaling activity initiated by (deployment ecs-svc/1111111111111111111)' }, sec);
+  const d = decide(base({ tasks: [ordered('s1', 30, 'ServiceSchedulerInitiated'), ordered('s2', 60, 'UserInitiated'), ordered('s3', 90, 'ServiceSchedulerInitiated')] }));
+  assert.equal(d.kind, 'continue');
+});
+
+test('three tasks the scheduler stopped because they failed container health checks are a crash loop', () => {
+  const sick = (id: string, sec: number) => task(id, { exitCode: 137, stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Task failed container health checks' }, sec);
+  const d = decide(base({ tasks: [sick('h1', 30), sick('h2', 60), sick('h3', 90)] }));
+  assert.equal(d.kind === 'fail' && d.reason, 'crash-loop');
 });
 
 test('circuit breaker already rolled back: reported as failure', () => {

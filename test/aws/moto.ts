@@ -13,10 +13,11 @@ export interface Moto {
 
 export const awsTestEnv = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'ap-southeast-2', AWS_EC2_METADATA_DISABLED: 'true' };
 
-export async function startMoto(): Promise<Moto> {
+/** `serviceRunning: false` starts moto without MOTO_ECS_SERVICE_RUNNING: service tasks never start, rollouts time out. */
+export async function startMoto(opts: { serviceRunning?: boolean } = {}): Promise<Moto> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { env: { ...process.env, ...awsTestEnv, MOTO_ECS_SERVICE_RUNNING: '1' }, stdio: 'ignore' });
+  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { env: { ...process.env, ...awsTestEnv, ...(opts.serviceRunning === false ? {} : { MOTO_ECS_SERVICE_RUNNING: '1' }) }, stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     try {
       const r = await fetch(`${url}/moto-api/`);

@@ -29,6 +29,7 @@ export const aws: Catalog = {
   'aws.step.deleteStack': { en: 'Delete stack {stack}', 'zh-CN': '删除堆栈 {stack}' },
   'aws.step.finalSnapshot': { en: 'Final database snapshot', 'zh-CN': '最终数据库快照' },
   'aws.step.deleteSecrets': { en: 'Schedule secrets for deletion', 'zh-CN': '计划删除密钥' },
+  'aws.step.retireReleases': { en: 'Retire the releases of this generation', 'zh-CN': '停用本代的发布' },
 
   // preflight
   'aws.preflight.identity': { en: 'AWS account {account} as {arn}, region {region}.', 'zh-CN': 'AWS 账户 {account}，身份 {arn}，区域 {region}。' },
@@ -140,7 +141,7 @@ export const aws: Catalog = {
     'zh-CN': '证据已写入发布记录（`slipway releases`）；任务日志在 CloudWatch 日志组 {group}。修正原因后重新部署。',
   },
   'aws.rollout.rolledBack': { en: 'Rolled the service back to {revision}.', 'zh-CN': '服务已回滚到 {revision}。' },
-  'aws.rollout.scaledDown': { en: 'No previous release to return to: the service was scaled to 0.', 'zh-CN': '没有可回退的上一个发布：服务已缩容到 0。' },
+  'aws.rollout.scaledDown': { en: 'No earlier good release to return to: the service was scaled to 0.', 'zh-CN': '没有可回退的成功发布：服务已缩容到 0。' },
   'aws.verify.check': { en: '{name}: {ok} ({detail})', 'zh-CN': '{name}：{ok}（{detail}）' },
   'aws.verify.failed': { en: '{count} verification check(s) failed against {url}.', 'zh-CN': '针对 {url} 的 {count} 项验证失败。' },
   'aws.verify.failed.fix': { en: 'See the checks above and the logs in CloudWatch group {group}.', 'zh-CN': '查看上面的检查结果以及 CloudWatch 日志组 {group} 中的日志。' },
@@ -152,6 +153,8 @@ export const aws: Catalog = {
   },
   'aws.rollback.target': { en: 'Rolling back from {from} to release {release} (revision {revision}).', 'zh-CN': '从 {from} 回滚到发布 {release}（版本 {revision}）。' },
   'aws.rollback.none': { en: 'There is no earlier good release to roll back to. Releases: {known}', 'zh-CN': '没有可回滚的更早的成功发布。发布列表：{known}' },
+  'aws.rollback.retired': { en: 'Release {release} belongs to an environment destroyed at {at}: its roles, secrets and database no longer exist.', 'zh-CN': '发布 {release} 属于已于 {at} 销毁的环境：它的角色、密钥和数据库已不存在。' },
+  'aws.rollback.retired.fix': { en: 'Deploy again (`slipway deploy`) or roll back to a release made after the destroy (`slipway releases`).', 'zh-CN': '重新部署（`slipway deploy`），或回滚到销毁之后的发布（`slipway releases`）。' },
   'aws.rollback.unknown': { en: 'No release or revision {to}. Releases: {known}', 'zh-CN': '没有发布或版本 {to}。发布列表：{known}' },
 
   // endpoint / status
@@ -176,6 +179,7 @@ export const aws: Catalog = {
     'zh-CN': '未删除任何资源。如确需删除，请加 --force 运行 destroy：会先做最终快照，再解除保护。',
   },
   'aws.destroy.unprotected': { en: 'Lifted deletion protection on {id} (--force).', 'zh-CN': '已解除 {id} 的删除保护（--force）。' },
+  'aws.destroy.retired': { en: 'Retired {count} release(s): their task definitions are deregistered and rollback will not choose them.', 'zh-CN': '已停用 {count} 个发布：其任务定义已注销，回滚不会再选择它们。' },
 
   // plan
   'aws.plan.title': { en: 'Plan for {env} ({region}):', 'zh-CN': '{env}（{region}）的变更计划：' },

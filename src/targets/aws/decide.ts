@@ -86,11 +86,20 @@ function recentEvents(o: Observation, n = 5): string[] {
     .map((e) => `event: ${e.message ?? ''}`);
 }
 
-function crashed(t: ObservedTask): boolean {
-  const codes = (t.containers ?? []).map((c) => c.exitCode).filter((c): c is number => typeof c === 'number');
+/** Stops that ECS or a person made on purpose (scale-in, replacement, stop-task): not the release's fault. */
+const ORDERED_STOPS = new Set(['ServiceSchedulerInitiated', 'UserInitiated', 'SpotInterruption', 'TerminationNotice']);
+
+/**
+ * Did this task of a web service fail? A web service's essential container should never
+ * stop, so its stopping is a failure whatever the exit code — 0 included.
+ */
+export function crashed(t: ObservedTask): boolean {
   if (/OutOfMemory/i.test(t.stoppedReason ?? '')) return true;
-  if (codes.length) return codes.some((c) => c !== 0);
-  return /Essential container in task exited/i.test(t.stoppedReason ?? '');
+  if (t.stopCode === 'EssentialContainerExited' || /Essential container in task exited/i.test(t.stoppedReason ?? '')) return true;
+  // The scheduler stops a task that fails its health checks: ordered, but the release's fault.
+  if (/failed (ELB|container) health checks/i.test(t.stoppedReason ?? '')) return true;
+  if (t.stopCode && ORDERED_STOPS.has(t.stopCode)) return false;
+  return (t.containers ?? []).some((c) => typeof c.exitCode === 'number' && c.exitCode !== 0);
 }
 
 const mentionsBreaker = (s: string | undefined): boolean => /circuit breaker/i.test(s ?? '');
@@ -126,7 +135,7 @@ export function decide(o: Observation): Decision {
     streak++;
   }
   if (streak >= CRASH_LOOP_COUNT) {
-    return { kind: 'fail', reason: 'crash-loop', message: `${streak} tasks of the new revision exited in a row`, evidence: [...stopped.slice(0, streak).map(describeTask), ...events] };
+    return { kind: 'fail', reason: 'crash-loop', message: `${streak} tasks of the new revision stopped in a row (essential container exited)`, evidence: [...stopped.slice(0, streak).map(describeTask), ...events] };
   }
 
   // 3. Load balancer health.

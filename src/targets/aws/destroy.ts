@@ -10,11 +10,12 @@ import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { Plan, Step, StepContext, StepData } from '../../engine/step.js';
 import { SlipwayError } from '../../engine/errors.js';
 import type { AwsCtx } from './context.js';
+import { destroyMeta } from './request.js';
 import { awsErrorName } from './clients.js';
 import type { Layer } from './names.js';
 import { deleteStack, describeStack, outputsOf as stackOutputs } from './stacks.js';
 import { describeDb, setDeletionProtection, snapshotDb } from './database.js';
-import { describeService } from './rollout.js';
+import { deregisterRevision, describeService } from './rollout.js';
 import { logStackEvents } from './steps-infra.js';
 
 export function destroyPlan(a: AwsCtx, opts: { force: boolean }): Plan {
@@ -63,6 +64,26 @@ export function destroyPlan(a: AwsCtx, opts: { force: boolean }): Plan {
         await a.c.ecs.send(new UpdateServiceCommand({ cluster, service: a.n.service, desiredCount: 0 })).catch(() => undefined);
         await a.c.ecs.send(new DeleteServiceCommand({ cluster, service: a.n.service, force: true }));
         return { deleted: true };
+      },
+    },
+    {
+      id: 'retire-releases',
+      titleKey: 'aws.step.retireReleases',
+      needs: ['delete-service'],
+      async run(ctx): Promise<StepData> {
+        // The releases of this generation name roles, secrets and a database host that are about
+        // to go: deregister their task definitions and mark them so rollback never picks them.
+        const at = new Date().toISOString();
+        let count = 0;
+        for (const r of await a.ledger.list()) {
+          if (r.details.retired !== undefined) continue;
+          if (typeof r.details.taskDefinitionArn === 'string') await deregisterRevision(a.c, r.details.taskDefinitionArn);
+          await a.ledger.put({ ...r, details: { ...r.details, retired: at } });
+          count++;
+        }
+        await a.ledger.clearActive();
+        ctx.log('aws.destroy.retired', { count });
+        return { retired: count };
       },
     },
     del('scaling', ['delete-service']),
@@ -119,7 +140,7 @@ export function destroyPlan(a: AwsCtx, opts: { force: boolean }): Plan {
       },
     },
   ];
-  return { kind: 'destroy', steps };
+  return { kind: 'destroy', meta: destroyMeta(opts), steps };
 }
 
 function str(ctx: StepContext): string | undefined {

@@ -18,6 +18,7 @@ import { LocalHost } from '../../host/local.js';
 import { awsErrorName } from './clients.js';
 import type { AwsCtx } from './context.js';
 import { describeDb, snapshotDb, type DbSecretValue } from './database.js';
+import { importMeta } from './request.js';
 import { describeStack, outputsOf } from './stacks.js';
 
 export interface ImportOptions {
@@ -168,5 +169,5 @@ export function importPlan(a: AwsCtx, opts: ImportOptions): Plan {
       },
     },
   ];
-  return { kind: 'import', meta: { file: opts.file, cidr: opts.cidr }, steps };
+  return { kind: 'import', meta: importMeta(opts), steps };
 }

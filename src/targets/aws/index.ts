@@ -3,7 +3,8 @@
  * CloudFormation (one stack per layer), releases through the ECS API. See docs/aws.md.
  */
 import { registerCatalog } from '../../engine/i18n.js';
-import type { Json, Plan } from '../../engine/step.js';
+import type { Plan, StepData } from '../../engine/step.js';
+import { deployMeta, deployRequest, destroyRequest, importRequest, rollbackRequest } from './request.js';
 import { aws as catalog } from '../../engine/messages/aws.js';
 import type { DeployOptions, LogOptions, ReleaseRecord, StatusReport, Target, TargetContext } from '../types.js';
 import { awsCtx } from './context.js';
@@ -37,10 +38,10 @@ export { apiCalls } from './clients.js';
 
 export function deployPlan(tc: TargetContext, opts: DeployOptions): Plan {
   const a = awsCtx(tc);
-  const o = { ...opts, ...(opts.allowUnverified === undefined ? {} : { allowUnverified: opts.allowUnverified }) };
   return {
     kind: 'deploy',
-    steps: [...infraSteps(a), ...releaseSteps(a, o), recordStep(a, 'register-task-definition', 'deploy'), ...scalingStep(a)],
+    meta: deployMeta(opts),
+    steps: [...infraSteps(a), ...releaseSteps(a, opts), recordStep(a, 'register-task-definition', 'deploy'), ...scalingStep(a)],
     onFailure: (ctx, error) => recordFailure(a, ctx, error),
   };
 }
@@ -84,18 +85,14 @@ export function createTarget(): Target {
   return {
     name: 'aws',
     deployPlan: async (tc, opts) => deployPlan(tc, opts),
-    rollbackPlan: async (tc, opts) => buildRollback(awsCtx(tc), opts.to, {}),
+    rollbackPlan: async (tc, opts) => buildRollback(awsCtx(tc), opts),
     destroyPlan: async (tc, opts) => buildDestroy(awsCtx(tc), opts),
-    async planFor(tc: TargetContext, kind: string, meta: Record<string, Json>): Promise<Plan> {
-      const s = (k: string) => (typeof meta[k] === 'string' ? (meta[k] as string) : undefined);
-      if (kind === 'deploy') {
-        const image = s('image');
-        const risks = Array.isArray(meta.acceptRisks) ? meta.acceptRisks.filter((x): x is string => typeof x === 'string') : [];
-        return deployPlan(tc, { ...(image ? { image } : {}), acceptRisks: risks, ...(typeof meta.allowUnverified === 'boolean' ? { allowUnverified: meta.allowUnverified } : {}) });
-      }
-      if (kind === 'rollback') return buildRollback(awsCtx(tc), s('to'), {});
-      if (kind === 'destroy') return buildDestroy(awsCtx(tc), { force: meta.force === true });
-      if (kind === 'import') return importPlan(awsCtx(tc), { file: s('file') ?? '', cidr: s('cidr') ?? '' });
+    // A run resumed after a crash: the plan rebuilt from the request its meta journaled.
+    async planFor(tc: TargetContext, kind: string, meta: StepData): Promise<Plan> {
+      if (kind === 'deploy') return deployPlan(tc, deployRequest(meta));
+      if (kind === 'rollback') return buildRollback(awsCtx(tc), rollbackRequest(meta));
+      if (kind === 'destroy') return buildDestroy(awsCtx(tc), destroyRequest(meta));
+      if (kind === 'import') return importPlan(awsCtx(tc), importRequest(meta));
       throw new Error(`aws target: no plan of kind ${kind}`);
     },
     status,

@@ -28,6 +28,19 @@ export function fitRecord(rec: ReleaseRecord): string {
   return text;
 }
 
+/**
+ * A release that may be returned to: it succeeded (verified or not), has a task definition,
+ * and does not belong to a generation that `destroy` retired.
+ */
+export function isGood(r: ReleaseRecord): boolean {
+  return (r.result === 'succeeded' || r.result === 'unverified') && typeof r.details.taskDefinitionArn === 'string' && r.details.retired === undefined;
+}
+
+/** The newest good release in `all` (newest first) other than `exceptId`. */
+export function lastGoodOf(all: ReleaseRecord[], exceptId?: string): ReleaseRecord | undefined {
+  return all.find((r) => r.id !== exceptId && isGood(r));
+}
+
 export class Ledger {
   constructor(
     private readonly ssm: SSMClient,
@@ -100,9 +113,8 @@ export class Ledger {
     return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((r) => ({ ...r, active: r.id === active }));
   }
 
-  /** The newest good release before `beforeId` (or the newest at all), for rollback. */
+  /** The newest good release other than `exceptId` — the only thing a failed release or rollback returns to. */
   async lastGood(exceptId?: string): Promise<ReleaseRecord | undefined> {
-    const all = await this.list();
-    return all.find((r) => r.id !== exceptId && (r.result === 'succeeded' || r.result === 'unverified') && typeof r.details.taskDefinitionArn === 'string');
+    return lastGoodOf(await this.list(), exceptId);
   }
 }

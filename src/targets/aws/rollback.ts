@@ -4,11 +4,14 @@
  */
 import type { Plan, Step, StepData } from '../../engine/step.js';
 import { SlipwayError } from '../../engine/errors.js';
+import type { RollbackOptions } from '../types.js';
 import type { AwsCtx } from './context.js';
+import { rollbackMeta } from './request.js';
 import { str } from './context.js';
 import type { Layer } from './names.js';
 import { describeStack, outputsOf } from './stacks.js';
-import { applyService, describeService } from './rollout.js';
+import { applyService } from './rollout.js';
+import { lastGoodOf } from './ledger.js';
 import { revertService, serviceSpec, watchSteps } from './steps-release.js';
 import { recordStep } from './steps-watch.js';
 
@@ -25,7 +28,8 @@ export function stackOutputsStep(a: AwsCtx): Step {
   };
 }
 
-export function rollbackPlan(a: AwsCtx, to: string | undefined, opts: { allowUnverified?: boolean }): Plan {
+export function rollbackPlan(a: AwsCtx, opts: RollbackOptions): Plan {
+  const to = opts.to;
   const steps: Step[] = [
     stackOutputsStep(a),
     {
@@ -37,13 +41,17 @@ export function rollbackPlan(a: AwsCtx, to: string | undefined, opts: { allowUnv
         const active = all.find((r) => r.active);
         const pick = to
           ? all.find((r) => r.id === to || String(r.details.revision) === to.replace(/^.*:/, '') || r.details.taskDefinitionArn === to)
-          : all.find((r) => r.id !== active?.id && (r.result === 'succeeded' || r.result === 'unverified') && typeof r.details.taskDefinitionArn === 'string');
-        if (!pick || typeof pick.details.taskDefinitionArn !== 'string') {
-          throw new SlipwayError({ key: to ? 'aws.rollback.unknown' : 'aws.rollback.none', params: { to: to ?? '', known: all.map((r) => `${r.id} (rev ${r.details.revision ?? '?'}, ${r.result})`).join(', ') || '-' }, exitCode: 2 });
+          : lastGoodOf(all, active?.id);
+        if (pick && pick.details.retired !== undefined) {
+          throw new SlipwayError({ key: 'aws.rollback.retired', params: { release: pick.id, at: String(pick.details.retired) }, fix: 'aws.rollback.retired.fix', exitCode: 2 });
         }
-        const svc = await describeService(a.c, serviceSpec(a, ctx).cluster, a.n.service);
+        if (!pick || typeof pick.details.taskDefinitionArn !== 'string') {
+          throw new SlipwayError({ key: to ? 'aws.rollback.unknown' : 'aws.rollback.none', params: { to: to ?? '', known: all.map((r) => `${r.id} (rev ${r.details.revision ?? '?'}, ${r.result}${r.details.retired === undefined ? '' : ', retired'})`).join(', ') || '-' }, exitCode: 2 });
+        }
+        // If this rollback fails, return to the last good release other than the pick (or scale to 0).
+        const back = lastGoodOf(all, pick.id)?.details.taskDefinitionArn;
         ctx.log('aws.rollback.target', { release: pick.id, revision: String(pick.details.revision ?? ''), from: active?.id ?? '-' });
-        return { release: pick.id, taskDefinitionArn: pick.details.taskDefinitionArn, from: active?.id ?? '', previous: svc?.taskDefinition ?? '' };
+        return { release: pick.id, taskDefinitionArn: pick.details.taskDefinitionArn, from: active?.id ?? '', previous: typeof back === 'string' ? back : '' };
       },
     },
     {
@@ -64,5 +72,5 @@ export function rollbackPlan(a: AwsCtx, to: string | undefined, opts: { allowUnv
     ...watchSteps(a, opts, 'resolve-release'),
     recordStep(a, 'resolve-release', 'rollback'),
   ];
-  return { kind: 'rollback', steps };
+  return { kind: 'rollback', meta: rollbackMeta(opts), steps };
 }

@@ -108,11 +108,15 @@ export function releaseSteps(a: AwsCtx, opts: DeployOptions): Step[] {
         const activeId = await a.ledger.activeId();
         const active = activeId ? await a.ledger.get(activeId) : undefined;
         const svc = await describeService(a.c, serviceSpec(a, ctx).cluster, a.n.service);
-        const prev = svc?.taskDefinition ?? '';
-        if (active?.details.fingerprint === fp && svc && prev === active.details.taskDefinitionArn && svc.desiredCount === serviceSpec(a, ctx).desiredCount) {
+        const running = svc?.taskDefinition ?? '';
+        if (active?.details.fingerprint === fp && svc && running === active.details.taskDefinitionArn && svc.desiredCount === serviceSpec(a, ctx).desiredCount) {
           ctx.log('aws.release.unchanged', { release: active.id, revision: String(active.details.revision ?? '') });
-          return { unchanged: true, taskDefinitionArn: prev, release: active.id, previous: prev };
+          return { unchanged: true, taskDefinitionArn: running, release: active.id, previous: running };
         }
+        // A failure returns to the last good release, never to whatever the service runs now
+        // (that revision may never have worked, and may be deregistered).
+        const good = await a.ledger.lastGood();
+        const prev = typeof good?.details.taskDefinitionArn === 'string' ? good.details.taskDefinitionArn : '';
         const id = releaseId();
         await ctx.record({ release: id, previous: prev, previousRelease: active?.id ?? '' });
         await a.ledger.put({ id, createdAt: new Date().toISOString(), result: 'pending', configHash: configHash(td), details: { image: str(ctx, 'image', 'image')!, imageDigest: str(ctx, 'image', 'digest') ?? '', fingerprint: fp, previous: prev }, ...(opts.acceptRisks.length ? { acceptedRisks: opts.acceptRisks } : {}) });

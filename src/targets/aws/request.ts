@@ -1,0 +1,45 @@
+/**
+ * The typed request of each mutating aws command, journaled as the plan's meta, so a run
+ * resumed after a crash rebuilds its plan with the options it was started with
+ * (`planFor`), not with defaults.
+ */
+import type { StepData } from '../../engine/step.js';
+import type { DeployOptions, RollbackOptions } from '../types.js';
+
+export interface DestroyRequest {
+  force: boolean;
+}
+
+export interface ImportRequest {
+  file: string;
+  cidr: string;
+}
+
+const text = (meta: StepData, k: string): string | undefined => (typeof meta[k] === 'string' ? (meta[k] as string) : undefined);
+const flag = (meta: StepData, k: string): boolean | undefined => (typeof meta[k] === 'boolean' ? (meta[k] as boolean) : undefined);
+
+export function deployMeta(o: DeployOptions): StepData {
+  return { ...(o.image ? { image: o.image } : {}), acceptRisks: [...o.acceptRisks], ...(o.allowUnverified === undefined ? {} : { allowUnverified: o.allowUnverified }) };
+}
+
+export function deployRequest(meta: StepData): DeployOptions {
+  const image = text(meta, 'image');
+  const allow = flag(meta, 'allowUnverified');
+  const risks = Array.isArray(meta.acceptRisks) ? meta.acceptRisks.filter((x): x is string => typeof x === 'string') : [];
+  return { ...(image ? { image } : {}), acceptRisks: risks, ...(allow === undefined ? {} : { allowUnverified: allow }) };
+}
+
+export function rollbackMeta(o: RollbackOptions): StepData {
+  return { ...(o.to ? { to: o.to } : {}), ...(o.allowUnverified === undefined ? {} : { allowUnverified: o.allowUnverified }) };
+}
+
+export function rollbackRequest(meta: StepData): RollbackOptions {
+  const to = text(meta, 'to');
+  const allow = flag(meta, 'allowUnverified');
+  return { ...(to ? { to } : {}), ...(allow === undefined ? {} : { allowUnverified: allow }) };
+}
+
+export const destroyMeta = (o: DestroyRequest): StepData => ({ force: o.force });
+export const destroyRequest = (meta: StepData): DestroyRequest => ({ force: meta.force === true });
+export const importMeta = (o: ImportRequest): StepData => ({ file: o.file, cidr: o.cidr });
+export const importRequest = (meta: StepData): ImportRequest => ({ file: text(meta, 'file') ?? '', cidr: text(meta, 'cidr') ?? '' });
