@@ -25,6 +25,7 @@ import { LoadGenerator, isOk, windowStats, type Sample, type WindowStats } from 
 import { freePort, nowMs, run, sleep } from './lib/proc.js';
 import { fmtMs, median } from './lib/stats.js';
 import { table } from './lib/table.js';
+import { cleanup, cleanups, get, waitHealthy } from './lib/harness.js';
 import { failureText, repoRoot, slipway, stepTimes, type CliRun } from './lib/slipway.js';
 
 interface Args {
@@ -72,45 +73,6 @@ interface Round {
   cutTo: number;
 }
 
-const cleanups: { name: string; fn: () => Promise<unknown> }[] = [];
-let cleaning: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const c of cleanups.reverse()) {
-      try {
-        await c.fn();
-      } catch (e) {
-        console.error(`cleanup (${c.name}) failed: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
-  })();
-  return cleaning;
-}
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    console.error(`\n${sig}: cleaning up…`);
-    void cleanup().then(() => process.exit(130));
-  });
-}
-
-async function get(url: string): Promise<number> {
-  try {
-    const r = await fetch(url, { signal: AbortSignal.timeout(3000) });
-    await r.arrayBuffer();
-    return r.status;
-  } catch {
-    return 0;
-  }
-}
-
-async function waitHealthy(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await get(url)) === 200) return;
-    await sleep(200);
-  }
-  throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s`);
-}
 
 /** Run `action` under load; the window is the action's own start..end. */
 type Window = { from: number; to: number; cutFrom: number; cutTo: number; commandMs: number; cutoverMs: number };
