@@ -9,6 +9,8 @@ import { checkSettingsSchema, type CheckSettings, type DatabaseConfig, type Envi
 import { parseDotenv } from './dotenv.js';
 import { decodeUtf8 } from './encoding.js';
 import { checkSecretRefs } from './secret-refs.js';
+import { checkEnvRefs } from './env-refs.js';
+import { targetProvidedEnv } from './provided.js';
 import type { LoadedConfig } from './load.js';
 import { checkDatabaseOwnership } from './db-ownership.js';
 
@@ -67,6 +69,7 @@ export function resolveEnvironment(loaded: LoadedConfig, name: string | undefine
   const env = { ...config.env, ...target.env };
   checkDatabaseOwnership({ envName, file: loaded.file, database, target, env, secretNames });
   if (database?.urlSecret && !secretNames.includes(database.urlSecret)) secretNames.push(database.urlSecret);
+  checkEnvRefs({ file: loaded.file, env, provided: targetProvidedEnv({ database, target }), secretNames, aws: target.target === 'aws' });
   const verify = target.verify ?? config.verify;
   checkSecretRefs(verify, secretNames, loaded.file, target.verify ? `environments.${envName}.verify` : 'verify');
   return {

@@ -36,6 +36,8 @@ describe('a clone in a 0700 directory, deployed as root', () => {
     // A Procfile-style start command: a leading assignment, run through the shell.
     await env.editConfig((c) => {
       c.app.start = 'GREETING=hello node dist/server.js';
+      // References to what the target provides, for an app that reads other names.
+      c.environments.local.env = { HOST: '127.0.0.1', DATABASE_HOST: '${DB_HOST}', DSN: 'postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}:${DB_PORT}/${DB_NAME}', LISTEN_PORT: '${PORT}' };
     });
     execFileSync('git', ['init', '-q'], { cwd: path.join(env.dir, 'app') });
     execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '-A'], { cwd: path.join(env.dir, 'app') });
@@ -59,12 +61,20 @@ describe('a clone in a 0700 directory, deployed as root', () => {
     assert.equal(list.find((x) => x.id === version)?.result, 'succeeded');
   });
 
-  test('the Procfile-style start command (VAR=value cmd) serves, with the variable set', async () => {
+  test('the Procfile-style start command (VAR=value cmd) serves, with the variable set; ${NAME} references in env reach the process filled in and stay references in env.json', async () => {
     const procs = await releaseProcesses(env.stateDir);
     assert.equal(procs.size, 1);
-    const [pid] = [...procs.keys()];
-    const environ = (await readFile(`/proc/${pid}/environ`, 'latin1')).split('\0');
-    assert.ok(environ.includes('GREETING=hello'));
+    const [pid, release] = [...procs][0]!;
+    const environ = new Map((await readFile(`/proc/${pid}/environ`, 'latin1')).split('\0').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as const));
+    assert.equal(environ.get('GREETING'), 'hello');
+    assert.equal(environ.get('DATABASE_HOST'), '127.0.0.1');
+    assert.equal(environ.get('LISTEN_PORT'), environ.get('PORT'));
+    assert.match(environ.get('PORT') ?? '', /^\d+$/);
+    const password = (await readFile(path.join(env.stateDir, 'secrets', 'db-password'), 'utf8')).trim();
+    assert.equal(environ.get('DSN'), `postgres://shop:${password}@127.0.0.1:${environ.get('DB_PORT')}/shop`);
+    const stored = await readFile(path.join(env.stateDir, 'releases', release!, 'env.json'), 'utf8');
+    assert.match(stored, /postgres:\/\/\$\{DB_USER\}:\$\{DB_PASSWORD\}@/);
+    assert.equal(stored.includes(password), false);
   });
 
   test('a redeploy with unchanged dependencies reuses node_modules (hard links) and marks an uncommitted tree dirty', async () => {
@@ -96,7 +106,7 @@ describe('a clone in a 0700 directory, deployed as root', () => {
     const quiet = JSON.parse((await env.cli(['status', 'local', '--json'])).stdout) as { rows: { key: string; value: string }[] };
     assert.equal(quiet.rows.some((x) => x.key === 'status.direct'), false);
     await env.editConfig((c) => {
-      c.environments.local.env = { HOST: '0.0.0.0' };
+      c.environments.local.env = { ...c.environments.local.env, HOST: '0.0.0.0' };
     });
     const r = await env.cli(['deploy', 'local']);
     assert.equal(r.code, 0, r.stdout + r.stderr);

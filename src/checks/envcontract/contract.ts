@@ -9,18 +9,11 @@ import { areaFinder, listOf, reason } from '../finding.js';
 import type { CheckDef, Finding } from '../types.js';
 import { scanSource, type EnvRead } from './scan.js';
 import { editDistance, nearest as nearestName } from '../../engine/text.js';
+import { targetProvidedEnv } from '../../config/provided.js';
+
+export { targetProvidedEnv, TARGET_BASE_ENV, TARGET_DATABASE_ENV } from '../../config/provided.js';
 
 const f = areaFinder('env');
-
-/** Names every slipway target sets for the app. */
-export const TARGET_BASE_ENV = ['PORT', 'NODE_ENV', 'APP_VERSION', 'SLIPWAY_RELEASE'];
-/** Names the target sets when the environment has a database. */
-export const TARGET_DATABASE_ENV = ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DATABASE_URL'];
-/**
- * aws also sets the libpq-style connection names and verified TLS to RDS (PGSSLMODE=verify-full;
- * PGSSLROOTCERT and NODE_EXTRA_CA_CERTS = the RDS CA bundle), see targets/aws/taskdef.ts.
- */
-const AWS_DATABASE_ENV = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSSLMODE', 'PGSSLROOTCERT', 'NODE_EXTRA_CA_CERTS'];
 
 /**
  * The PG* names node-postgres (pg 8, lib/connection-parameters.js) reads from the environment
@@ -32,11 +25,6 @@ export const NODE_POSTGRES_ENV: readonly string[] = [
   'PGAPPNAME', 'PGCONNECT_TIMEOUT', 'PGOPTIONS', 'PGCLIENT_ENCODING', 'PGBINARY', 'PGREPLICATION',
 ];
 
-/** The names the target itself provides to the app. */
-export function targetProvidedEnv(envr: Pick<ResolvedEnvironment, 'database' | 'target'>): string[] {
-  const db = envr.database ? [...TARGET_DATABASE_ENV, ...(envr.target.target === 'aws' ? AWS_DATABASE_ENV : [])] : [];
-  return [...TARGET_BASE_ENV, ...db];
-}
 
 /** Read by Node, node-postgres or the AWS SDK themselves: never "unused". Other PG* names are not. */
 export function consumedByRuntime(name: string): boolean {

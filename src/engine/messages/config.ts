@@ -2,6 +2,13 @@
 import { registerCatalog, type Catalog } from '../i18n.js';
 
 export const configRules: Catalog = {
+  'config.unknownEnvRef': { en: 'env.{key} refers to ${{name}}, which is not a variable this release gets.', 'zh-CN': 'env.{key} 引用了 ${{name}}，但本发布没有这个变量。' },
+  'config.unknownEnvRef.fix': { en: 'Did you mean `${{suggestion}}`? References name what the target provides, another `env` key or a declared secret.', 'zh-CN': '是否想写 `${{suggestion}}`？引用只能指向目标提供的变量、另一个 `env` 键或已声明的密钥。' },
+  'config.unknownEnvRef.fixPlain': { en: 'References name what the target provides, another `env` key or a declared secret: {known}.', 'zh-CN': '引用只能指向目标提供的变量、另一个 `env` 键或已声明的密钥：{known}。' },
+  'config.envRefSelf': { en: 'env.{key} refers to itself.', 'zh-CN': 'env.{key} 引用了它自己。' },
+  'config.envRefSelf.fix': { en: 'Give env.{key} a value, or refer to another variable.', 'zh-CN': '给 env.{key} 一个值，或引用其他变量。' },
+  'config.envRefSecretPart': { en: 'env.{key} puts the secret {name} inside a longer value; on aws a secret reaches the container only whole.', 'zh-CN': 'env.{key} 把密钥 {name} 嵌在更长的值中；在 aws 上密钥只能整体传给容器。' },
+  'config.envRefSecretPart.fix': { en: 'Write `{key}: "${{name}}"` (the whole value), or build the string in the app from its parts.', 'zh-CN': '写成 `{key}: "${{name}}"`（整个值），或在应用中用各部分拼出该字符串。' },
   'config.empty': { en: 'The configuration file {file} is empty (or only comments).', 'zh-CN': '配置文件 {file} 为空（或只有注释）。' },
   'config.empty.fix': {
     en: 'Run `slipway init` to write one, or add at least `app: { name, start }` and one environment under `environments`.',

@@ -10,6 +10,7 @@
  * load the CA themselves. Migration tasks run this task definition, so they get the same env.
  */
 import { createHash } from 'node:crypto';
+import { expandEnvRefs } from '../../engine/env-refs.js';
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 
 export interface TaskDefInput {
@@ -48,20 +49,40 @@ export function containerEnv(i: TaskDefInput): { name: string; value: string }[]
       NODE_EXTRA_CA_CERTS: i.db.caBundlePath,
     });
   }
-  return Object.entries(env)
+  // `${NAME}` references: plain ones are filled in here; a whole-value reference to a secret becomes a secret entry.
+  const expanded = expandEnvRefs(env);
+  for (const k of secretAliases(i).keys()) delete expanded[k];
+  return Object.entries(expanded)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => ({ name, value }));
 }
 
-export function containerSecrets(i: TaskDefInput): { name: string; valueFrom: string }[] {
-  const out: { name: string; valueFrom: string }[] = [];
+/** Secrets by name → where ECS reads them from. */
+function secretSources(i: TaskDefInput): Map<string, string> {
+  const out = new Map<string, string>();
   if (i.db) {
-    out.push({ name: 'DB_PASSWORD', valueFrom: `${i.db.secretArn}:password::` });
-    out.push({ name: 'PGPASSWORD', valueFrom: `${i.db.secretArn}:password::` });
-    out.push({ name: 'DATABASE_URL', valueFrom: `${i.db.secretArn}:url::` });
+    out.set('DB_PASSWORD', `${i.db.secretArn}:password::`);
+    out.set('PGPASSWORD', `${i.db.secretArn}:password::`);
+    out.set('DATABASE_URL', `${i.db.secretArn}:url::`);
   }
-  for (const n of i.appSecrets?.names ?? []) out.push({ name: n, valueFrom: `${i.appSecrets!.arn}:${n}::${i.appSecrets!.versionId}` });
-  return out.sort((a, b) => a.name.localeCompare(b.name));
+  for (const n of i.appSecrets?.names ?? []) out.set(n, `${i.appSecrets!.arn}:${n}::${i.appSecrets!.versionId}`);
+  return out;
+}
+
+/** `env` keys whose value is exactly `${SECRET}`: they get that secret's source. */
+function secretAliases(i: TaskDefInput): Map<string, string> {
+  const sources = secretSources(i);
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(i.env)) {
+    const m = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(v);
+    const from = m ? sources.get(m[1]!) : undefined;
+    if (from) out.set(k, from);
+  }
+  return out;
+}
+
+export function containerSecrets(i: TaskDefInput): { name: string; valueFrom: string }[] {
+  return [...secretSources(i), ...secretAliases(i)].map(([name, valueFrom]) => ({ name, valueFrom })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export function buildTaskDefinition(i: TaskDefInput): RegisterTaskDefinitionCommandInput {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { SlipwayError } from '../../engine/errors.js';
 import { lastLines } from '../../engine/text.js';
 import { parsePgUrl, appDbEnv, type PgConn } from '../../db/conn.js';
+import { expandEnvRefs } from '../../engine/env-refs.js';
 import { ManagedPostgres } from '../../db/managed-server.js';
 import type { Host } from '../../host/types.js';
 import type { TargetContext } from '../types.js';
@@ -150,12 +151,13 @@ export function processEnv(rt: MachineRuntime, env: ReleaseEnv, conn: PgConn | u
     const v = rt.ctx.secrets.values.get(n);
     if (v !== undefined) secrets[n] = v;
   }
-  return {
+  // `${NAME}` references in env resolve against the rest; PORT's are resolved by the supervisor when it picks the port.
+  return expandEnvRefs({
     ...(conn ? appDbEnv(conn) : {}),
     ...env.plain,
     ...secrets,
     APP_VERSION: release,
-  };
+  });
 }
 
 /** The file a restarted supervisor resumes from (0600, the service user's). */

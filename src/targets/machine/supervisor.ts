@@ -12,6 +12,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { Redactor } from '../../engine/redact.js';
+import { expandEnvRefs } from '../../engine/env-refs.js';
 import { SwitchingProxy } from './proxy.js';
 import { isAlive, killGroup } from '../../host/proc.js';
 
@@ -131,7 +132,7 @@ export class Supervisor {
     // the release is its own process group, so stopping it stops everything the shell started.
     const child = spawn('/bin/sh', ['-c', execForm(req.command)], {
       cwd: req.cwd,
-      env: { ...machineBase(), ...req.env, SLIPWAY_RELEASE: req.release, PORT: String(req.port) },
+      env: { ...machineBase(), ...expandEnvRefs({ ...req.env, PORT: String(req.port) }), SLIPWAY_RELEASE: req.release },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
