@@ -7,9 +7,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { filesContaining, get, load, type CliResult } from '../helpers/local-env.js';
+import { filesContaining, get, load, ROOT, type CliResult } from '../helpers/local-env.js';
 import { startVm, type Vm } from '../helpers/vm.js';
 import { commandLinesContaining, makeSshEnv, vmReleaseProcesses, type SshEnv } from '../helpers/ssh-env.js';
 
@@ -101,6 +101,19 @@ describe('ssh target', () => {
     const l = await cli(['lock', 'status', 'staging']);
     assert.equal(l.code, 0, l.stderr);
     assert.match(l.stdout, /no deploy lock/);
+  });
+
+  test('endpoint prints the VM stable URL; db import uploads the dump, backs up on the VM, and the app serves the imported rows', async () => {
+    const ep = await cli(['endpoint', 'staging']);
+    assert.equal(ep.code, 0, ep.stdout + ep.stderr);
+    assert.equal(ep.stdout.trim(), env.url);
+    const r = await cli(['db', 'import', 'staging', '--file', path.join(ROOT, 'test', 'fixtures', 'dumps', 'tiny.dump')]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Backup .*before-import-.*verified readable/);
+    const body = JSON.parse((await get(`${env.url}/api/products?limit=10`)).body) as { items: { name: string }[] };
+    assert.deepEqual(body.items.map((i) => i.name).sort(), ['Imported Bun', 'Imported Loaf']);
+    const backups = await readdir(path.join(env.remoteDir, 'backups'));
+    assert.ok(backups.some((f) => f.startsWith('before-import-')), backups.join());
   });
 
   test('destroy removes the processes, the database and the files on the VM, and frees the port', async () => {
