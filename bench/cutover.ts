@@ -25,7 +25,7 @@ import { LoadGenerator, isOk, windowStats, type Sample, type WindowStats } from 
 import { freePort, nowMs, run, sleep } from './lib/proc.js';
 import { fmtMs, median } from './lib/stats.js';
 import { table } from './lib/table.js';
-import { cleanup, cleanups, get, waitHealthy } from './lib/harness.js';
+import { cleanup, cleanups, get, numberOption, waitHealthy } from './lib/harness.js';
 import { failureText, repoRoot, slipway, stepTimes, type CliRun } from './lib/slipway.js';
 
 interface Args {
@@ -38,13 +38,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const num = (name: string, def: number) => {
-    const i = argv.indexOf(`--${name}`);
-    if (i < 0) return def;
-    const v = Number(argv[i + 1]);
-    if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
-    return v;
-  };
+  const num = (name: string, def: number) => numberOption(argv, name, def);
   return {
     rate: num('rate', 50),
     rounds: Math.floor(num('rounds', 1)),

@@ -30,7 +30,7 @@ import { LoadGenerator, isOk, windowStats, type Sample, type WindowStats } from 
 import { freePort, nowMs, run, sleep } from './lib/proc.js';
 import { fmtMs } from './lib/stats.js';
 import { table } from './lib/table.js';
-import { cleanup, cleanups, get, waitHealthy } from './lib/harness.js';
+import { cleanup, cleanups, get, numberOption, waitHealthy } from './lib/harness.js';
 import { failureText, repoRoot, slipwayIn, stepTimes, type CliRun } from './lib/slipway.js';
 import { startVm, type Vm } from '../test/helpers/vm.js';
 import { exampleNpmCache, makeSshEnv, type SshEnv } from '../test/helpers/ssh-env.js';
@@ -46,13 +46,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const num = (name: string, def: number) => {
-    const i = argv.indexOf(`--${name}`);
-    if (i < 0) return def;
-    const v = Number(argv[i + 1]);
-    if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
-    return v;
-  };
+  const num = (name: string, def: number) => numberOption(argv, name, def);
   const pi = argv.indexOf('--path');
   const p = pi >= 0 ? (argv[pi + 1] ?? '') : '/health';
   if (!p.startsWith('/')) throw new Error('--path needs a path starting with /');

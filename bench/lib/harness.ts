@@ -40,3 +40,12 @@ export async function waitHealthy(url: string, timeoutMs: number): Promise<void>
   }
   throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s`);
 }
+
+/** `--name <positive number>` from argv, or `def`. */
+export function numberOption(argv: readonly string[], name: string, def: number): number {
+  const i = argv.indexOf(`--${name}`);
+  if (i < 0) return def;
+  const v = Number(argv[i + 1]);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
+  return v;
+}

@@ -3,6 +3,7 @@
  * values only when a request is sent (the config, journal and release files keep the
  * reference). Checking them against the declared secrets is the config layer's job.
  */
+import { SlipwayError } from './errors.js';
 import type { VerifyCheck } from './verify-types.js';
 
 export const SECRET_REF = /\$\{secret:([^}]*)\}/g;
@@ -27,7 +28,7 @@ export function resolveRequest(c: VerifyCheck, secrets: ReadonlyMap<string, stri
   const fill = (text: string): string =>
     text.replace(SECRET_REF, (_m, name: string) => {
       const v = secrets.get(name);
-      if (v === undefined) throw new Error(`secret ${name} has no value`);
+      if (v === undefined) throw new SlipwayError({ key: 'secrets.missing', params: { names: name }, place: `verify ${c.method} ${c.path}`, fix: 'secrets.missing.fix', fixParams: { file: '.env.<environment>' } });
       register(v);
       return v;
     });
