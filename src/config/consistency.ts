@@ -7,7 +7,7 @@ import { ConfigError } from '../engine/errors.js';
 import { nearest } from '../engine/text.js';
 import '../engine/messages/config.js';
 import type { EnvironmentConfig, SlipwayConfig } from './schema.js';
-import { formatPath } from './load.js';
+import { formatPath } from './path.js';
 
 export type Locate = (p: readonly PropertyKey[]) => number | undefined;
 
