@@ -1,0 +1,98 @@
+/** The knowledge base's causes and fixes (src/knowledge/signatures.ts), and how a diagnosis is shown. */
+import type { Catalog } from '../i18n.js';
+
+export const knowledge: Catalog = {
+  'knowledge.title': { en: 'Diagnosis', 'zh-CN': '诊断' },
+  'knowledge.cause': { en: 'Cause', 'zh-CN': '原因' },
+  'knowledge.pitfall': { en: 'runbook pitfall {n}', 'zh-CN': '手册第 {n} 个问题' },
+  'knowledge.evidence': { en: 'Evidence', 'zh-CN': '证据' },
+  'knowledge.raw': { en: 'Raw evidence (redacted):', 'zh-CN': '原始证据（已脱敏）：' },
+  'knowledge.unmatched': {
+    en: 'No known cause matches this evidence; the lines most worth reading:',
+    'zh-CN': '没有已知原因与这些证据匹配；最值得阅读的几行：',
+  },
+  'knowledge.none': { en: 'No failure evidence for release {release} of {env}.', 'zh-CN': '{env} 的发布 {release} 没有失败证据。' },
+  'knowledge.noRelease': { en: 'The environment {env} has no release to diagnose.', 'zh-CN': '环境 {env} 没有可诊断的发布。' },
+  'knowledge.noRelease.fix': { en: 'Run `slipway deploy {env}` first, or name a release with `--release <id>` (see `slipway releases {env}`).', 'zh-CN': '请先运行 `slipway deploy {env}`，或用 `--release <id>` 指定发布（见 `slipway releases {env}`）。' },
+  'knowledge.unknownRelease': { en: 'The environment {env} has no release {release}.', 'zh-CN': '环境 {env} 没有发布 {release}。' },
+  'knowledge.header': { en: 'Release {release} of {env} ({result}); evidence from {sources}', 'zh-CN': '{env} 的发布 {release}（{result}）；证据来源：{sources}' },
+  'knowledge.notSupported': { en: 'The {target} target cannot collect failure evidence.', 'zh-CN': '{target} 目标无法收集失败证据。' },
+
+  // ── runbook pitfalls ──
+  'knowledge.runbook.yaml-encoding.cause': { en: 'A file is not UTF-8 (it was saved in a legacy encoding such as GBK).', 'zh-CN': '某个文件不是 UTF-8 编码（以 GBK 等旧编码保存）。' },
+  'knowledge.runbook.yaml-encoding.fix': { en: 'Save the file as UTF-8 (without BOM) and run the command again.', 'zh-CN': '将该文件另存为 UTF-8（无 BOM）后重新运行命令。' },
+  'knowledge.aws.rds-az-coverage.cause': { en: 'The database subnet group covers only one Availability Zone; RDS needs subnets in at least two.', 'zh-CN': '数据库子网组只覆盖一个可用区；RDS 至少需要两个可用区的子网。' },
+  'knowledge.aws.rds-az-coverage.fix': { en: 'Give the network at least two subnets in different zones (slipway’s network stack does); do not override `subnets` with subnets of one zone.', 'zh-CN': '为网络配置至少两个位于不同可用区的子网（slipway 的网络栈默认如此）；不要用同一可用区的子网覆盖 `subnets`。' },
+  'knowledge.aws.rds-version.cause': { en: 'The requested PostgreSQL engine version is not offered in this region.', 'zh-CN': '该区域不提供所请求的 PostgreSQL 引擎版本。' },
+  'knowledge.aws.rds-version.fix': { en: 'List the versions with `aws rds describe-db-engine-versions --engine postgres` and set `database.version` to a major version (slipway picks the minor).', 'zh-CN': '用 `aws rds describe-db-engine-versions --engine postgres` 列出可用版本，并把 `database.version` 设为主版本号（次版本由 slipway 选择）。' },
+  'knowledge.aws.rds-password-format.cause': { en: 'The database master password contains characters RDS refuses (/, @, ", space).', 'zh-CN': '数据库主密码包含 RDS 不接受的字符（/、@、"、空格）。' },
+  'knowledge.aws.rds-password-format.fix': { en: 'Let slipway generate the password (Secrets Manager excludes those characters), or choose one without them.', 'zh-CN': '让 slipway 生成密码（Secrets Manager 会排除这些字符），或选择不含这些字符的密码。' },
+  'knowledge.aws.service-linked-role.cause': { en: 'ECS could not assume its service-linked role (it does not exist yet in this account).', 'zh-CN': 'ECS 无法代入其服务关联角色（该账户中尚不存在）。' },
+  'knowledge.aws.service-linked-role.fix': { en: 'Create it once with `aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com`, then deploy again; keep the cluster minimal (no custom capacity providers).', 'zh-CN': '运行一次 `aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com` 创建它，然后重新部署；集群配置保持最简（不要自定义容量提供程序）。' },
+  'knowledge.aws.task-role.cause': { en: 'The task definition names an IAM role ECS cannot assume (a wrong or deleted role ARN, or no iam:PassRole).', 'zh-CN': '任务定义引用了 ECS 无法代入的 IAM 角色（角色 ARN 错误或已删除，或缺少 iam:PassRole 权限）。' },
+  'knowledge.aws.task-role.fix': { en: 'Do not hand-write role ARNs: let slipway’s security stack own the roles (`slipway plan` shows them), and give the deploying user iam:PassRole on them.', 'zh-CN': '不要手写角色 ARN：让 slipway 的安全栈管理这些角色（`slipway plan` 会列出），并为执行部署的用户授予对它们的 iam:PassRole 权限。' },
+  'knowledge.ecs.circuit-breaker.cause': { en: 'ECS’s deployment circuit breaker stopped the rollout: new tasks kept failing to start or stay healthy.', 'zh-CN': 'ECS 部署断路器停止了发布：新任务反复无法启动或无法保持健康。' },
+  'knowledge.ecs.circuit-breaker.fix': { en: 'The breaker is the symptom: read the other findings and the task log lines (`slipway diagnose`), fix that cause, then deploy again.', 'zh-CN': '断路器只是表象：查看其他诊断结果和任务日志（`slipway diagnose`），修复根本原因后重新部署。' },
+  'knowledge.docker.build-failed.cause': { en: 'The image build failed in the app’s build step (usually a TypeScript error or a missing dev dependency).', 'zh-CN': '镜像构建在应用的构建步骤失败（通常是 TypeScript 错误或缺少开发依赖）。' },
+  'knowledge.docker.build-failed.fix': { en: 'Run `npm ci && npm run build` locally until it passes; in the Dockerfile install all dependencies (not `--omit=dev`) before building.', 'zh-CN': '在本地运行 `npm ci && npm run build` 直到通过；Dockerfile 中在构建前安装全部依赖（不要用 `--omit=dev`）。' },
+
+  // ── ECS ──
+  'knowledge.ecs.image-pull.cause': { en: 'ECS could not pull the container image (wrong tag or digest, no access to ECR, or no route to ECR).', 'zh-CN': 'ECS 无法拉取容器镜像（标签或摘要错误、无权访问 ECR，或没有到 ECR 的网络路径）。' },
+  'knowledge.ecs.image-pull.fix': { en: 'Check that the image exists in ECR (`aws ecr describe-images`), that the execution role may pull it, and that the task has a public IP or a NAT/VPC endpoint to reach ECR.', 'zh-CN': '确认镜像在 ECR 中存在（`aws ecr describe-images`）、执行角色有拉取权限，并且任务有公网 IP 或 NAT/VPC 终端节点可访问 ECR。' },
+  'knowledge.ecs.secrets.cause': { en: 'The task could not read its secrets: the execution role may not read them, or a secret it names does not exist.', 'zh-CN': '任务无法读取其密钥：执行角色没有读取权限，或引用的密钥不存在。' },
+  'knowledge.ecs.secrets.fix': { en: 'Check that every secret in `.env.<env>` was pushed (`slipway deploy` pushes them) and that the execution role may read `secretsmanager:GetSecretValue` on them.', 'zh-CN': '确认 `.env.<环境>` 中的每个密钥都已推送（`slipway deploy` 会推送），且执行角色对它们有 `secretsmanager:GetSecretValue` 权限。' },
+  'knowledge.ecs.network.cause': { en: 'The task could not initialise its network (ENI) or reach Secrets Manager/ECR from its subnet.', 'zh-CN': '任务无法初始化网络（ENI），或无法从其子网访问 Secrets Manager/ECR。' },
+  'knowledge.ecs.network.fix': { en: 'Give the tasks a route out: a public subnet with `assignPublicIp`, a NAT gateway, or VPC endpoints for ECR, Secrets Manager and CloudWatch Logs; check the subnet has free IP addresses.', 'zh-CN': '为任务提供出站路径：带 `assignPublicIp` 的公有子网、NAT 网关，或 ECR、Secrets Manager 和 CloudWatch Logs 的 VPC 终端节点；并确认子网还有空闲 IP 地址。' },
+  'knowledge.ecs.oom.cause': { en: 'The container was killed for using more memory than it has (exit 137).', 'zh-CN': '容器因内存超出限制被终止（退出码 137）。' },
+  'knowledge.ecs.oom.fix': { en: 'Raise the task memory (`memory` in the environment), or cap Node’s heap below it with `NODE_OPTIONS=--max-old-space-size=<MB>`; look for a leak if usage keeps growing.', 'zh-CN': '提高任务内存（环境中的 `memory`），或用 `NODE_OPTIONS=--max-old-space-size=<MB>` 把 Node 堆限制在其之下；若内存持续增长，排查内存泄漏。' },
+  'knowledge.ecs.elb-health.cause': { en: 'The load balancer’s health check failed: the app did not answer the health path with 2xx in time.', 'zh-CN': '负载均衡器健康检查失败：应用没有及时以 2xx 响应健康检查路径。' },
+  'knowledge.ecs.elb-health.fix': { en: 'Check `app.healthPath` exists and answers 200 without auth, that the app listens on `app.port` on 0.0.0.0, and that it starts within the grace period; the task logs say why it did not.', 'zh-CN': '确认 `app.healthPath` 存在且无需认证即返回 200，应用在 0.0.0.0 的 `app.port` 上监听，并在宽限期内启动；任务日志会说明原因。' },
+  'knowledge.ecs.container-health.cause': { en: 'The container’s own health check command kept failing.', 'zh-CN': '容器自身的健康检查命令持续失败。' },
+  'knowledge.ecs.container-health.fix': { en: 'Run the health check command inside the image (`docker run … <command>`): the image must contain the tool it calls (e.g. curl or wget), and the app must listen on the port it checks.', 'zh-CN': '在镜像内运行健康检查命令（`docker run … <命令>`）：镜像必须包含它调用的工具（如 curl 或 wget），且应用必须在其检查的端口上监听。' },
+
+  // ── PostgreSQL ──
+  'knowledge.pg.no-ssl.cause': { en: 'The database requires TLS and the client connected without encryption (no pg_hba.conf entry … no encryption).', 'zh-CN': '数据库要求 TLS，但客户端未加密连接（no pg_hba.conf entry … no encryption）。' },
+  'knowledge.pg.no-ssl.fix': { en: 'Connect with TLS: `sslmode=verify-full` in the URL or `PGSSLMODE`, and `ssl: { ca }` with the RDS CA bundle in the app’s pool (node-pg-migrate/pg may ignore the URL’s sslmode); never `NODE_TLS_REJECT_UNAUTHORIZED=0`.', 'zh-CN': '使用 TLS 连接：在 URL 或 `PGSSLMODE` 中设置 `sslmode=verify-full`，并在应用的连接池中用 RDS CA 证书包设置 `ssl: { ca }`（node-pg-migrate/pg 可能忽略 URL 中的 sslmode）；不要使用 `NODE_TLS_REJECT_UNAUTHORIZED=0`。' },
+  'knowledge.pg.ssl.cause': { en: 'The TLS connection to the database failed: the client does not trust the server’s certificate, or one side does not do TLS.', 'zh-CN': '与数据库的 TLS 连接失败：客户端不信任服务器证书，或其中一方不支持 TLS。' },
+  'knowledge.pg.ssl.fix': { en: 'Give the client the server’s CA (for RDS the regional bundle, `ssl: { ca }` or `PGSSLROOTCERT`) rather than turning verification off; for a local server without TLS use `sslmode=disable`.', 'zh-CN': '为客户端提供服务器的 CA（RDS 使用区域证书包，`ssl: { ca }` 或 `PGSSLROOTCERT`），不要关闭证书验证；本地未启用 TLS 的服务器使用 `sslmode=disable`。' },
+  'knowledge.pg.role-missing.cause': { en: 'The database user the app connects as does not exist.', 'zh-CN': '应用连接所用的数据库用户不存在。' },
+  'knowledge.pg.role-missing.fix': { en: 'Check the user name in the database URL (and the variable names: `DB_USER`, not `DB_USERNAME`, if the app reads that); create the role or fix the URL.', 'zh-CN': '检查数据库 URL 中的用户名（以及变量名：应用读取 `DB_USER` 时不要写成 `DB_USERNAME`）；创建该角色或修正 URL。' },
+  'knowledge.pg.auth.cause': { en: 'The database password the app (or migration task) has does not match the database: authentication failed (SQLSTATE 28P01/28000).', 'zh-CN': '应用（或迁移任务）使用的数据库密码与数据库不一致：认证失败（SQLSTATE 28P01/28000）。' },
+  'knowledge.pg.auth.fix': { en: 'Make the secret and the database agree: update the password secret (`.env.<env>`) and deploy, so a new task definition revision carries it; after changing the RDS master password wait until the instance is available again (reboot it if it still refuses).', 'zh-CN': '让密钥与数据库保持一致：更新密码密钥（`.env.<环境>`）并重新部署，使新的任务定义修订携带它；修改 RDS 主密码后等待实例重新可用（若仍被拒绝则重启实例）。' },
+  'knowledge.pg.no-database.cause': { en: 'The database named in the connection URL does not exist on the server (SQLSTATE 3D000).', 'zh-CN': '连接 URL 中指定的数据库在服务器上不存在（SQLSTATE 3D000）。' },
+  'knowledge.pg.no-database.fix': { en: 'Fix the database name in the URL, or create it (`createdb <name>`); a restored dump does not create the database it came from.', 'zh-CN': '修正 URL 中的数据库名，或创建该数据库（`createdb <名称>`）；恢复 dump 不会创建其来源数据库。' },
+  'knowledge.pg.extension-unavailable.cause': { en: 'The database server lacks an extension the schema needs (e.g. pgcrypto: its contrib package is not installed).', 'zh-CN': '数据库服务器缺少 schema 所需的扩展（例如 pgcrypto：未安装其 contrib 软件包）。' },
+  'knowledge.pg.extension-unavailable.fix': { en: 'Install the server’s contrib package (Debian: `postgresql-contrib`, RDS has it) and run `CREATE EXTENSION IF NOT EXISTS pgcrypto;` in the first migration.', 'zh-CN': '安装服务器的 contrib 软件包（Debian：`postgresql-contrib`，RDS 自带），并在第一个迁移中执行 `CREATE EXTENSION IF NOT EXISTS pgcrypto;`。' },
+  'knowledge.pg.pgcrypto-missing.cause': { en: 'A pgcrypto function (digest, gen_random_bytes, crypt) is missing: the extension was not created in this database (common after a restore).', 'zh-CN': '缺少 pgcrypto 函数（digest、gen_random_bytes、crypt）：该数据库中未创建此扩展（恢复数据后常见）。' },
+  'knowledge.pg.pgcrypto-missing.fix': { en: 'Run `CREATE EXTENSION IF NOT EXISTS pgcrypto;` before what uses it: put it in the first migration, and run the migrations before importing a dump.', 'zh-CN': '在使用之前执行 `CREATE EXTENSION IF NOT EXISTS pgcrypto;`：把它放在第一个迁移中，并在导入 dump 之前运行迁移。' },
+  'knowledge.pg.undefined-table.cause': { en: 'A table the app or a migration uses does not exist (SQLSTATE 42P01): migrations did not run, or ran against another database or schema.', 'zh-CN': '应用或迁移使用的表不存在（SQLSTATE 42P01）：迁移没有运行，或在另一个数据库或 schema 上运行。' },
+  'knowledge.pg.undefined-table.fix': { en: 'Set `database.migrate` so migrations run before the release starts, and check they use the same URL and schema (search_path) as the app.', 'zh-CN': '设置 `database.migrate`，使迁移在发布启动前运行，并确认迁移与应用使用相同的 URL 和 schema（search_path）。' },
+  'knowledge.pg.permission.cause': { en: 'The database user lacks a privilege on a table or schema (SQLSTATE 42501), e.g. objects owned by another role after a restore.', 'zh-CN': '数据库用户缺少对某个表或 schema 的权限（SQLSTATE 42501），例如恢复后对象归其他角色所有。' },
+  'knowledge.pg.permission.fix': { en: 'Restore with `--no-owner` so the app’s user owns what it restores, or `GRANT` the privileges (and `ALTER DEFAULT PRIVILEGES`) to it; on PostgreSQL 15+ also `GRANT CREATE ON SCHEMA public`.', 'zh-CN': '使用 `--no-owner` 恢复，使应用用户拥有恢复的对象，或向其 `GRANT` 权限（以及 `ALTER DEFAULT PRIVILEGES`）；PostgreSQL 15 及以上还需 `GRANT CREATE ON SCHEMA public`。' },
+  'knowledge.pg.refused.cause': { en: 'Nothing accepts connections at the database address: the server is down, or the host/port is wrong, or a security group blocks it.', 'zh-CN': '数据库地址上没有服务接受连接：服务器未运行、主机/端口错误，或被安全组阻止。' },
+  'knowledge.pg.refused.fix': { en: 'Check the host and port in the database URL from where the app runs; `slipway status` shows the database; on AWS the database security group must allow the service’s group.', 'zh-CN': '从应用运行的位置检查数据库 URL 中的主机和端口；`slipway status` 会显示数据库状态；在 AWS 上数据库安全组必须允许服务的安全组访问。' },
+
+  // ── the app's configuration ──
+  'knowledge.app.config-incomplete.cause': { en: 'The app found its configuration incomplete: an environment variable it reads is not set, often under another name (DB_USERNAME vs DB_USER).', 'zh-CN': '应用发现配置不完整：它读取的某个环境变量未设置，常见原因是名称不同（DB_USERNAME 与 DB_USER）。' },
+  'knowledge.app.config-incomplete.fix': { en: 'Compare the names the app reads with `env`/`.env.<env>` (`slipway check` lists the variables the app reads and which are missing) and use exactly those names.', 'zh-CN': '将应用读取的变量名与 `env`/`.env.<环境>` 对比（`slipway check` 会列出应用读取的变量及缺失项），并使用完全相同的名称。' },
+  'knowledge.node.env-missing.cause': { en: 'The app’s config validation (convict, envalid, zod) refused to start: a required environment variable is missing or invalid.', 'zh-CN': '应用的配置校验（convict、envalid、zod）拒绝启动：缺少必需的环境变量或其值无效。' },
+  'knowledge.node.env-missing.fix': { en: 'Set the variable the evidence names in `env` or `.env.<env>` (secrets) and deploy again; `slipway check` compares what the app reads with what the environment gives.', 'zh-CN': '在 `env` 或 `.env.<环境>`（密钥）中设置证据中提到的变量后重新部署；`slipway check` 会对比应用读取的变量与环境提供的变量。' },
+
+  // ── Node start-up ──
+  'knowledge.node.port-in-use.cause': { en: 'The app could not listen: its port is already in use (EADDRINUSE).', 'zh-CN': '应用无法监听：端口已被占用（EADDRINUSE）。' },
+  'knowledge.node.port-in-use.fix': { en: 'Make the app listen on `process.env.PORT` (slipway gives each release a free port); on a machine, find what holds the port with `ss -ltnp` and stop it, or choose another `port`.', 'zh-CN': '让应用监听 `process.env.PORT`（slipway 为每个发布分配空闲端口）；在机器上用 `ss -ltnp` 找出占用端口的进程并停止它，或选择另一个 `port`。' },
+  'knowledge.node.build-missing.cause': { en: 'The start command runs a compiled file that is not there (Cannot find module …/dist/…): the build step did not run or wrote elsewhere.', 'zh-CN': '启动命令运行的编译文件不存在（Cannot find module …/dist/…）：构建步骤没有运行，或输出到了其他位置。' },
+  'knowledge.node.build-missing.fix': { en: 'Set `app.build` (e.g. `npm run build`; in a Dockerfile `RUN npm run build`) and make `app.start` point at the file the build writes (check `outDir` in tsconfig.json).', 'zh-CN': '设置 `app.build`（例如 `npm run build`；Dockerfile 中为 `RUN npm run build`），并让 `app.start` 指向构建生成的文件（检查 tsconfig.json 中的 `outDir`）。' },
+  'knowledge.node.module-not-found.cause': { en: 'A module the app imports is not installed or not at that path.', 'zh-CN': '应用导入的模块未安装，或不在该路径下。' },
+  'knowledge.node.module-not-found.fix': { en: 'Add the package to `dependencies` (not `devDependencies`) and commit the lockfile; for a relative import check the path and its `.js` extension (ESM needs it).', 'zh-CN': '把该包加入 `dependencies`（而不是 `devDependencies`）并提交锁文件；相对路径导入请检查路径和 `.js` 扩展名（ESM 需要）。' },
+  'knowledge.node.require-esm.cause': { en: 'CommonJS code `require()`s a package that is ES modules only (ERR_REQUIRE_ESM).', 'zh-CN': 'CommonJS 代码用 `require()` 加载了仅支持 ES 模块的包（ERR_REQUIRE_ESM）。' },
+  'knowledge.node.require-esm.fix': { en: 'Use `import()` / make the app ESM (`"type": "module"`), or pin the package’s last CommonJS major version; compile TypeScript with `module: nodenext`.', 'zh-CN': '改用 `import()` 或把应用改为 ESM（`"type": "module"`），或固定该包最后一个支持 CommonJS 的主版本；TypeScript 使用 `module: nodenext` 编译。' },
+
+  // ── npm ──
+  'knowledge.npm.eresolve.cause': { en: 'npm could not resolve the dependency tree: two packages want incompatible peer versions (ERESOLVE).', 'zh-CN': 'npm 无法解析依赖树：两个包要求互不兼容的 peer 依赖版本（ERESOLVE）。' },
+  'knowledge.npm.eresolve.fix': { en: 'Align the versions the message names and commit the lockfile `npm install` writes; `--legacy-peer-deps` (in `.npmrc`) only hides the conflict.', 'zh-CN': '对齐错误信息中提到的版本，并提交 `npm install` 生成的锁文件；（在 `.npmrc` 中）使用 `--legacy-peer-deps` 只是掩盖冲突。' },
+  'knowledge.npm.engine.cause': { en: 'A package (or the app) requires another Node version than the machine has (EBADENGINE).', 'zh-CN': '某个包（或应用本身）要求的 Node 版本与机器上的不同（EBADENGINE）。' },
+  'knowledge.npm.engine.fix': { en: 'Install the Node version `engines.node` asks for on the machine (or in the Dockerfile’s base image), or relax `engines` if the app runs on this version.', 'zh-CN': '在机器上（或 Dockerfile 的基础镜像中）安装 `engines.node` 要求的 Node 版本；如果应用能在当前版本上运行，则放宽 `engines`。' },
+  'knowledge.npm.lock-out-of-sync.cause': { en: 'The lockfile does not match package.json, so a frozen install refuses to run.', 'zh-CN': '锁文件与 package.json 不一致，因此锁定安装拒绝执行。' },
+  'knowledge.npm.lock-out-of-sync.fix': { en: 'Run `npm install` (or yarn/pnpm install) locally and commit the updated lockfile.', 'zh-CN': '在本地运行 `npm install`（或 yarn/pnpm install）并提交更新后的锁文件。' },
+};
