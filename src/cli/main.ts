@@ -3,7 +3,8 @@
  * the engine; this file only declares commands, flags and help text (both languages).
  */
 import { Command, Option } from 'commander';
-import { normalizeLang, setLang, detectLang, t } from '../engine/i18n.js';
+import { normalizeLang, registerCatalog, setLang, detectLang, t } from '../engine/i18n.js';
+import { knowledge } from '../engine/messages/knowledge.js';
 import { handleError } from './output.js';
 import { exitQuietlyOnClosedPipe } from './pipe.js';
 import { readFileSync } from 'node:fs';
@@ -49,6 +50,7 @@ function earlyLang(argv: readonly string[]): void {
 }
 
 export async function main(argv: string[] = process.argv): Promise<number> {
+  registerCatalog(knowledge); // `diagnose` help, and the diagnosis printed after a failure
   exitQuietlyOnClosedPipe();
   earlyLang(argv);
   const program = new Command('slipway');
@@ -136,6 +138,13 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('-f, --follow', t('cli.opt.follow'), false)
     .option('-n, --lines <n>', t('cli.opt.lines'), '100')
     .action(run(async (g, env: string | undefined, o: { follow: boolean; lines: string }) => (await cmds()).logs(g, env, o)));
+
+  program
+    .command('diagnose')
+    .description(t('cli.diagnose'))
+    .argument('[env]', t('cli.arg.env'))
+    .option('--release <id>', t('cli.opt.diagnoseRelease'))
+    .action(run(async (g, env: string | undefined, o: { release?: string }) => (await cmds()).diagnoseEnv(g, env, o)));
 
   program
     .command('endpoint')

@@ -96,6 +96,16 @@ export interface StatusReport {
   lastRun?: { kind: string; outcome: string; at: string };
 }
 
+/** What a release left behind that shows why it failed: for `slipway diagnose`. */
+export interface EvidenceReport {
+  release: string;
+  result: ReleaseResult;
+  /** Where the lines came from: files on the machine, log groups, the ECS API. */
+  sources: string[];
+  /** Redacted. */
+  lines: string[];
+}
+
 export interface LogOptions {
   follow: boolean;
   lines: number;
@@ -139,6 +149,8 @@ export interface Target {
   host?(ctx: TargetContext): Promise<Host>;
   /** Pids of the environment's own processes on the host checked by the preflight (they may hold its port). */
   ownPids?(ctx: TargetContext): Promise<number[]>;
+  /** The evidence of a release (default: the newest): its record, command and app logs, stop reasons. */
+  evidence?(ctx: TargetContext, opts: { release?: string }): Promise<EvidenceReport>;
   /** Close what the target opened (SSH connections). */
   close?(ctx: TargetContext): Promise<void>;
   /** plan / synth / cost: only targets that provision infrastructure. */

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { SlipwayError } from '../../engine/errors.js';
-import { explain } from '../../engine/text.js';
+import { explain } from '../../knowledge/explain.js';
 import type { StepContext, StepData } from '../../engine/step.js';
 import { asService, type MachineRuntime } from './runtime.js';
 import { shell } from './shell.js';

@@ -10,7 +10,7 @@ import { httpRequest } from '../../engine/net.js';
 import { runVerify } from '../../engine/verify.js';
 import type { Step, StepContext, StepData } from '../../engine/step.js';
 import { dumpDatabase, listArchive, restoreDatabase } from '../../db/backup.js';
-import { explain } from '../../engine/text.js';
+import { explain } from '../../knowledge/explain.js';
 import { shell } from './shell.js';
 import { appDatabase, ensureSupervisor, processEnv, releaseEnvFor, servingFile, type MachineRuntime } from './runtime.js';
 import { installRelease, unpackRelease, type BuildMeta } from './build.js';

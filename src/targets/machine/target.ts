@@ -12,7 +12,8 @@ import { Redactor } from '../../engine/redact.js';
 import { t } from '../../engine/i18n.js';
 import type { Plan, StepData, Step } from '../../engine/step.js';
 import type { Host } from '../../host/types.js';
-import type { DeployOptions, EnvState, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext } from '../types.js';
+import type { DeployOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext } from '../types.js';
+import { pickRelease } from '../evidence.js';
 import { newReleaseId } from './releases.js';
 import { probeHealthDbStep } from './probe-health-db.js';
 import { machineRuntime, type MachineRuntime, type MachineSetup } from './runtime.js';
@@ -244,6 +245,29 @@ export class MachineTarget implements Target {
 
   async releases(ctx: TargetContext): Promise<ReleaseRecord[]> {
     return (await this.runtime(ctx)).store.list();
+  }
+
+  async evidence(ctx: TargetContext, opts: { release?: string }): Promise<EvidenceReport> {
+    const rt = await this.runtime(ctx);
+    const rec = pickRelease(ctx, await rt.store.list(), opts.release);
+    const sources: string[] = [];
+    const lines: string[] = [];
+    if (rec.evidence?.length) {
+      sources.push(`${rt.setup.where}:${path.posix.join(rt.store.releaseDir(rec.id), 'release.json')}`);
+      lines.push(...rec.evidence);
+    }
+    const files = [
+      ...['install', 'build', 'migrate', 'probe-health-db'].map((w) => ({ file: path.posix.join(rt.store.releaseDir(rec.id), `${w}.log`), n: 200 })),
+      { file: path.posix.join(rt.layout.logs, `app-${rec.id}.log`), n: 200 },
+      { file: path.posix.join(rt.layout.logs, 'supervisor.log'), n: 50 },
+    ];
+    for (const { file, n } of files) {
+      const text = await rt.host.readFile(file).catch(() => undefined);
+      if (!text?.trim()) continue;
+      sources.push(`${rt.setup.where}:${file}`);
+      lines.push(...text.split('\n').filter(Boolean).slice(-n));
+    }
+    return { release: rec.id, result: rec.result, sources, lines: lines.map((l) => ctx.redactor.redact(l)) };
   }
 
   async host(ctx: TargetContext): Promise<Host> {
