@@ -12,8 +12,9 @@ import { Redactor } from '../../engine/redact.js';
 import { t } from '../../engine/i18n.js';
 import type { Plan, StepData, Step } from '../../engine/step.js';
 import type { Host } from '../../host/types.js';
-import type { DeployOptions, EnvState, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext } from '../types.js';
+import type { ArchitectureView, DeployOptions, EnvState, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext } from '../types.js';
 import { newReleaseId } from './releases.js';
+import { machineArchitecture } from './architecture.js';
 import { probeHealthDbStep } from './probe-health-db.js';
 import { machineRuntime, type MachineRuntime, type MachineSetup } from './runtime.js';
 import type { BuildMeta } from './build.js';
@@ -53,7 +54,7 @@ function serveSteps(rt: MachineRuntime, release: string, startNeeds: string[], k
     startStep(rt, release, startNeeds),
     healthStep(rt, release),
     switchStep(rt, release),
-    verifyStep(rt),
+    verifyStep(rt, release),
     drainStep(rt, release),
     finalizeStep(rt, release, kind),
   ];
@@ -244,6 +245,10 @@ export class MachineTarget implements Target {
 
   async releases(ctx: TargetContext): Promise<ReleaseRecord[]> {
     return (await this.runtime(ctx)).store.list();
+  }
+
+  async architecture(ctx: TargetContext): Promise<ArchitectureView> {
+    return machineArchitecture(await this.runtime(ctx), this.name);
   }
 
   async host(ctx: TargetContext): Promise<Host> {
