@@ -4,7 +4,8 @@ import { chooseMode, jsonRenderer, plainRenderer, ttyRenderer, type Renderer } f
 import { history as readHistory, lockOf, openSession, releaseEvidence, releaseOf, runMutation, type Session } from '../session/session.js';
 export { closeSessions } from '../session/session.js';
 import { SlipwayError, isSlipwayError } from '../engine/errors.js';
-import { t } from '../engine/i18n.js';
+import { getLang, t } from '../engine/i18n.js';
+import '../engine/messages/report-html.js';
 import type { Plan } from '../engine/step.js';
 import type { Host } from '../host/types.js';
 import type { Diagnosis } from '../knowledge/diagnose.js';
@@ -103,9 +104,10 @@ export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployF
   });
   if (go !== 0) {
     renderer.close();
+    if (o.report) await reportAfterDeploy(g, s, o.report);
     return go;
   }
-  const code = await mutate(
+  const deployed = await mutate(
     g,
     s,
     'deploy',
@@ -113,8 +115,47 @@ export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployF
     o.forceUnlock,
     'deploy.succeeded',
     renderer,
-  );
-  return code === 0 && o.watch ? watchAfterDeploy(g, s, Number(o.watch)) : code;
+  ).catch(async (e: unknown) => {
+    if (o.report) await reportAfterDeploy(g, s, o.report);
+    throw e;
+  });
+  const code = deployed === 0 && o.watch ? await watchAfterDeploy(g, s, Number(o.watch)) : deployed;
+  if (o.report) await reportAfterDeploy(g, s, o.report);
+  return code;
+}
+
+/** `deploy --report <file>`: the report is written whatever the outcome; failing to write it only warns. */
+async function reportAfterDeploy(g: GlobalFlags, s: Session, out: string): Promise<void> {
+  const { writeReport } = await import('../session/report.js');
+  try {
+    const file = await writeReport(s, { out, lang: getLang() });
+    if (g.json) printJson({ type: 'report', file });
+    else print(t('report.written', { file }));
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    if (g.json) printJson({ type: 'report', file: out, error: reason });
+    else print(pc.yellow(`! ${t('report.writeFailed', { file: out, reason })}`));
+  }
+}
+
+/** `slipway report [env]`: the HTML report of the environment; prints the file written. */
+export async function report(g: GlobalFlags, env: string | undefined, o: { out?: string }): Promise<number> {
+  const s = await session(g, env);
+  const { writeReport } = await import('../session/report.js');
+  const renderer = await attach(s, g); // a target may say why a part could not be read
+  let file: string;
+  try {
+    file = await writeReport(s, { ...(o.out ? { out: o.out } : {}), lang: getLang() });
+  } catch (e) {
+    if (isSlipwayError(e)) throw e;
+    const target = o.out ?? 'report.html';
+    throw new SlipwayError({ key: 'report.writeFailed', params: { file: target, reason: e instanceof Error ? e.message : String(e) }, fix: 'report.writeFailed.fix' });
+  } finally {
+    renderer.close();
+  }
+  if (g.json) printJson({ type: 'report', env: s.envr.name, file });
+  else print(file);
+  return 0;
 }
 
 /** `--watch N`: keep checking the new release for N seconds; on repeated failure roll back automatically. */
@@ -163,10 +204,17 @@ async function preflightHost(s: Session): Promise<{ host?: Host; ownPids: number
   return { ...(host ? { host } : {}), ownPids: ownPids ?? [] };
 }
 
+/** The last preflight is kept for `slipway report`; failing to keep it never stops a check or a deploy. */
+async function keepPreflight(s: Session, report: import('../checks/types.js').PreflightReport): Promise<void> {
+  const { recordPreflight } = await import('../session/report.js');
+  await recordPreflight(s, report).catch(() => undefined);
+}
+
 /** Run the preflight before a deploy; a blocker that was not accepted stops it. */
 async function preflightGate(g: GlobalFlags, s: Session, accept: string[]): Promise<number> {
   const { runPreflight } = await import('../checks/index.js');
   const report = await runPreflight(s.envr, s.ctx.secrets, { acceptRisks: accept, ...(await preflightHost(s)) });
+  await keepPreflight(s, report);
   if (report.go) {
     const warnings = report.findings.filter((f) => f.severity === 'warning');
     s.bus.log('info', 'preflight.go', { warnings: warnings.length, ms: report.durationMs });
@@ -188,6 +236,7 @@ export async function check(g: GlobalFlags, env: string | undefined, o: { accept
   const s = await session(g, env);
   const { runPreflight } = await import('../checks/index.js');
   const report = await runPreflight(s.envr, s.ctx.secrets, { acceptRisks: o.acceptRisk ?? [], ...(await preflightHost(s)) });
+  await keepPreflight(s, report);
   if (g.json) printJson(report);
   else {
     const { renderPreflight } = await import('../report/preflight.js');

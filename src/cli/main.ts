@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { normalizeLang, registerCatalog, setLang, detectLang, t } from '../engine/i18n.js';
 import { knowledge } from '../engine/messages/knowledge.js';
+import '../engine/messages/report-html.js';
 import { handleError } from './output.js';
 import { exitQuietlyOnClosedPipe } from './pipe.js';
 import { readFileSync } from 'node:fs';
@@ -108,6 +109,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--image <uri>', t('cli.opt.image'))
     .option('--allow-unverified', t('cli.opt.allowUnverified'), false)
     .option('--watch <seconds>', t('cli.opt.watch'))
+    .option('--report <file>', t('cli.opt.deployReport'))
     .action(run(async (g, env: string | undefined, o: DeployFlags) => (await cmds()).deploy(g, env, o)));
 
   program
@@ -151,6 +153,13 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .description(t('cli.endpoint'))
     .argument('[env]', t('cli.arg.env'))
     .action(run(async (g, env: string | undefined) => (await cmds()).endpoint(g, env)));
+
+  program
+    .command('report')
+    .description(t('cli.report'))
+    .argument('[env]', t('cli.arg.env'))
+    .option('-o, --out <file>', t('cli.opt.reportOut'))
+    .action(run(async (g, env: string | undefined, o: { out?: string }) => (await cmds()).report(g, env, o)));
 
   program
     .command('plan')
@@ -239,4 +248,5 @@ export interface DeployFlags {
   image?: string;
   allowUnverified: boolean;
   watch?: string;
+  report?: string;
 }

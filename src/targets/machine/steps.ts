@@ -234,7 +234,7 @@ export function switchStep(rt: MachineRuntime, release: string): Step {
   };
 }
 
-export function verifyStep(rt: MachineRuntime): Step {
+export function verifyStep(rt: MachineRuntime, release?: string): Step {
   return {
     id: 'verify',
     titleKey: 'step.verify',
@@ -248,6 +248,8 @@ export function verifyStep(rt: MachineRuntime): Step {
         register: (v) => rt.ctx.redactor.add(v),
       });
       for (const r of results) ctx.events.text(r.ok ? 'info' : 'error', `${r.ok ? '✓' : '✗'} ${r.name} ${r.status ?? ''} ${r.problem ?? ''}`.trim(), ctx.step);
+      // The release keeps its verification results (the report's release history shows them).
+      if (release) await recordVerification(rt, release, results).catch(() => undefined);
       const bad = results.filter((r) => !r.ok);
       if (bad.length) {
         throw new SlipwayError({
@@ -260,6 +262,13 @@ export function verifyStep(rt: MachineRuntime): Step {
       return { url: base, checks: results.length };
     },
   };
+}
+
+async function recordVerification(rt: MachineRuntime, release: string, results: { name: string; ok: boolean; status?: number; problem?: string }[]): Promise<void> {
+  const rec = await rt.store.get(release);
+  if (!rec) return;
+  const verify = results.map((r) => ({ name: r.name, ok: r.ok, ...(r.status !== undefined ? { status: r.status } : {}), ...(r.problem ? { problem: rt.ctx.redactor.redact(r.problem) } : {}) }));
+  await rt.store.update(release, { details: { ...rec.details, verify } });
 }
 
 export function drainStep(rt: MachineRuntime, release: string): Step {

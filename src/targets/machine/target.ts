@@ -12,9 +12,10 @@ import { Redactor } from '../../engine/redact.js';
 import { t } from '../../engine/i18n.js';
 import type { Plan, StepData, Step } from '../../engine/step.js';
 import type { Host } from '../../host/types.js';
-import type { DeployOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext } from '../types.js';
+import type { ArchitectureView, DeployOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext } from '../types.js';
 import { pickRelease } from '../evidence.js';
 import { newReleaseId } from './releases.js';
+import { machineArchitecture } from './architecture.js';
 import { probeHealthDbStep } from './probe-health-db.js';
 import { machineRuntime, type MachineRuntime, type MachineSetup } from './runtime.js';
 import type { BuildMeta } from './build.js';
@@ -54,7 +55,7 @@ function serveSteps(rt: MachineRuntime, release: string, startNeeds: string[], k
     startStep(rt, release, startNeeds),
     healthStep(rt, release),
     switchStep(rt, release),
-    verifyStep(rt),
+    verifyStep(rt, release),
     drainStep(rt, release),
     finalizeStep(rt, release, kind),
   ];
@@ -268,6 +269,10 @@ export class MachineTarget implements Target {
       lines.push(...text.split('\n').filter(Boolean).slice(-n));
     }
     return { release: rec.id, result: rec.result, sources, lines: lines.map((l) => ctx.redactor.redact(l)) };
+  }
+
+  async architecture(ctx: TargetContext): Promise<ArchitectureView> {
+    return machineArchitecture(await this.runtime(ctx), this.name);
   }
 
   async host(ctx: TargetContext): Promise<Host> {
