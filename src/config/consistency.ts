@@ -78,7 +78,8 @@ function checkTimeZones(config: SlipwayConfig, file: string, locate: Locate): vo
 function portHost(env: EnvironmentConfig): { host: string; port: number } | undefined {
   if (env.target === 'local') return { host: 'localhost', port: env.port };
   if (env.target === 'ssh') {
-    const address = typeof env.host === 'string' ? env.host.replace(/^[^@]*@/, '').replace(/:\d+$/, '') : env.host.address;
+    const h = env.host ?? env.hosts![0]!; // a fleet: its first host stands for it
+    const address = typeof h === 'string' ? h.replace(/^[^@]*@/, '').replace(/:\d+$/, '') : h.address;
     return { host: address.toLowerCase(), port: env.port };
   }
   return undefined;

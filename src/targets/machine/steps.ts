@@ -13,7 +13,7 @@ import { dumpDatabase, listArchive, restoreDatabase } from '../../db/backup.js';
 import { explain } from '../../knowledge/explain.js';
 import { shell } from './shell.js';
 import { appDatabase, ensureSupervisor, processEnv, releaseEnvFor, servingFile, type MachineRuntime } from './runtime.js';
-import { installRelease, unpackRelease, type BuildMeta } from './build.js';
+import { installRelease, unpackRelease, type BuildMeta, type PackedApp } from './build.js';
 
 const j = path.posix.join;
 
@@ -57,7 +57,7 @@ export function supervisorStep(rt: MachineRuntime): Step {
   };
 }
 
-export function buildStep(rt: MachineRuntime, release: string, meta: BuildMeta): Step {
+export function buildStep(rt: MachineRuntime, release: string, meta: BuildMeta, packed?: () => Promise<PackedApp>): Step {
   return {
     id: 'build',
     titleKey: 'step.build',
@@ -74,7 +74,7 @@ export function buildStep(rt: MachineRuntime, release: string, meta: BuildMeta):
         acceptedRisks: meta.acceptedRisks,
       });
       await rt.store.writeEnv(release, releaseEnvFor(rt));
-      const artifact = await unpackRelease(rt, ctx, release);
+      const artifact = await unpackRelease(rt, ctx, release, packed);
       const installed = await installRelease(rt, ctx, release);
       if (rt.ctx.envr.app.build) await shell(rt, ctx, rt.ctx.envr.app.build, rt.store.appDir(release), { NODE_ENV: 'development' }, 'build', release);
       const details = { artifact: artifact.sha256, ...installed };

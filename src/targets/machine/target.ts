@@ -41,7 +41,7 @@ export function configHash(ctx: TargetContext): string {
 }
 
 /** The commit the app is at, marked `-dirty` when the tree has uncommitted changes. */
-async function gitCommit(ctx: TargetContext): Promise<string | undefined> {
+export async function gitCommit(ctx: TargetContext): Promise<string | undefined> {
   const git = (args: string[]) => ctx.localHost.exec(['git', ...args], { cwd: ctx.envr.appDir }).catch(() => undefined);
   const [head, status] = await Promise.all([git(['rev-parse', '--short=12', 'HEAD']), git(['status', '--porcelain', '--untracked-files=no', '.'])]);
   const commit = head?.code === 0 ? head.stdout.trim() : '';
