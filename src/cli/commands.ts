@@ -447,3 +447,28 @@ export async function diagnoseEnv(g: GlobalFlags, env: string | undefined, o: { 
   print(renderDiagnosis(d, ev.lines, { color: colorEnabled(process.stdout, process.env), header }));
   return 0;
 }
+
+/** `slipway ci github [env]`: the deploy workflow (and with --setup-aws the OIDC role it assumes). */
+export async function ciGithub(g: GlobalFlags, env: string | undefined, o: import('../ci/github.js').CiGithubOptions): Promise<number> {
+  const s = await session(g, env);
+  const { ciGithub: write, ROLE_VARIABLE } = await import('../ci/github.js');
+  const r = await write(s.envr, s.ctx.localHost, o, (e) => s.bus.log('info', 'aws.stack.event', { stack: 'ci', resource: e.LogicalResourceId ?? '', type: '', status: e.ResourceStatus ?? '', reason: e.ResourceStatusReason ?? '' }));
+  if (g.json) printJson({ type: 'ci', ...r });
+  else {
+    if (r.stack) print(t('ci.setupDone', { stack: r.stack, role: r.roleArn ?? '-', repo: r.repo ?? '-', branch: r.branch, provider: r.oidcProviderArn ?? '-' }));
+    print(pc.green(`✓ ${t('ci.wrote', { file: r.file, env: s.envr.name, branch: r.branch, node: r.nodeVersion })}`));
+    if (r.roleArn?.startsWith('arn:')) print(`  ${t('ci.role', { role: r.roleArn })}`);
+    else if (r.roleArn) print(`  ${t('ci.roleVariable', { name: ROLE_VARIABLE, env: s.envr.name })}`);
+    if (r.secrets.length) print(`  ${t('ci.secrets', { names: r.secrets.join(', ') })}`);
+    if (!r.slipwayDependency) print(`  ${t('ci.devDependency')}`);
+  }
+  return 0;
+}
+
+/** `slipway iam policy [env]`: the CI deploy role's policy, as JSON. */
+export async function iamPolicy(g: GlobalFlags, env: string | undefined): Promise<number> {
+  const s = await session(g, env);
+  const { iamPolicy: policyOf } = await import('../ci/github.js');
+  print(JSON.stringify(await policyOf(s.envr), null, 2));
+  return 0;
+}

@@ -10,6 +10,7 @@ import { handleError } from './output.js';
 import { exitQuietlyOnClosedPipe } from './pipe.js';
 import { readFileSync } from 'node:fs';
 import type { InitFlags } from './commands.js';
+import '../engine/messages/ci.js';
 
 export interface GlobalFlags {
   config?: string;
@@ -216,6 +217,28 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--fingerprint <sha256>', t('cli.opt.fingerprint'))
     .option('--yes', t('cli.opt.trustYes'), false)
     .action(run(async (g, env: string | undefined, o: { fingerprint?: string; yes: boolean }) => (await cmds()).trustHost(g, env, o)));
+
+  program
+    .command('ci')
+    .description(t('cli.ci'))
+    .command('github')
+    .description(t('cli.ci.github'))
+    .argument('[env]', t('cli.arg.env'))
+    .option('--branch <name>', t('cli.opt.branch'), 'production')
+    .option('--repo <owner/name>', t('cli.opt.repo'))
+    .option('--setup-aws', t('cli.opt.setupAws'), false)
+    .option('--role-arn <arn>', t('cli.opt.roleArn'))
+    .option('--oidc-provider-arn <arn>', t('cli.opt.oidcProviderArn'))
+    .option('--force', t('cli.opt.forceWorkflow'), false)
+    .action(run(async (g, env: string | undefined, o: { branch: string; repo?: string; setupAws: boolean; roleArn?: string; oidcProviderArn?: string; force: boolean }) => (await cmds()).ciGithub(g, env, o)));
+
+  program
+    .command('iam')
+    .description(t('cli.iam'))
+    .command('policy')
+    .description(t('cli.iam.policy'))
+    .argument('[env]', t('cli.arg.env'))
+    .action(run(async (g, env: string | undefined) => (await cmds()).iamPolicy(g, env)));
 
   program
     .command('destroy')

@@ -25,6 +25,8 @@ import { clientsFor } from './clients.js';
 import { names } from './names.js';
 
 registerCatalog(catalog);
+// Tests: every AWS call this process sends, recorded for the CI deploy role's policy (iam-policy.ts).
+if (process.env.SLIPWAY_RECORD_AWS_CALLS) (await import('./record.js')).installCallRecorder();
 
 import { synth } from './synth.js';
 import { planChanges, renderPlan } from './plan.js';
