@@ -19,7 +19,7 @@ import { recoverRun, runPlan, type RunResult } from '../engine/runner.js';
 import type { Plan } from '../engine/step.js';
 import { LocalHost } from '../host/local.js';
 import { loadTarget } from '../targets/registry.js';
-import { defaultStateDir, type EnvState, type Target, type TargetContext } from '../targets/types.js';
+import { defaultStateDir, type EnvState, type Target, type TargetContext, type TargetHistory } from '../targets/types.js';
 
 export interface SessionOptions {
   config?: string;
@@ -185,6 +185,22 @@ export async function history(s: Session): Promise<AuditRecord[]> {
         return [];
       }
     });
+}
+
+/**
+ * The environment's backups and releases, asked of the target where it keeps them (the VM,
+ * the cloud account), for the preflight's safety checks. Undefined when the target keeps
+ * none of its own (the checks then read this machine's state directory).
+ */
+export async function targetHistory(s: Session): Promise<TargetHistory | undefined> {
+  if (!s.target.history) return undefined;
+  try {
+    return await s.target.history(s.ctx);
+  } catch (e) {
+    const where = await s.state().then((st) => st.where, () => s.target.name);
+    const error = e instanceof Error ? e.message : String(e);
+    return { backups: { where, error }, releases: { where, error } };
+  }
 }
 
 /** Where the environment's lock lives, and the lock file in it. */
