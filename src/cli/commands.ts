@@ -1,7 +1,7 @@
 /** Command handlers: each opens a session, calls the engine or target, prints. */
 import { colorEnabled, colors as pc } from '../report/colors.js';
 import { chooseMode, jsonRenderer, plainRenderer, ttyRenderer, type Renderer } from '../report/render.js';
-import { history as readHistory, lockOf, openSession, releaseEvidence, releaseOf, runMutation, type Session } from '../session/session.js';
+import { history as readHistory, lockOf, openSession, releaseEvidence, releaseOf, runMutation, targetHistory, type Session } from '../session/session.js';
 export { closeSessions } from '../session/session.js';
 import { SlipwayError, isSlipwayError } from '../engine/errors.js';
 import { getLang, t } from '../engine/i18n.js';
@@ -9,7 +9,7 @@ import '../engine/messages/report-html.js';
 import type { Plan } from '../engine/step.js';
 import type { Host } from '../host/types.js';
 import type { Diagnosis } from '../knowledge/diagnose.js';
-import type { InfraCapability } from '../targets/types.js';
+import type { InfraCapability, TargetHistory } from '../targets/types.js';
 import type { DeployFlags, GlobalFlags } from './main.js';
 import { print, printJson, useRedactor, handleError } from './output.js';
 
@@ -198,10 +198,10 @@ async function watchAfterDeploy(g: GlobalFlags, s: Session, seconds: number): Pr
   }
 }
 
-/** Where the preflight's host checks run (the environment's machine) and the pids that are its own there. */
-async function preflightHost(s: Session): Promise<{ host?: Host; ownPids: number[] }> {
-  const [host, ownPids] = await Promise.all([s.target.host?.(s.ctx), s.target.ownPids?.(s.ctx).catch(() => [])]);
-  return { ...(host ? { host } : {}), ownPids: ownPids ?? [] };
+/** Where the preflight's host checks run (the environment's machine), the pids that are its own there, and its history as the target keeps it. */
+async function preflightHost(s: Session): Promise<{ host?: Host; ownPids: number[]; history?: TargetHistory }> {
+  const [host, ownPids, history] = await Promise.all([s.target.host?.(s.ctx), s.target.ownPids?.(s.ctx).catch(() => []), targetHistory(s)]);
+  return { ...(host ? { host } : {}), ownPids: ownPids ?? [], ...(history ? { history } : {}) };
 }
 
 /** The last preflight is kept for `slipway report`; failing to keep it never stops a check or a deploy. */

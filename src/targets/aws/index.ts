@@ -23,6 +23,7 @@ import { importPlan, checkImportWindow } from './import.js';
 import { SlipwayError } from '../../engine/errors.js';
 import { clientsFor } from './clients.js';
 import { names } from './names.js';
+import { history } from './history.js';
 
 registerCatalog(catalog);
 // Tests: every AWS call this process sends, recorded for the CI deploy role's policy (iam-policy.ts).
@@ -109,6 +110,7 @@ export function createTarget(): Target {
       return { store: tc.localHost, dir: tc.stateDir, lock: new SsmLockStore(clientsFor(tc.envr).ssm, tc.stateDir, prefix), where: `ssm:${prefix}` };
     },
     releases: async (tc): Promise<ReleaseRecord[]> => awsCtx(tc).ledger.list(),
+    history: (tc) => history(awsCtx(tc)),
     logs(tc: TargetContext, opts: LogOptions): AsyncIterable<string> {
       const a = awsCtx(tc);
       return tailLogs(a.c, a.n.logGroup, { follow: opts.follow, lines: opts.lines, signal: opts.signal });

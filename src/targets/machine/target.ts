@@ -12,7 +12,7 @@ import { Redactor } from '../../engine/redact.js';
 import { t } from '../../engine/i18n.js';
 import type { Plan, StepData, Step } from '../../engine/step.js';
 import type { Host } from '../../host/types.js';
-import type { ArchitectureView, DeployOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext } from '../types.js';
+import type { ArchitectureView, DeployOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory } from '../types.js';
 import { pickRelease } from '../evidence.js';
 import { newReleaseId } from './releases.js';
 import { machineArchitecture } from './architecture.js';
@@ -273,6 +273,23 @@ export class MachineTarget implements Target {
 
   async architecture(ctx: TargetContext): Promise<ArchitectureView> {
     return machineArchitecture(await this.runtime(ctx), this.name);
+  }
+
+  /** Dump files in the machine's backups directory and the releases recorded beside them. */
+  async history(ctx: TargetContext): Promise<TargetHistory> {
+    const rt = await this.runtime(ctx);
+    const at = (dir: string) => (rt.setup.where === 'local' ? dir : `${rt.setup.where}:${dir}`);
+    const [names, all] = await Promise.all([rt.host.list(rt.layout.backups), rt.store.list()]);
+    const items = (
+      await Promise.all(
+        names.filter((n) => n.endsWith('.dump')).map(async (n) => {
+          const st = await rt.host.stat(path.posix.join(rt.layout.backups, n));
+          return st && st.size > 0 ? [{ id: n, createdAt: new Date(st.mtimeMs).toISOString() }] : [];
+        }),
+      )
+    ).flat();
+    const good = all.filter((r) => r.result === 'succeeded').map((r) => r.id);
+    return { backups: { where: at(rt.layout.backups), items }, releases: { where: at(rt.layout.releases), count: all.length, good } };
   }
 
   async host(ctx: TargetContext): Promise<Host> {
