@@ -23,6 +23,7 @@ import { importPlan, checkImportWindow } from './import.js';
 import { SlipwayError } from '../../engine/errors.js';
 import { clientsFor } from './clients.js';
 import { names } from './names.js';
+import { awsEvidence } from './evidence.js';
 
 registerCatalog(catalog);
 
@@ -112,6 +113,7 @@ export function createTarget(): Target {
       return tailLogs(a.c, a.n.logGroup, { follow: opts.follow, lines: opts.lines, signal: opts.signal });
     },
     endpoint,
+    evidence: awsEvidence,
     infra: {
       async plan(tc, opts) {
         const report = await planChanges(tc, opts);
