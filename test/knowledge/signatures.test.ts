@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { diagnose } from '../../src/knowledge/diagnose.js';
 import { SIGNATURES } from '../../src/knowledge/signatures.js';
 import { t } from '../../src/engine/i18n.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const CJK = /[\u4e00-\u9fff]/;
 
@@ -66,6 +68,13 @@ describe('knowledge base: every signature against real evidence lines', () => {
     const ids = new Set(SIGNATURES.map((s) => s.id));
     assert.deepEqual(SIGNATURES.map((s) => s.id).filter((id) => !CASES.some(([c]) => c === id)), []);
     assert.deepEqual(CASES.map(([c]) => c).filter((c) => !ids.has(c)), []);
+  });
+
+  test('docs/troubleshooting.md lists every signature in both its English and its Chinese part', () => {
+    const doc = readFileSync(fileURLToPath(new URL('../../docs/troubleshooting.md', import.meta.url)), 'utf8');
+    const [en, zh] = doc.split('\n# 中文\n');
+    const missing = SIGNATURES.flatMap((s) => [...(en!.includes(`| \`${s.id}\``) ? [] : [`en ${s.id}`]), ...(zh?.includes(`| \`${s.id}\``) ? [] : [`zh ${s.id}`])]);
+    assert.deepEqual(missing, []);
   });
 
   for (const [id, lines] of CASES) {
