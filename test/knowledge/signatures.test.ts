@@ -107,6 +107,11 @@ describe('diagnose', () => {
     assert.deepEqual(d.unmatched, ["TypeError: Cannot read properties of undefined (reading 'map')"]);
   });
 
+  test('a cause shown only by a warning (npm EBADENGINE) comes after the error it preceded', () => {
+    const d = diagnose(["npm warn EBADENGINE Unsupported engine { package: 'x@1.0.0', required: { node: '>=22' } }", 'error: password authentication failed for user "shop"']);
+    assert.deepEqual(d.findings.map((f) => f.signatureId), ['pg.auth', 'npm.engine']);
+  });
+
   test('pg_hba "no encryption" (SQLSTATE 28000) is the TLS finding only, not also a password finding', () => {
     const d = diagnose(['error: no pg_hba.conf entry for host "10.0.1.23", user "shop", database "shop", no encryption', "code: '28000'"]);
     assert.deepEqual(d.findings.map((f) => f.signatureId), ['pg.no-ssl']);
