@@ -6,7 +6,7 @@
  */
 import { registerCatalog, t, type Lang } from '../engine/i18n.js';
 import { knowledge } from '../engine/messages/knowledge.js';
-import { informativeLines, keyLine } from './explain.js';
+import { informativeLines, isWarning, keyLine } from './explain.js';
 import { classify, signature } from './signatures.js';
 
 registerCatalog(knowledge);
@@ -29,7 +29,7 @@ export interface Diagnosis {
 
 const MAX_EVIDENCE = 3;
 
-/** Diagnose evidence lines (multi-line entries are split). Findings in the order their first line appears. */
+/** Diagnose evidence lines (multi-line entries are split). Findings in the order their first line appears, warnings last. */
 export function diagnose(evidence: readonly string[], lang?: Lang): Diagnosis {
   const lines = informativeLines(evidence);
   const found = new Map<string, string[]>();
@@ -53,6 +53,9 @@ export function diagnose(evidence: readonly string[], lang?: Lang): Diagnosis {
       evidence: ev.slice(0, MAX_EVIDENCE),
     });
   }
+  // Causes shown by errors before those shown only by warnings (npm's EBADENGINE before the error it preceded).
+  const warnOnly = (f: Finding) => f.evidence.every(isWarning);
+  findings.sort((x, y) => Number(warnOnly(x)) - Number(warnOnly(y)));
   return { findings, unmatched: findings.length ? [] : mostInformative(lines) };
 }
 

@@ -19,6 +19,9 @@ const KINDS: [RegExp, FailureKind][] = [
 export const isNoise = (l: string): boolean =>
   /^\s+at\s|^\s*at\s.*\(.*:\d+:\d+\)$|^\s*$|^npm (?:ERR!|error) (?:A complete log|code |path |errno |syscall )|^\s*\^+\s*$|^node:internal\/|^Node\.js v\d+|^\s*[{}]\s*$|^\s+(?:length|severity|file|line|routine|position|internalPosition|internalQuery|schema|table|column|dataType|constraint|errno|syscall|address|port|client|name|\[Symbol\(\w+\)\]):\s/.test(l);
 
+/** A line a tool printed as a warning, not an error. */
+export const isWarning = (l: string): boolean => /^(?:npm |yarn |pnpm )?warn(?:ing)?\b|^\(node:\d+\) \w*Warning/i.test(l.trim());
+
 export interface ExplainedLine {
   line: string;
   kind: FailureKind;
@@ -33,10 +36,15 @@ export function informativeLines(output: string | readonly string[]): string[] {
 
 /** The line that best explains the failure: the first line of the first signature shown, else of the most specific kind. */
 export function keyLine(lines: readonly string[]): ExplainedLine | undefined {
+  let warned: ExplainedLine | undefined;
   for (const line of lines) {
     const sig = classify(line);
-    if (sig) return { line, kind: sig.kind, signature: sig };
+    if (!sig) continue;
+    // A warning (npm's EBADENGINE) printed before the error does not explain it, unless nothing else does.
+    if (!isWarning(line)) return { line, kind: sig.kind, signature: sig };
+    warned ??= { line, kind: sig.kind, signature: sig };
   }
+  if (warned) return warned;
   for (const [re, kind] of KINDS) {
     const line = lines.find((l) => re.test(l));
     if (line) return { line, kind };

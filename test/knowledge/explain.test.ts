@@ -44,3 +44,8 @@ test('explain: a generic failure shows its first error line and the last lines, 
   assert.match(r.text, /^src\/server\.ts\(3,10\): error TS2305/);
   assert.doesNotMatch(r.text, /\bat /);
 });
+
+test('explain: an npm warning before the error does not hide it', () => {
+  const out = "npm warn EBADENGINE Unsupported engine {\nnpm warn EBADENGINE   required: { node: '>=22' },\nerror: password authentication failed for user \"shop\"\n    at /app/node_modules/pg-pool/index.js:45:11";
+  assert.deepEqual(explain(out), { text: 'error: password authentication failed for user "shop"', kind: 'auth', signatureId: 'pg.auth' });
+});

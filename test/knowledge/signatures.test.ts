@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { diagnose } from '../../src/knowledge/diagnose.js';
 import { SIGNATURES } from '../../src/knowledge/signatures.js';
 import { t } from '../../src/engine/i18n.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const CJK = /[\u4e00-\u9fff]/;
 
@@ -68,6 +70,13 @@ describe('knowledge base: every signature against real evidence lines', () => {
     assert.deepEqual(CASES.map(([c]) => c).filter((c) => !ids.has(c)), []);
   });
 
+  test('docs/troubleshooting.md lists every signature in both its English and its Chinese part', () => {
+    const doc = readFileSync(fileURLToPath(new URL('../../docs/troubleshooting.md', import.meta.url)), 'utf8');
+    const [en, zh] = doc.split('\n# 中文\n');
+    const missing = SIGNATURES.flatMap((s) => [...(en!.includes(`| \`${s.id}\``) ? [] : [`en ${s.id}`]), ...(zh?.includes(`| \`${s.id}\``) ? [] : [`zh ${s.id}`])]);
+    assert.deepEqual(missing, []);
+  });
+
   for (const [id, lines] of CASES) {
     test(`${id}: ${lines[0]!.slice(0, 70)}`, () => {
       const en = diagnose(lines, 'en');
@@ -96,6 +105,11 @@ describe('diagnose', () => {
     const d = diagnose(['TypeError: Cannot read properties of undefined (reading \'map\')', '    at render (/app/dist/views.js:12:7)', '    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)', 'Node.js v20.18.0']);
     assert.deepEqual(d.findings, []);
     assert.deepEqual(d.unmatched, ["TypeError: Cannot read properties of undefined (reading 'map')"]);
+  });
+
+  test('a cause shown only by a warning (npm EBADENGINE) comes after the error it preceded', () => {
+    const d = diagnose(["npm warn EBADENGINE Unsupported engine { package: 'x@1.0.0', required: { node: '>=22' } }", 'error: password authentication failed for user "shop"']);
+    assert.deepEqual(d.findings.map((f) => f.signatureId), ['pg.auth', 'npm.engine']);
   });
 
   test('pg_hba "no encryption" (SQLSTATE 28000) is the TLS finding only, not also a password finding', () => {

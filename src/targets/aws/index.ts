@@ -24,6 +24,7 @@ import { SlipwayError } from '../../engine/errors.js';
 import { clientsFor } from './clients.js';
 import { names } from './names.js';
 import { history } from './history.js';
+import { awsEvidence } from './evidence.js';
 
 registerCatalog(catalog);
 // Tests: every AWS call this process sends, recorded for the CI deploy role's policy (iam-policy.ts).
@@ -116,6 +117,7 @@ export function createTarget(): Target {
       return tailLogs(a.c, a.n.logGroup, { follow: opts.follow, lines: opts.lines, signal: opts.signal });
     },
     endpoint,
+    evidence: awsEvidence,
     infra: {
       async plan(tc, opts) {
         const report = await planChanges(tc, opts);
