@@ -112,6 +112,7 @@ export function createTarget(): Target {
       return tailLogs(a.c, a.n.logGroup, { follow: opts.follow, lines: opts.lines, signal: opts.signal });
     },
     endpoint,
+    architecture: async (tc) => (await import('./architecture.js')).awsArchitecture(awsCtx(tc)),
     infra: {
       async plan(tc, opts) {
         const report = await planChanges(tc, opts);
