@@ -18,7 +18,7 @@ import { describeService } from './rollout.js';
 import { describeStack, outputsOf } from './stacks.js';
 import { hasManagedDb } from './synth.js';
 
-const LAYERS: Layer[] = ['network', 'security', 'registry', 'database', 'cluster', 'alb', 'scaling'];
+const LAYERS: Layer[] = ['network', 'security', 'registry', 'database', 'cluster', 'alb', 'service', 'scaling'];
 
 async function resourcesOf(a: AwsCtx, stack: string): Promise<StackResourceSummary[] | undefined> {
   try {
