@@ -28,7 +28,7 @@ export function renderReportHtml(data: ReportData, lang: Lang): string {
   const st = data.status;
   const summary = [
     `<p class="meta">${tr('report.generated', { at: data.generatedAt, target: data.target })}</p>`,
-    st ? `<p>${tr('report.state', { state: st.state })}${st.activeRelease ? ` · ${tr('report.serving', { release: st.activeRelease, url: st.url ?? '-' })}` : ''}</p>` : '',
+    st ? `<p>${tr('report.state', { state: stateText(st.state, lang) })}${st.activeRelease ? ` · ${tr('report.serving', { release: st.activeRelease, url: st.url ?? '-' })}` : ''}</p>` : '',
   ].join('');
   return `<!doctype html>
 <html lang="${lang}">
@@ -48,6 +48,13 @@ ${sections.join('\n')}
 </body>
 </html>
 `;
+}
+
+/** The environment's state in the report's language (the CLI's `status` words). */
+function stateText(state: string, lang: Lang): string {
+  const key = `status.state.${state}`;
+  const text = t(key, {}, lang);
+  return text === key ? state : text;
 }
 
 function timelineSection(data: ReportData, lang: Lang): string {
@@ -171,12 +178,12 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 td.error{color:var(--bad);font-family:ui-monospace,monospace;font-size:12px;white-space:pre-wrap;max-width:380px}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}pre{margin:0;white-space:pre-wrap}
 .empty{color:var(--muted)}
-.badge{display:inline-block;padding:0 7px;border-radius:10px;font-size:12px;border:1px solid currentColor}
-.status-done,.result-succeeded,.sev-passed,.active{color:var(--ok)}
-.status-failed,.result-failed,.sev-blocker,.outcome-failed,.outcome-undone,.outcome-interrupted{color:var(--bad)}
-.status-skipped,.status-not-run,.result-pending{color:var(--muted)}
-.status-interrupted,.result-rolled-back,.result-unverified,.sev-warning,.sev-accepted,.commit{color:var(--warn)}
-.sev-info{color:var(--info)}
+.badge{display:inline-block;white-space:nowrap;padding:0 7px;border-radius:10px;font-size:12px;border:1px solid currentColor}
+.badge.status-done,.badge.result-succeeded,.badge.sev-passed,.badge.active{color:var(--ok)}
+.badge.status-failed,.badge.result-failed,.badge.sev-blocker,.outcome-failed,.outcome-undone,.outcome-interrupted{color:var(--bad)}
+.badge.status-skipped,.badge.status-not-run,.badge.result-pending{color:var(--muted)}
+.badge.status-interrupted,.badge.result-rolled-back,.badge.result-unverified,.badge.sev-warning,.badge.sev-accepted,.badge.commit{color:var(--warn)}
+.badge.sev-info{color:var(--info)}
 .run-summary.outcome-succeeded,.verdict.go{color:var(--ok);font-weight:600}
 .verdict.no-go{color:var(--bad);font-weight:600}
 ul.evidence{margin:4px 0 0;padding-left:16px;font-size:12px;color:var(--muted)}

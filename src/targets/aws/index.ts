@@ -118,6 +118,7 @@ export function createTarget(): Target {
     },
     endpoint,
     evidence: awsEvidence,
+    architecture: async (tc) => (await import('./architecture.js')).awsArchitecture(awsCtx(tc)),
     infra: {
       async plan(tc, opts) {
         const report = await planChanges(tc, opts);
