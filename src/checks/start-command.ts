@@ -34,12 +34,13 @@ export function scriptOf(cmd: string): string | undefined {
   return undefined;
 }
 
-/** The script file a `node …` command runs, if any. */
+/** The script file a `node …` command runs, if any (none for inline code: `node -e '…'`). */
 export function nodeEntry(cmd: string): string | undefined {
   const t = cmd.trim().split(/\s+/);
   if (t[0] !== 'node' && !/\/node$/.test(t[0] ?? '')) return undefined;
   for (let i = 1; i < t.length; i++) {
     const a = t[i]!;
+    if (/^(-e|--eval|-p|--print)$/.test(a)) return undefined;
     if (/^(-r|--require|--import|--loader|--env-file|--max-old-space-size)$/.test(a)) i++;
     else if (!a.startsWith('-')) return a;
   }

@@ -11,6 +11,7 @@ import { runVerify } from '../../engine/verify.js';
 import type { Step, StepContext, StepData } from '../../engine/step.js';
 import { dumpDatabase, listArchive, restoreDatabase } from '../../db/backup.js';
 import { explain } from '../../knowledge/explain.js';
+import { getLang } from '../../engine/i18n.js';
 import { shell } from './shell.js';
 import { appDatabase, ensureSupervisor, processEnv, releaseEnvFor, servingFile, type MachineRuntime } from './runtime.js';
 import { installRelease, unpackRelease, type BuildMeta, type PackedApp } from './build.js';
@@ -153,7 +154,7 @@ export function startStep(rt: MachineRuntime, release: string, needs: string[]):
       const port = await rt.host.freePort();
       await ctx.record({ release, port });
       const secretNames = [...env.secretNames, ...(conn ? ['DB_PASSWORD', 'DATABASE_URL'] : [])];
-      const req = { release, cwd: rt.store.appDir(release), command: rt.ctx.envr.app.start, env: processEnv(rt, env, conn, release), secretNames };
+      const req = { release, cwd: rt.store.appDir(release), command: rt.ctx.envr.app.start, env: processEnv(rt, env, conn, release), secretNames, lang: getLang() };
       await rt.client.start({ ...req, port });
       return { release, port };
     },
@@ -315,7 +316,7 @@ async function persistServing(rt: MachineRuntime, release: string): Promise<void
   const env = (await rt.store.readEnv(release)) ?? releaseEnvFor(rt);
   const conn = await appDatabase(rt);
   const secretNames = [...env.secretNames, ...(conn ? ['DB_PASSWORD', 'DATABASE_URL'] : [])];
-  const req = { release, cwd: rt.store.appDir(release), command: rt.ctx.envr.app.start, env: processEnv(rt, env, conn, release), secretNames };
+  const req = { release, cwd: rt.store.appDir(release), command: rt.ctx.envr.app.start, env: processEnv(rt, env, conn, release), secretNames, lang: getLang() };
   const file = servingFile(rt);
   await rt.host.writeFile(file, JSON.stringify(req) + '\n', 0o600);
   if (rt.setup.serviceUser) await rt.host.exec(['chown', rt.setup.serviceUser, file]);
