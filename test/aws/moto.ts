@@ -18,13 +18,18 @@ export async function startMoto(opts: { serviceRunning?: boolean } = {}): Promis
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { env: { ...process.env, ...awsTestEnv, ...(opts.serviceRunning === false ? {} : { MOTO_ECS_SERVICE_RUNNING: '1' }) }, stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    try {
-      const r = await fetch(`${url}/moto-api/`);
-      if (r.status < 500) break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
+  // Ready when its API answers; a loaded machine can take a while to start Python (60 s), and a moto that exits
+  // or never answers fails the test file loudly.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode} before answering`);
+    const status = await fetch(`${url}/moto-api/`).then((r) => r.status, () => 0);
+    if (status > 0 && status < 500) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`moto_server did not answer on ${url} within 60 s`);
     }
+    await new Promise((r) => setTimeout(r, 100));
   }
   const post = async (path: string, body: unknown) => {
     const r = await fetch(`${url}${path}`, { method: 'POST', body: JSON.stringify(body) });

@@ -145,7 +145,7 @@ export async function startMoto(): Promise<{ endpoint: string; reset: () => Prom
   await waitFor('moto_server', async () => {
     if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}`);
     return (await fetch(`${endpoint}/moto-api/`)).ok;
-  }, 20_000);
+  }, 60_000);
   return {
     endpoint,
     reset: async () => void (await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' })),
