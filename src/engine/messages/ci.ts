@@ -24,8 +24,8 @@ export const ci: Catalog = {
   'ci.wrote': { en: 'Wrote {file} (deploys {env} on every push to {branch}, Node {node}).', 'zh-CN': '已写入 {file}（每次推送到 {branch} 时部署 {env}，Node {node}）。' },
   'ci.role': { en: 'The workflow assumes {role} through GitHub OIDC; no access keys are stored.', 'zh-CN': '工作流通过 GitHub OIDC 扮演 {role}，不保存任何访问密钥。' },
   'ci.roleVariable': {
-    en: 'Set the repository variable {name} to the deploy role ARN, or run `slipway ci github {env} --setup-aws` to create the role.',
-    'zh-CN': '请把仓库变量 {name} 设为部署角色的 ARN，或运行 `slipway ci github {env} --setup-aws` 创建该角色。',
+    en: 'Set the repository secret {name} to the deploy role ARN, or run `slipway ci github {env} --setup-aws` to create the role.',
+    'zh-CN': '请把仓库密钥 {name} 设为部署角色的 ARN，或运行 `slipway ci github {env} --setup-aws` 创建该角色。',
   },
   'ci.setupDone': { en: 'Stack {stack}: role {role} trusts {repo} on branch {branch} (OIDC provider {provider}).', 'zh-CN': '栈 {stack}：角色 {role} 信任 {repo} 的 {branch} 分支（OIDC 提供方 {provider}）。' },
   'ci.secrets': { en: 'Add these repository secrets in GitHub (Settings → Secrets and variables → Actions): {names}', 'zh-CN': '请在 GitHub 中添加这些仓库密钥（Settings → Secrets and variables → Actions）：{names}' },

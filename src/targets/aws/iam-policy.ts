@@ -231,9 +231,7 @@ function statements(prefix: string, perms: [string, Permission][], s: Scope): Po
     const key = JSON.stringify([resources, condition ?? null]);
     let st = groups.get(key);
     if (!st) {
-      const service = action.split(':')[0]!;
-      st = { Sid: '', Effect: 'Allow', Action: [], Resource: resources.length === 1 ? resources[0]! : resources, ...(condition ? { Condition: condition } : {}) };
-      st.Sid = sid(`${prefix} ${service} ${groups.size + 1}`);
+      st = { Sid: sid(`${prefix} ${groups.size + 1}`), Effect: 'Allow', Action: [], Resource: resources.length === 1 ? resources[0]! : resources, ...(condition ? { Condition: condition } : {}) };
       groups.set(key, st);
     }
     st.Action.push(action);
@@ -257,7 +255,7 @@ export function deployPolicy(envr: ResolvedEnvironment): PolicyDocument {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([service, actions]) => {
       const resources = provisioningResources(service, s);
-      return { Sid: sid(`Provision ${service}`), Effect: 'Allow', Action: [...actions].sort(), Resource: resources.length === 1 ? resources[0]! : resources };
+      return { Sid: sid(`Provision ${service.replace(/(^|-)(\w)/g, (_m, _d: string, c: string) => c.toUpperCase())}`), Effect: 'Allow', Action: [...actions].sort(), Resource: resources.length === 1 ? resources[0]! : resources };
     });
   return {
     Version: '2012-10-17',
