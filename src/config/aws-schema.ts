@@ -52,6 +52,7 @@ export const awsOptions = {
     rolloutTimeoutSeconds: z.number().int().min(30).default(900).describe('Give up on a rollout (and roll back) after this long.'),
     migrateTimeoutSeconds: z.number().int().min(30).default(900).describe('Give up on the migration task after this long.'),
     allowUnverified: z.boolean().default(false).describe('Let a deploy finish when verification could not run; it is recorded as unverified.'),
+    lockTtlMs: z.number().int().min(1000).default(30_000).describe('Lease of the deploy lock in SSM Parameter Store: renewed every third of it while a command runs; a lock whose holder stopped renewing is taken over after it.'),
 };
 
 interface AwsValues {

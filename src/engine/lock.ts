@@ -11,6 +11,8 @@
  * the network) is taken over after its expiry, through a gate, so exactly one of several
  * contenders wins. Leases are short and renewed often, so a crashed run blocks the next
  * command for seconds, not for a quarter of an hour. `--force-unlock` takes over any lock.
+ * A store with a compare-and-set (SSM Parameter Store) renews, takes over and releases
+ * through it, so a renewal can never overwrite a lock another contender just took.
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -54,15 +56,20 @@ export interface AcquireOptions {
 /** How long a takeover gate may be held before a contender may clear it. */
 const GATE_TTL_MS = 30_000;
 
-export async function readLock(store: LockStore, file: string): Promise<LockOwner | undefined> {
+/** The lock as stored (`text`, what a compare-and-set compares) and its owner when it parses. */
+async function readLockText(store: LockStore, file: string): Promise<{ text?: string; owner?: LockOwner }> {
   const text = await store.readFile(file);
-  if (!text) return undefined;
+  if (!text) return {};
   try {
     const v = JSON.parse(text) as LockOwner;
-    return typeof v.token === 'string' && typeof v.expiresAt === 'string' ? v : undefined;
+    return typeof v.token === 'string' && typeof v.expiresAt === 'string' ? { text, owner: v } : { text };
   } catch {
-    return undefined;
+    return { text };
   }
+}
+
+export async function readLock(store: LockStore, file: string): Promise<LockOwner | undefined> {
+  return (await readLockText(store, file)).owner;
 }
 
 /** A lock is stale only when its lease has expired. */
@@ -73,10 +80,12 @@ export function isStale(owner: Pick<LockOwner, 'expiresAt'>, now = Date.now()): 
 const serialize = (o: LockOwner) => JSON.stringify(o, null, 2) + '\n';
 
 /**
- * Replace an expired (or forced) lock. Contenders serialise on a gate created exclusively
- * and re-read the lock inside it, so exactly one replaces the lock they all saw.
+ * Replace an expired (or forced) lock. With a compare-and-set store this is one swap of the
+ * exact record seen; otherwise contenders serialise on a gate created exclusively and re-read
+ * the lock inside it. Either way exactly one replaces the lock they all saw.
  */
-async function takeOver(store: LockStore, file: string, seen: LockOwner | undefined, next: LockOwner): Promise<boolean> {
+async function takeOver(store: LockStore, file: string, seenText: string | undefined, seen: LockOwner | undefined, next: LockOwner): Promise<boolean> {
+  if (store.swap) return store.swap(file, seenText, serialize(next));
   const gate = `${file}.takeover`;
   const mine = JSON.stringify({ token: next.token, expiresAt: new Date(Date.now() + GATE_TTL_MS).toISOString() });
   if (!(await store.createExclusive(gate, mine, 0o644))) {
@@ -119,12 +128,13 @@ export async function acquireLock(store: LockStore, file: string, opts: AcquireO
   let tookOver: LockOwner | undefined;
   for (let attempt = 0; ; attempt++) {
     if (await store.createExclusive(file, serialize(owner), 0o644)) break;
-    let current = await readLock(store, file);
+    const seen = await readLockText(store, file);
+    let current = seen.owner;
     if (current && !opts.force && !isStale(current)) {
       current = await watchLease(store, file, current, opts);
       if (!current) continue;
     }
-    if (await takeOver(store, file, current, owner)) {
+    if (await takeOver(store, file, seen.text, current, owner)) {
       tookOver = current;
       break;
     }
@@ -141,10 +151,15 @@ export async function acquireLock(store: LockStore, file: string, opts: AcquireO
   };
   const refreshMs = opts.refreshMs ?? Math.max(1000, Math.floor(opts.ttlMs / 3));
   const renew = async () => {
-    const now = await readLock(store, file);
+    const { text, owner: now } = await readLockText(store, file);
     if (now?.token !== owner.token) return lost(now ? `taken over by ${now.user}@${now.machine} (${now.command})` : 'the lock was removed');
     const next = new Date(Date.now() + opts.ttlMs).toISOString();
-    await store.writeFile(file, serialize({ ...owner, expiresAt: next }), 0o644);
+    // Only this holder writes its token, so the record read is its own; the swap fails only if another took the lock since.
+    if (store.swap) {
+      if (!(await store.swap(file, text, serialize({ ...owner, expiresAt: next })))) return lost('taken over while renewing');
+    } else {
+      await store.writeFile(file, serialize({ ...owner, expiresAt: next }), 0o644);
+    }
     owner.expiresAt = next;
   };
   const timer = setInterval(() => {
@@ -162,8 +177,10 @@ export async function acquireLock(store: LockStore, file: string, opts: AcquireO
       released = true;
       clearInterval(timer);
       await renewing;
-      const now = await readLock(store, file);
-      if (now?.token === owner.token) await store.rm(file);
+      const { text, owner: now } = await readLockText(store, file);
+      if (now?.token !== owner.token) return;
+      if (store.swap) await store.swap(file, text, undefined);
+      else await store.rm(file);
     },
   };
 }

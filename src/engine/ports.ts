@@ -63,7 +63,14 @@ export interface FileStore {
 }
 
 /** What a deploy lock needs from where it lives: a directory on a host, or a parameter store. */
-export type LockStore = Pick<FileStore, 'readFile' | 'writeFile' | 'createExclusive' | 'rm'>;
+export type LockStore = Pick<FileStore, 'readFile' | 'writeFile' | 'createExclusive' | 'rm'> & {
+  /**
+   * Compare-and-set, where the store has one (SSM Parameter Store): replace the content at
+   * `path` with `next` (undefined: remove it) only if it is still exactly `expected`
+   * (undefined: absent). False when it was not. Renewal, takeover and release then go through it.
+   */
+  swap?(path: string, expected: string | undefined, next: string | undefined): Promise<boolean>;
+};
 
 /** What the journal needs. */
 export type JournalStore = Pick<FileStore, 'readFile' | 'appendDurable' | 'mkdir' | 'rename' | 'list' | 'rm'>;

@@ -1,12 +1,14 @@
 /**
- * The AWS target end to end on moto: fresh deploy (all stacks), no-change redeploy, new
- * image, rollback, SIGKILL at step boundaries + recovery, destroy. State is read back with
- * the AWS SDK; no secret value may appear anywhere slipway writes or prints.
+ * The AWS target end to end on moto, through the real CLI (its session: lock in SSM, journal,
+ * recovery by the next command): fresh deploy (all stacks), no-change redeploy, new image,
+ * rollback, SIGKILL at step boundaries + recovery, destroy. State is read back with the AWS
+ * SDK; no secret value may appear anywhere slipway writes or prints.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { ensureBuilt, ROOT } from '../helpers/local-env.js';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +20,7 @@ import { SSMClient, GetParametersByPathCommand, GetParameterCommand } from '@aws
 import { SecretsManagerClient, GetSecretValueCommand, DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { EC2Client, DescribeVpcAttributeCommand } from '@aws-sdk/client-ec2';
 import { startMoto, awsTestEnv, type Moto } from './moto.js';
-import { repoRoot, writeConfig, loadEnv } from './helpers.js';
+import { writeConfig, loadEnv } from './helpers.js';
 import { synth } from '../../src/targets/aws/synth.js';
 
 const SECRET = 'Sup3r-Secret-Value-9f8e7d6c';
@@ -34,30 +36,30 @@ function clients(endpoint: string) {
   return { cfn: new CloudFormationClient(cfg), ecs: new ECSClient(cfg), ecr: new ECRClient(cfg), rds: new RDSClient(cfg), ssm: new SSMClient(cfg), sm: new SecretsManagerClient(cfg), ec2: new EC2Client(cfg) };
 }
 
-interface DriveResult {
+interface CliResult {
   code: number | null;
   signal: NodeJS.Signals | null;
-  result?: { ok: boolean; error?: string; mode?: string };
+  /** stdout and stderr together. */
+  out: string;
 }
 
-function drive(action: string, opts: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<DriveResult> {
+/** `slipway <args> --config <config>`: the CLI's own session, lock and journal. */
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test/aws/drive.ts'), config, stateDir, action, JSON.stringify(opts)], {
-      cwd: repoRoot,
-      env: { ...process.env, ...awsTestEnv, JWT_SECRET: SECRET, SLIPWAY_AWS_POLL_MS: '20', SLIPWAY_LANG: 'en', ...env },
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'slipway.js'), ...args, '--config', config], {
+      env: { ...process.env, ...awsTestEnv, AWS_ENDPOINT_URL: moto.url, JWT_SECRET: SECRET, CI: 'true', SLIPWAY_AWS_POLL_MS: '20', SLIPWAY_LANG: 'en', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code, signal) => {
-      transcript.push(out, err);
-      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-      resolve({ code, signal, ...(line ? { result: JSON.parse(line.slice(7)) } : {}) });
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code, signal) => {
+      transcript.push(out);
+      resolve({ code, signal, out });
     });
   });
 }
+const deploy = (image: string, flags: string[] = [], env: Record<string, string> = {}) => cli(['deploy', 'production', '--image', image, ...flags], env);
 
 async function service() {
   return (await sdk.ecs.send(new DescribeServicesCommand({ cluster: P, services: ['shop-api'] }))).services![0]!;
@@ -82,8 +84,11 @@ before(async () => {
   await moto.reset();
   // Migration tasks stop at once with exit code 0.
   await moto.post('/moto-api/state-manager/set-transition', { model_name: 'ecs::task', transition: { progression: 'immediate' } });
-  config = await writeConfig({ endpoint: moto.url });
-  stateDir = await mkdtemp(path.join(os.tmpdir(), 'slipway-aws-state-'));
+  ensureBuilt();
+  // Nothing is accepted unverified unless the command says so (--allow-unverified).
+  // A short lease: a SIGKILLed run's lock is taken over by the next command after 3 s.
+  config = await writeConfig({ production: { allowUnverified: false, lockTtlMs: 3000 } });
+  stateDir = path.join(path.dirname(config), '.slipway', 'production');
   sdk = clients(moto.url);
 });
 after(async () => moto?.stop());
@@ -91,8 +96,8 @@ after(async () => moto?.stop());
 const FIRST = `public.ecr.aws/docker/library/node@sha256:${'1'.repeat(64)}`;
 
 test('fresh deploy creates every stack and an unverified release (moto serves no endpoint to verify), read back from AWS', async () => {
-  const r = await drive('deploy', { image: FIRST });
-  assert.equal(r.result?.ok, true, r.result?.error);
+  const r = await deploy(FIRST, ['--allow-unverified']);
+  assert.equal(r.code, 0, r.out);
   for (const layer of ['network', 'security', 'database', 'registry', 'cluster', 'service']) {
     const s = (await sdk.cfn.send(new DescribeStacksCommand({ StackName: `${P}-${layer}` }))).Stacks![0]!;
     assert.equal(s.StackStatus, 'CREATE_COMPLETE', layer);
@@ -131,8 +136,8 @@ test('fresh deploy creates every stack and an unverified release (moto serves no
 
 test('a second deploy with no change changes nothing', async () => {
   const before = { revs: await revisions(), ledger: await ledger(), svc: await service() };
-  const r = await drive('deploy', { image: FIRST });
-  assert.equal(r.result?.ok, true, r.result?.error);
+  const r = await deploy(FIRST, ['--allow-unverified']);
+  assert.equal(r.code, 0, r.out);
   assert.deepEqual(await revisions(), before.revs);
   assert.deepEqual((await ledger()).records, before.ledger.records);
   const svc = await service();
@@ -146,9 +151,9 @@ test('a second deploy with no change changes nothing', async () => {
 
 test('a deploy without allowUnverified fails when it cannot verify, and rolls back', async () => {
   const image = await pushImage('unverifiable');
-  const r = await drive('deploy', { image, allowUnverified: false });
-  assert.equal(r.result?.ok, false);
-  assert.match(r.result?.error ?? '', /could not be verified/);
+  const r = await deploy(image);
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /could not be verified/);
   assert.match((await service()).taskDefinition!, /:1$/, 'back on the last good revision');
   const l = await ledger();
   const last = l.records[l.records.length - 1]!;
@@ -160,8 +165,8 @@ test('a deploy without allowUnverified fails when it cannot verify, and rolls ba
 
 test('redeploy with a new image registers a new revision pinned to the digest; rollback returns', async () => {
   const image = await pushImage('v2');
-  const r = await drive('deploy', { image });
-  assert.equal(r.result?.ok, true, r.result?.error);
+  const r = await deploy(image, ['--allow-unverified']);
+  assert.equal(r.code, 0, r.out);
   const svc = await service();
   const td = (await sdk.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: svc.taskDefinition! }))).taskDefinition!;
   assert.match(td.containerDefinitions![0]!.image!, /@sha256:[0-9a-f]{64}$/);
@@ -171,40 +176,42 @@ test('redeploy with a new image registers a new revision pinned to the digest; r
   const snaps = (await sdk.rds.send(new DescribeDBSnapshotsCommand({}))).DBSnapshots ?? [];
   assert.ok(snaps.some((s) => s.DBSnapshotIdentifier?.startsWith(`${P}-pre-`)), 'snapshot before migrations');
 
-  const rb = await drive('rollback');
-  assert.equal(rb.result?.ok, true, rb.result?.error);
+  const rb = await cli(['rollback', 'production', '--allow-unverified']);
+  assert.equal(rb.code, 0, rb.out);
   assert.match((await service()).taskDefinition!, /:1$/);
   const after = await ledger();
   assert.equal(after.active, after.records[0]!.id);
   assert.equal(after.records.find((x) => x.id === v2.id)!.result, 'rolled-back');
 });
 
-test('SIGKILL before the commit point: recovery undoes, a rerun converges', async () => {
+test('SIGKILL before the commit point: the next command undoes the interrupted run first, and its own deploy converges', async () => {
   const image = await pushImage('v3');
-  const killed = await drive('deploy', { image }, { SLIPWAY_FAILPOINT: 'migrate:after' });
+  const killed = await deploy(image, ['--allow-unverified'], { SLIPWAY_FAILPOINT: 'migrate:after' });
   assert.equal(killed.signal, 'SIGKILL');
-  const revs = await revisions();
-  const rec = await drive('recover');
-  assert.equal(rec.result?.mode, 'undo');
   assert.match((await service()).taskDefinition!, /:1$/, 'service untouched');
+  const revs = await revisions();
+  // The killed holder's lease runs out (lockTtlMs) before the next command may take the lock over.
+  const rerun = await deploy(image, ['--allow-unverified']);
+  assert.equal(rerun.code, 0, rerun.out);
+  assert.match(rerun.out, /The interrupted deploy was undone/);
   const td = (await sdk.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: revs[revs.length - 1]! }))).taskDefinition!;
   assert.equal(td.status, 'INACTIVE', 'the half-made revision was deregistered');
-  const rerun = await drive('deploy', { image });
-  assert.equal(rerun.result?.ok, true, rerun.result?.error);
   const svc = await service();
   assert.equal((await sdk.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: svc.taskDefinition! }))).taskDefinition!.containerDefinitions![0]!.image!.includes('@sha256:'), true);
   const l = await ledger();
   assert.equal(l.records.find((x) => x.id === l.active)!.details.taskDefinitionArn, svc.taskDefinition);
 });
 
-test('SIGKILL after the commit point: recovery resumes and records the release', async () => {
+test('SIGKILL after the commit point: the next command resumes the interrupted run and records its release', async () => {
   const image = await pushImage('v4');
-  const killed = await drive('deploy', { image }, { SLIPWAY_FAILPOINT: 'update-service:after' });
+  const killed = await deploy(image, ['--allow-unverified'], { SLIPWAY_FAILPOINT: 'update-service:after' });
   assert.equal(killed.signal, 'SIGKILL');
   const target = (await service()).taskDefinition!;
-  const rec = await drive('recover');
-  assert.equal(rec.result?.mode, 'resume');
-  assert.equal(rec.result?.ok, true, rec.result?.error);
+  // The next command (the same deploy again) resumes the interrupted one first; its own run then changes nothing.
+  const rec = await deploy(image, ['--allow-unverified']);
+  assert.equal(rec.code, 0, rec.out);
+  assert.match(rec.out, /The interrupted deploy was resumed to its end/);
+  assert.equal((await service()).taskDefinition, target);
   const l = await ledger();
   const active = l.records.find((x) => x.id === l.active)!;
   assert.equal(active.details.taskDefinitionArn, target);
@@ -222,7 +229,8 @@ test('no secret value in templates, stack parameters, task definitions, ledger, 
   }
   for (const arn of await revisions()) texts.push(JSON.stringify(await sdk.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }))));
   texts.push(JSON.stringify((await ledger()).records));
-  for (const f of await readdir(path.join(stateDir, 'runs'))) texts.push(await readFile(path.join(stateDir, 'runs', f), 'utf8'));
+  // Everything the CLI keeps on this machine: journal, archived runs, audit log.
+  for (const f of await readdir(stateDir, { recursive: true })) texts.push(await readFile(path.join(stateDir, f), 'utf8').catch(() => ''));
   const dbPassword = JSON.parse((await sdk.sm.send(new GetSecretValueCommand({ SecretId: `slipway/${P}/db` }))).SecretString!).password as string;
   assert.ok(texts.length > 20);
   for (const needle of [SECRET, dbPassword]) {
@@ -232,13 +240,13 @@ test('no secret value in templates, stack parameters, task definitions, ledger, 
 });
 
 test('destroy refuses a protected production database without force, then deletes everything with it', async () => {
-  const refused = await drive('destroy');
-  assert.equal(refused.result?.ok, false);
-  assert.match(refused.result?.error ?? '', /deletion protection/);
+  const refused = await cli(['destroy', 'production', '--yes']);
+  assert.equal(refused.code, 1, refused.out);
+  assert.match(refused.out, /deletion protection/);
   assert.equal((await service()).status, 'ACTIVE', 'nothing deleted');
 
-  const r = await drive('destroy', { force: true });
-  assert.equal(r.result?.ok, true, r.result?.error);
+  const r = await cli(['destroy', 'production', '--yes', '--force']);
+  assert.equal(r.code, 0, r.out);
   for (const layer of ['network', 'security', 'database', 'registry', 'cluster', 'service']) {
     await assert.rejects(sdk.cfn.send(new DescribeStacksCommand({ StackName: `${P}-${layer}` })), /does not exist/, layer);
   }

@@ -8,6 +8,7 @@ import { checkDockerfile } from '../../src/targets/aws/image.js';
 import { estimateCost, renderCost } from '../../src/targets/aws/cost.js';
 import { migrationResult } from '../../src/targets/aws/migrate.js';
 import { hasMessage, allCatalogs } from '../../src/engine/i18n.js';
+import { aws as awsCatalog } from '../../src/engine/messages/aws.js';
 import '../../src/targets/aws/index.js';
 import { loadEnv, writeConfig } from './helpers.js';
 
@@ -96,9 +97,12 @@ test('cost: the runbook configuration in Sydney, and what leaving out ALB/NAT sa
   assert.ok(withAlb.lines.some((l) => l.key === 'aws.cost.alb'));
 });
 
-test('every aws message has en and zh-CN', () => {
-  const cat = allCatalogs().find((c) => Object.keys(c).some((k) => k.startsWith('aws.')))!;
-  for (const [k, m] of Object.entries(cat)) {
+test('every message of the aws catalog (src/engine/messages/aws.ts) is an aws.* key, registered, with en and zh-CN and the same placeholders', () => {
+  const entries = Object.entries(awsCatalog);
+  assert.ok(entries.length > 100, `${entries.length} messages`);
+  assert.ok(allCatalogs().includes(awsCatalog), 'registered');
+  for (const [k, m] of entries) {
+    assert.ok(k.startsWith('aws.'), k);
     assert.ok(m.en && m['zh-CN'], k);
     const ph = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((x) => x[1]).sort().join(',');
     assert.equal(ph(m.en), ph(m['zh-CN']), `placeholders of ${k}`);
