@@ -51,6 +51,7 @@ export const SIGNATURES: readonly Signature[] = [
 
   // ── PostgreSQL (more specific first: pg_hba and a missing role are SQLSTATE 28000 too) ──
   { id: 'pg.no-ssl', kind: 'connection', pitfall: 11, supersedes: ['pg.auth'], match: [{ re: /no pg_hba\.conf entry for host .*no encryption/i }] },
+  { id: 'pg.hba-rejected', kind: 'connection', supersedes: ['pg.auth'], match: [{ re: /no pg_hba\.conf entry for host|pg_hba\.conf rejects connection/i }] },
   { id: 'pg.ssl', kind: 'connection', pitfall: 11, match: [{ re: /self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer certificate|The server does not support SSL connections|SSL (?:connection is required|off)|server does not support SSL, but SSL was required|certificate has expired|Hostname\/IP does not match certificate/i }] },
   { id: 'pg.role-missing', kind: 'auth', supersedes: ['pg.auth'], match: [{ re: /role "[^"]*" does not exist/i }] },
   { id: 'pg.auth', kind: 'auth', pitfall: 8, match: [{ re: /password authentication failed|28000.*ClientAuthentication/i }, { pgCode: '28P01' }, { pgCode: '28000' }] },
