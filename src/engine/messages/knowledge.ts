@@ -6,7 +6,7 @@ export const knowledge: Catalog = {
   'cli.opt.diagnoseRelease': { en: 'the release to diagnose (default: the newest)', 'zh-CN': '要诊断的发布（默认：最新的）' },
   'knowledge.title': { en: 'Diagnosis', 'zh-CN': '诊断' },
   'knowledge.cause': { en: 'Cause', 'zh-CN': '原因' },
-  'knowledge.pitfall': { en: 'runbook pitfall {n}', 'zh-CN': '手册第 {n} 个问题' },
+  'knowledge.pitfall': { en: 'runbook pitfall {n}', 'zh-CN': '手册第 {n} 个坑' },
   'knowledge.evidence': { en: 'Evidence', 'zh-CN': '证据' },
   'knowledge.raw': { en: 'Raw evidence (redacted):', 'zh-CN': '原始证据（已脱敏）：' },
   'knowledge.unmatched': {
