@@ -1,14 +1,15 @@
 /** Command handlers: each opens a session, calls the engine or target, prints. */
 import { colorEnabled, colors as pc } from '../report/colors.js';
 import { chooseMode, jsonRenderer, plainRenderer, ttyRenderer, type Renderer } from '../report/render.js';
-import { history as readHistory, lockOf, openSession, releaseEvidence, releaseOf, runMutation, type Session } from '../session/session.js';
+import { history as readHistory, lockOf, openSession, releaseEvidence, releaseOf, runMutation, targetHistory, type Session } from '../session/session.js';
 export { closeSessions } from '../session/session.js';
 import { SlipwayError, isSlipwayError } from '../engine/errors.js';
-import { t } from '../engine/i18n.js';
+import { getLang, t } from '../engine/i18n.js';
+import '../engine/messages/report-html.js';
 import type { Plan } from '../engine/step.js';
 import type { Host } from '../host/types.js';
 import type { Diagnosis } from '../knowledge/diagnose.js';
-import type { InfraCapability } from '../targets/types.js';
+import type { InfraCapability, TargetHistory } from '../targets/types.js';
 import type { DeployFlags, GlobalFlags } from './main.js';
 import { print, printJson, useRedactor, handleError } from './output.js';
 
@@ -103,9 +104,10 @@ export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployF
   });
   if (go !== 0) {
     renderer.close();
+    if (o.report) await reportAfterDeploy(g, s, o.report);
     return go;
   }
-  const code = await mutate(
+  const deployed = await mutate(
     g,
     s,
     'deploy',
@@ -113,8 +115,47 @@ export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployF
     o.forceUnlock,
     'deploy.succeeded',
     renderer,
-  );
-  return code === 0 && o.watch ? watchAfterDeploy(g, s, Number(o.watch)) : code;
+  ).catch(async (e: unknown) => {
+    if (o.report) await reportAfterDeploy(g, s, o.report);
+    throw e;
+  });
+  const code = deployed === 0 && o.watch ? await watchAfterDeploy(g, s, Number(o.watch)) : deployed;
+  if (o.report) await reportAfterDeploy(g, s, o.report);
+  return code;
+}
+
+/** `deploy --report <file>`: the report is written whatever the outcome; failing to write it only warns. */
+async function reportAfterDeploy(g: GlobalFlags, s: Session, out: string): Promise<void> {
+  const { writeReport } = await import('../session/report.js');
+  try {
+    const file = await writeReport(s, { out, lang: getLang() });
+    if (g.json) printJson({ type: 'report', file });
+    else print(t('report.written', { file }));
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    if (g.json) printJson({ type: 'report', file: out, error: reason });
+    else print(pc.yellow(`! ${t('report.writeFailed', { file: out, reason })}`));
+  }
+}
+
+/** `slipway report [env]`: the HTML report of the environment; prints the file written. */
+export async function report(g: GlobalFlags, env: string | undefined, o: { out?: string }): Promise<number> {
+  const s = await session(g, env);
+  const { writeReport } = await import('../session/report.js');
+  const renderer = await attach(s, g); // a target may say why a part could not be read
+  let file: string;
+  try {
+    file = await writeReport(s, { ...(o.out ? { out: o.out } : {}), lang: getLang() });
+  } catch (e) {
+    if (isSlipwayError(e)) throw e;
+    const target = o.out ?? 'report.html';
+    throw new SlipwayError({ key: 'report.writeFailed', params: { file: target, reason: e instanceof Error ? e.message : String(e) }, fix: 'report.writeFailed.fix' });
+  } finally {
+    renderer.close();
+  }
+  if (g.json) printJson({ type: 'report', env: s.envr.name, file });
+  else print(file);
+  return 0;
 }
 
 /** `--watch N`: keep checking the new release for N seconds; on repeated failure roll back automatically. */
@@ -157,16 +198,23 @@ async function watchAfterDeploy(g: GlobalFlags, s: Session, seconds: number): Pr
   }
 }
 
-/** Where the preflight's host checks run (the environment's machine) and the pids that are its own there. */
-async function preflightHost(s: Session): Promise<{ host?: Host; ownPids: number[] }> {
-  const [host, ownPids] = await Promise.all([s.target.host?.(s.ctx), s.target.ownPids?.(s.ctx).catch(() => [])]);
-  return { ...(host ? { host } : {}), ownPids: ownPids ?? [] };
+/** Where the preflight's host checks run (the environment's machine), the pids that are its own there, and its history as the target keeps it. */
+async function preflightHost(s: Session): Promise<{ host?: Host; ownPids: number[]; history?: TargetHistory }> {
+  const [host, ownPids, history] = await Promise.all([s.target.host?.(s.ctx), s.target.ownPids?.(s.ctx).catch(() => []), targetHistory(s)]);
+  return { ...(host ? { host } : {}), ownPids: ownPids ?? [], ...(history ? { history } : {}) };
+}
+
+/** The last preflight is kept for `slipway report`; failing to keep it never stops a check or a deploy. */
+async function keepPreflight(s: Session, report: import('../checks/types.js').PreflightReport): Promise<void> {
+  const { recordPreflight } = await import('../session/report.js');
+  await recordPreflight(s, report).catch(() => undefined);
 }
 
 /** Run the preflight before a deploy; a blocker that was not accepted stops it. */
 async function preflightGate(g: GlobalFlags, s: Session, accept: string[]): Promise<number> {
   const { runPreflight } = await import('../checks/index.js');
   const report = await runPreflight(s.envr, s.ctx.secrets, { acceptRisks: accept, ...(await preflightHost(s)) });
+  await keepPreflight(s, report);
   if (report.go) {
     const warnings = report.findings.filter((f) => f.severity === 'warning');
     s.bus.log('info', 'preflight.go', { warnings: warnings.length, ms: report.durationMs });
@@ -188,6 +236,7 @@ export async function check(g: GlobalFlags, env: string | undefined, o: { accept
   const s = await session(g, env);
   const { runPreflight } = await import('../checks/index.js');
   const report = await runPreflight(s.envr, s.ctx.secrets, { acceptRisks: o.acceptRisk ?? [], ...(await preflightHost(s)) });
+  await keepPreflight(s, report);
   if (g.json) printJson(report);
   else {
     const { renderPreflight } = await import('../report/preflight.js');
@@ -396,5 +445,30 @@ export async function diagnoseEnv(g: GlobalFlags, env: string | undefined, o: { 
   const { renderDiagnosis } = await import('../report/diagnosis.js');
   const header = t('knowledge.header', { env: s.envr.name, release: ev.release, result: ev.result, sources: ev.sources.join(', ') || '-' });
   print(renderDiagnosis(d, ev.lines, { color: colorEnabled(process.stdout, process.env), header }));
+  return 0;
+}
+
+/** `slipway ci github [env]`: the deploy workflow (and with --setup-aws the OIDC role it assumes). */
+export async function ciGithub(g: GlobalFlags, env: string | undefined, o: import('../ci/github.js').CiGithubOptions): Promise<number> {
+  const s = await session(g, env);
+  const { ciGithub: write, ROLE_VARIABLE } = await import('../ci/github.js');
+  const r = await write(s.envr, s.ctx.localHost, o, (e) => s.bus.log('info', 'aws.stack.event', { stack: 'ci', resource: e.LogicalResourceId ?? '', type: '', status: e.ResourceStatus ?? '', reason: e.ResourceStatusReason ?? '' }));
+  if (g.json) printJson({ type: 'ci', ...r });
+  else {
+    if (r.stack) print(t('ci.setupDone', { stack: r.stack, role: r.roleArn ?? '-', repo: r.repo ?? '-', branch: r.branch, provider: r.oidcProviderArn ?? '-' }));
+    print(pc.green(`✓ ${t('ci.wrote', { file: r.file, env: s.envr.name, branch: r.branch, node: r.nodeVersion })}`));
+    if (r.roleArn?.startsWith('arn:')) print(`  ${t('ci.role', { role: r.roleArn })}`);
+    else if (r.roleArn) print(`  ${t('ci.roleVariable', { name: ROLE_VARIABLE, env: s.envr.name })}`);
+    if (r.secrets.length) print(`  ${t('ci.secrets', { names: r.secrets.join(', ') })}`);
+    if (!r.slipwayDependency) print(`  ${t('ci.devDependency')}`);
+  }
+  return 0;
+}
+
+/** `slipway iam policy [env]`: the CI deploy role's policy, as JSON. */
+export async function iamPolicy(g: GlobalFlags, env: string | undefined): Promise<number> {
+  const s = await session(g, env);
+  const { iamPolicy: policyOf } = await import('../ci/github.js');
+  print(JSON.stringify(await policyOf(s.envr), null, 2));
   return 0;
 }

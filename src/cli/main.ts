@@ -5,10 +5,12 @@
 import { Command, Option } from 'commander';
 import { normalizeLang, registerCatalog, setLang, detectLang, t } from '../engine/i18n.js';
 import { knowledge } from '../engine/messages/knowledge.js';
+import '../engine/messages/report-html.js';
 import { handleError } from './output.js';
 import { exitQuietlyOnClosedPipe } from './pipe.js';
 import { readFileSync } from 'node:fs';
 import type { InitFlags } from './commands.js';
+import '../engine/messages/ci.js';
 
 export interface GlobalFlags {
   config?: string;
@@ -108,6 +110,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--image <uri>', t('cli.opt.image'))
     .option('--allow-unverified', t('cli.opt.allowUnverified'), false)
     .option('--watch <seconds>', t('cli.opt.watch'))
+    .option('--report <file>', t('cli.opt.deployReport'))
     .action(run(async (g, env: string | undefined, o: DeployFlags) => (await cmds()).deploy(g, env, o)));
 
   program
@@ -151,6 +154,13 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .description(t('cli.endpoint'))
     .argument('[env]', t('cli.arg.env'))
     .action(run(async (g, env: string | undefined) => (await cmds()).endpoint(g, env)));
+
+  program
+    .command('report')
+    .description(t('cli.report'))
+    .argument('[env]', t('cli.arg.env'))
+    .option('-o, --out <file>', t('cli.opt.reportOut'))
+    .action(run(async (g, env: string | undefined, o: { out?: string }) => (await cmds()).report(g, env, o)));
 
   program
     .command('plan')
@@ -209,6 +219,28 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .action(run(async (g, env: string | undefined, o: { fingerprint?: string; yes: boolean }) => (await cmds()).trustHost(g, env, o)));
 
   program
+    .command('ci')
+    .description(t('cli.ci'))
+    .command('github')
+    .description(t('cli.ci.github'))
+    .argument('[env]', t('cli.arg.env'))
+    .option('--branch <name>', t('cli.opt.branch'), 'production')
+    .option('--repo <owner/name>', t('cli.opt.repo'))
+    .option('--setup-aws', t('cli.opt.setupAws'), false)
+    .option('--role-arn <arn>', t('cli.opt.roleArn'))
+    .option('--oidc-provider-arn <arn>', t('cli.opt.oidcProviderArn'))
+    .option('--force', t('cli.opt.forceWorkflow'), false)
+    .action(run(async (g, env: string | undefined, o: { branch: string; repo?: string; setupAws: boolean; roleArn?: string; oidcProviderArn?: string; force: boolean }) => (await cmds()).ciGithub(g, env, o)));
+
+  program
+    .command('iam')
+    .description(t('cli.iam'))
+    .command('policy')
+    .description(t('cli.iam.policy'))
+    .argument('[env]', t('cli.arg.env'))
+    .action(run(async (g, env: string | undefined) => (await cmds()).iamPolicy(g, env)));
+
+  program
     .command('destroy')
     .description(t('cli.destroy'))
     .argument('[env]', t('cli.arg.env'))
@@ -239,4 +271,5 @@ export interface DeployFlags {
   image?: string;
   allowUnverified: boolean;
   watch?: string;
+  report?: string;
 }

@@ -8,10 +8,20 @@
 import path from 'node:path';
 import type { JournalStore } from './ports.js';
 import type { Redactor } from './redact.js';
+import type { MessageParams } from './i18n.js';
 import type { StepData } from './step.js';
 
+/** A step as the plan declared it, journaled at `begin` so a report can show steps that never ran. */
+export interface PlannedStep {
+  id: string;
+  titleKey: string;
+  titleParams?: MessageParams;
+  needs?: string[];
+  commit?: boolean;
+}
+
 export type JournalEntry =
-  | { t: 'begin'; run: string; kind: string; ts: number; meta: StepData }
+  | { t: 'begin'; run: string; kind: string; ts: number; meta: StepData; steps?: PlannedStep[] }
   | { t: 'step'; run: string; step: string; phase: StepPhase; ts: number; data?: StepData; error?: string }
   | { t: 'end'; run: string; ts: number; outcome: RunOutcome };
 
@@ -53,13 +63,37 @@ export class Journal {
     for (const f of files.slice(0, Math.max(0, files.length - keep))) await this.store.rm(path.join(archive, f));
   }
 
-  /** The newest archived run. */
-  async latest(): Promise<RunState | undefined> {
+  /** The entries of the last run: the one in `current.ndjson` (unfinished or not yet archived), else the newest archived. */
+  async lastRunEntries(): Promise<JournalEntry[] | undefined> {
+    const text = (await this.store.readFile(this.file)) ?? (await this.latestText());
+    return text ? parseEntries(text) : undefined;
+  }
+
+  private async latestText(): Promise<string | undefined> {
     const archive = path.join(this.dir, 'runs');
     const last = (await this.store.list(archive)).filter((f) => f.endsWith('.ndjson')).sort().at(-1);
-    const text = last ? await this.store.readFile(path.join(archive, last)) : undefined;
+    return last ? this.store.readFile(path.join(archive, last)) : undefined;
+  }
+
+  /** The newest archived run. */
+  async latest(): Promise<RunState | undefined> {
+    const text = await this.latestText();
     return text ? replay(text) : undefined;
   }
+}
+
+/** The entries of one run's journal text, in order; a torn line (crash mid-write) is skipped. */
+export function parseEntries(text: string): JournalEntry[] {
+  const out: JournalEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as JournalEntry);
+    } catch {
+      continue;
+    }
+  }
+  return out;
 }
 
 /** Rebuild a run's state from its entries; a torn last line (crash mid-write) is ignored. */

@@ -153,7 +153,8 @@ async function finish(steps: Step[], t: Tracker, opts: RunOptions, signal: Abort
 
 export async function runPlan(opts: RunOptions): Promise<RunResult> {
   const steps = orderSteps(opts.plan.steps);
-  await opts.journal.append({ t: 'begin', run: opts.runId, kind: opts.plan.kind, ts: Date.now(), meta: opts.meta ?? {} });
+  const planned = steps.map((s) => ({ id: s.id, titleKey: s.titleKey, ...(s.titleParams ? { titleParams: s.titleParams } : {}), ...(s.needs?.length ? { needs: [...s.needs] } : {}), ...(s.commit ? { commit: true } : {}) }));
+  await opts.journal.append({ t: 'begin', run: opts.runId, kind: opts.plan.kind, ts: Date.now(), meta: opts.meta ?? {}, steps: planned });
   const t: Tracker = { runId: opts.runId, data: new Map(), phase: new Map(), completed: new Set(), started: [] };
   return finish(steps, t, opts, opts.signal ?? new AbortController().signal);
 }

@@ -20,7 +20,7 @@ import type { Plan } from '../engine/step.js';
 import { LocalHost } from '../host/local.js';
 import { loadTarget } from '../targets/registry.js';
 import { recordEvidence } from './evidence.js';
-import { defaultStateDir, type EnvState, type EvidenceReport, type Target, type TargetContext } from '../targets/types.js';
+import { defaultStateDir, type EnvState, type EvidenceReport, type Target, type TargetContext, type TargetHistory } from '../targets/types.js';
 
 export interface SessionOptions {
   config?: string;
@@ -198,6 +198,22 @@ export async function releaseEvidence(s: Session, release?: string): Promise<Evi
     throw new SlipwayError({ key: 'knowledge.notSupported', params: { target: s.envr.target.target }, fix: 'cli.notForTarget.fix', exitCode: 2 });
   }
   return s.target.evidence(s.ctx, release ? { release } : {});
+  }
+
+/**
+ * The environment's backups and releases, asked of the target where it keeps them (the VM,
+ * the cloud account), for the preflight's safety checks. Undefined when the target keeps
+ * none of its own (the checks then read this machine's state directory).
+ */
+export async function targetHistory(s: Session): Promise<TargetHistory | undefined> {
+  if (!s.target.history) return undefined;
+  try {
+    return await s.target.history(s.ctx);
+  } catch (e) {
+    const where = await s.state().then((st) => st.where, () => s.target.name);
+    const error = e instanceof Error ? e.message : String(e);
+    return { backups: { where, error }, releases: { where, error } };
+  }
 }
 
 /** Where the environment's lock lives, and the lock file in it. */

@@ -118,6 +118,38 @@ export interface Rendered<T> {
   text: string;
 }
 
+/** One thing of an environment's architecture (a subnet, a security group, a release, the database). */
+export interface ArchNode {
+  /** Unique in the view; edges refer to it. */
+  id: string;
+  /** `vpc`, `subnet`, `security-group`, `rds`, `ecs-service`, `alb`, `ecr`, `host`, `proxy`, `release`, `database`, … */
+  kind: string;
+  label: string;
+  /** Facts shown under the label (a zone and CIDR, the rules of a security group, a port). Never a secret. */
+  detail?: string[];
+  /** Drawn highlighted (the serving release, the stable port). */
+  emphasis?: boolean;
+}
+
+/** A box of nodes: a CloudFormation stack, a machine. */
+export interface ArchGroup {
+  id: string;
+  kind: string;
+  label: string;
+  detail?: string;
+  nodes: ArchNode[];
+}
+
+/** What an environment is made of, as far as slipway knows it, for the report's drawing. */
+export interface ArchitectureView {
+  target: string;
+  groups: ArchGroup[];
+  /** Traffic and dependencies between nodes (ids of nodes). */
+  edges: { from: string; to: string; label?: string }[];
+  /** Parts that could not be read (a stack that does not exist yet), as short notes. */
+  notes?: string[];
+}
+
 /** Infrastructure-as-code verbs of a target that provisions infrastructure (aws). */
 export interface InfraCapability {
   /** What a deploy would change, and what it costs per month. */
@@ -126,6 +158,23 @@ export interface InfraCapability {
   synth(ctx: TargetContext, outDir: string): Promise<string[]>;
   /** The monthly cost estimate. */
   cost(ctx: TargetContext): Rendered<Record<string, unknown>>;
+}
+
+/** A backup of the environment's database (a dump file, an RDS snapshot). */
+export interface BackupRecord {
+  id: string;
+  createdAt: string;
+}
+
+/**
+ * What the preflight's safety checks ask of the target, read where the environment keeps
+ * it (this machine, the VM, the cloud account). A part that could not be read says why.
+ */
+export interface TargetHistory {
+  /** `where`: for messages, e.g. `rds:shop-api-production-db`, `deploy@vm:22:/srv/…/backups`. */
+  backups: { where: string; items: BackupRecord[] } | { where: string; error: string };
+  /** `count`: every release recorded; `good`: ids a failed deploy or `rollback` may return to, newest first. */
+  releases: { where: string; count: number; good: string[] } | { where: string; error: string };
 }
 
 export interface Target {
@@ -151,8 +200,12 @@ export interface Target {
   ownPids?(ctx: TargetContext): Promise<number[]>;
   /** The evidence of a release (default: the newest): its record, command and app logs, stop reasons. */
   evidence?(ctx: TargetContext, opts: { release?: string }): Promise<EvidenceReport>;
+  /** The environment's backups and the releases it may return to, for the preflight's safety checks. */
+  history?(ctx: TargetContext): Promise<TargetHistory>;
   /** Close what the target opened (SSH connections). */
   close?(ctx: TargetContext): Promise<void>;
+  /** What the environment is made of, for `slipway report` (optional: a target without it has no drawing). */
+  architecture?(ctx: TargetContext): Promise<ArchitectureView>;
   /** plan / synth / cost: only targets that provision infrastructure. */
   infra?: InfraCapability;
 }

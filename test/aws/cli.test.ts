@@ -20,6 +20,8 @@ const IMAGE = '123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/shop-api';
 const SECRET = `jwt-cli-${Date.now().toString(36)}-do-not-print`;
 let moto: Moto;
 let stateDir: string;
+/** The release the first successful deploy made. */
+let firstRelease = '';
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -65,11 +67,18 @@ test('synth writes every layer as UTF-8 YAML', async () => {
   }
 });
 
-test('deploy without --allow-unverified is not called verified: it fails and rolls back (exit 1)', async () => {
-  const r = await cli(['deploy', 'production', '--image', `${IMAGE}:v0`]);
+test('deploy without --allow-unverified is not called verified: it fails and rolls back (exit 1); deploy --report still writes the report of the failed run', async () => {
+  const report = path.join(await mkdtemp(path.join(os.tmpdir(), 'slipway-report-')), 'failed.html');
+  const r = await cli(['deploy', 'production', '--image', `${IMAGE}:v0`, '--report', report]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stderr, /could not be verified/);
   assert.doesNotMatch(r.stdout, /✓ Deployed/);
+  assert.match(r.stdout, new RegExp(`Report written to ${report.replace(/[.]/g, '\\.')}`));
+  const html = await readFile(report, 'utf8');
+  assert.match(html, /<p class="run-summary outcome-(undone|failed)"/);
+  assert.match(html, /id="gantt-verify" data-step="verify" data-status="failed"/);
+  assert.match(html, /<rect class="undo/, 'the undone steps are drawn');
+  assert.ok(!html.includes(SECRET), 'secret in the report');
 });
 
 test('deploy --image --allow-unverified runs the whole flow; the result is recorded as unverified', async () => {
@@ -101,7 +110,47 @@ test('deploy --image --allow-unverified runs the whole flow; the result is recor
   assert.equal((JSON.parse(st.stdout) as { state: string }).state, 'serving');
   const rel = JSON.parse((await cli(['releases', 'production', '--json'])).stdout) as { id: string; result: string }[];
   assert.equal(rel[0]?.id, result.release);
+  firstRelease = result.release;
   assert.equal(rel[0]?.result, 'unverified');
+
+  // The report: the run's steps with the commit point, the stacks drawn from AWS, the monthly cost; no secret.
+  const out = path.join(await mkdtemp(path.join(os.tmpdir(), 'slipway-report-')), 'report.html');
+  const rep = await cli(['report', 'production', '--out', out, '--lang', 'zh-CN']);
+  assert.equal(rep.code, 0, rep.stdout + rep.stderr);
+  assert.equal(rep.stdout.trim(), out);
+  const html = await readFile(out, 'utf8');
+  assert.ok(!html.includes(SECRET), 'secret in the report');
+  assert.match(html, /<html lang="zh-CN">/);
+  assert.match(html, /id="gantt-update-service" data-step="update-service" data-status="done"/);
+  assert.match(html, /<g id="gantt-commit">/);
+  assert.match(html, new RegExp(`data-release="${result.release}"`));
+  for (const layer of ['network', 'security', 'database', 'registry', 'cluster', 'service']) assert.match(html, new RegExp(`id="arch-group-${layer}"`), layer);
+  assert.match(html, /data-kind="vpc"/);
+  assert.equal((html.match(/<g class="node kind-subnet[^>]*data-kind="subnet"/g) ?? []).length, 2, 'two subnets, one per zone');
+  assert.match(html, /ap-southeast-2a 中的子网[^]*ap-southeast-2b 中的子网/);
+  assert.match(html, /data-kind="security-group"[^]*tcp 5432 ← sg-/);
+  assert.match(html, /id="arch-rds" data-kind="rds"/);
+  assert.match(html, /id="arch-ecs-service" data-kind="ecs-service"/);
+  assert.match(html, /id="arch-ecr" data-kind="ecr"/);
+  assert.match(html, /<section id="cost">[^]*每月合计<\/th><th class="num">\$\d+\.\d\d/);
+});
+
+/** The safety findings of `slipway check production --json`. */
+async function safety(): Promise<Record<string, { severity: string; title: string; evidence: string }>> {
+  const r = await cli(['check', 'production', '--json']);
+  const report = JSON.parse(r.stdout) as { findings: { id: string; severity: string; title: string; evidence: string }[] };
+  return Object.fromEntries(report.findings.filter((f) => f.id === 'backup.recent' || f.id === 'rollback.previous').map((f) => [f.id, f]));
+}
+
+test('after an aws release, the safety checks read RDS and the SSM ledger: a recent backup and a release to roll back to, not "no backup yet" or "first deploy"', async () => {
+  const f = await safety();
+  // moto, like RDS with automated backups, reports the instance's latest restorable time.
+  assert.equal(f['backup.recent']?.severity, 'passed', JSON.stringify(f));
+  assert.match(f['backup.recent']!.title, /point-in-time restore/);
+  assert.match(f['backup.recent']!.evidence, /^In rds:/);
+  assert.equal(f['rollback.previous']?.severity, 'passed', JSON.stringify(f));
+  assert.match(f['rollback.previous']!.evidence, /1 release\(s\) to return to in ssm:\/slipway\/shop-api-production\/releases/);
+  assert.equal(f['rollback.previous']!.title, `Rollback possible to ${firstRelease}`);
 });
 
 test('plan after a deploy shows the stacks and the monthly cost; destroy --yes --force removes the stacks', async () => {

@@ -82,6 +82,37 @@ test('releases lists both and rollback returns to the previous one', async () =>
   assert.equal(events.at(-1)!.type, 'result');
 });
 
+test('report: one HTML file with the steps of the last run, the stable port, the releases and their verification, in en and zh-CN', async () => {
+  const r = await env.cli(['report', 'local']);
+  record(r);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const file = r.stdout.trim();
+  assert.equal(file, path.join(env.stateDir, 'report.html'), 'the default report file is in the environment\'s state dir');
+  const html = await readFile(file, 'utf8');
+  outputs.push(html);
+  const releases = JSON.parse((await env.cli(['releases', 'local', '--json'])).stdout) as { id: string; active?: boolean }[];
+  const active = releases.find((x) => x.active)!;
+  // The last run is the deploy --json above: every step of the machine deploy plan has a Gantt row, the switch is the commit point.
+  for (const step of ['database', 'supervisor', 'build', 'backup', 'migrate', 'start', 'health', 'switch', 'verify', 'drain', 'finalize']) assert.match(html, new RegExp(`id="gantt-${step}" data-step="${step}" data-status="(done|skipped)"`), step);
+  assert.match(html, /<g id="gantt-commit">/);
+  assert.match(html, /data-outcome="succeeded"/);
+  assert.match(html, new RegExp(`Build release ${active.id}`));
+  // Architecture: the stable port serves the active release, which uses slipway's PostgreSQL.
+  assert.match(html, new RegExp(`id="arch-stable-port"[^]*stable port ${env.port}`));
+  assert.match(html, new RegExp(`id="arch-release-${active.id}"`));
+  assert.match(html, /id="arch-database"[^]*PostgreSQL 1\d/);
+  // Releases with verification results, and the preflight the deploy ran.
+  for (const rel of releases) assert.match(html, new RegExp(`data-release="${rel.id}"`));
+  assert.match(html, new RegExp(`data-release="${active.id}"[^]*checks passed`));
+  assert.match(html, /<section id="findings"><h2>Preflight findings<\/h2><p class="verdict go">/);
+  const zh = await env.cli(['report', 'local', '--lang', 'zh-CN', '--out', path.join(env.dir, 'report-zh.html')]);
+  record(zh);
+  assert.equal(zh.code, 0, zh.stdout + zh.stderr);
+  const zhHtml = await readFile(path.join(env.dir, 'report-zh.html'), 'utf8');
+  outputs.push(zhHtml);
+  assert.match(zhHtml, /<html lang="zh-CN">[^]*最近一次运行的时间线[^]*固定端口/);
+});
+
 test('secret values appear in no output, journal, log or state file', async () => {
   const logs = await env.cli(['logs', 'local', '-n', '200']);
   record(logs);

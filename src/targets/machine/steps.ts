@@ -11,9 +11,10 @@ import { runVerify } from '../../engine/verify.js';
 import type { Step, StepContext, StepData } from '../../engine/step.js';
 import { dumpDatabase, listArchive, restoreDatabase } from '../../db/backup.js';
 import { explain } from '../../knowledge/explain.js';
+import { getLang } from '../../engine/i18n.js';
 import { shell } from './shell.js';
 import { appDatabase, ensureSupervisor, processEnv, releaseEnvFor, servingFile, type MachineRuntime } from './runtime.js';
-import { installRelease, unpackRelease, type BuildMeta } from './build.js';
+import { installRelease, unpackRelease, type BuildMeta, type PackedApp } from './build.js';
 
 const j = path.posix.join;
 
@@ -57,7 +58,7 @@ export function supervisorStep(rt: MachineRuntime): Step {
   };
 }
 
-export function buildStep(rt: MachineRuntime, release: string, meta: BuildMeta): Step {
+export function buildStep(rt: MachineRuntime, release: string, meta: BuildMeta, packed?: () => Promise<PackedApp>): Step {
   return {
     id: 'build',
     titleKey: 'step.build',
@@ -74,7 +75,7 @@ export function buildStep(rt: MachineRuntime, release: string, meta: BuildMeta):
         acceptedRisks: meta.acceptedRisks,
       });
       await rt.store.writeEnv(release, releaseEnvFor(rt));
-      const artifact = await unpackRelease(rt, ctx, release);
+      const artifact = await unpackRelease(rt, ctx, release, packed);
       const installed = await installRelease(rt, ctx, release);
       if (rt.ctx.envr.app.build) await shell(rt, ctx, rt.ctx.envr.app.build, rt.store.appDir(release), { NODE_ENV: 'development' }, 'build', release);
       const details = { artifact: artifact.sha256, ...installed };
@@ -153,7 +154,7 @@ export function startStep(rt: MachineRuntime, release: string, needs: string[]):
       const port = await rt.host.freePort();
       await ctx.record({ release, port });
       const secretNames = [...env.secretNames, ...(conn ? ['DB_PASSWORD', 'DATABASE_URL'] : [])];
-      const req = { release, cwd: rt.store.appDir(release), command: rt.ctx.envr.app.start, env: processEnv(rt, env, conn, release), secretNames };
+      const req = { release, cwd: rt.store.appDir(release), command: rt.ctx.envr.app.start, env: processEnv(rt, env, conn, release), secretNames, lang: getLang() };
       await rt.client.start({ ...req, port });
       return { release, port };
     },
@@ -234,7 +235,7 @@ export function switchStep(rt: MachineRuntime, release: string): Step {
   };
 }
 
-export function verifyStep(rt: MachineRuntime): Step {
+export function verifyStep(rt: MachineRuntime, release?: string): Step {
   return {
     id: 'verify',
     titleKey: 'step.verify',
@@ -248,6 +249,8 @@ export function verifyStep(rt: MachineRuntime): Step {
         register: (v) => rt.ctx.redactor.add(v),
       });
       for (const r of results) ctx.events.text(r.ok ? 'info' : 'error', `${r.ok ? '✓' : '✗'} ${r.name} ${r.status ?? ''} ${r.problem ?? ''}`.trim(), ctx.step);
+      // The release keeps its verification results (the report's release history shows them).
+      if (release) await recordVerification(rt, release, results).catch(() => undefined);
       const bad = results.filter((r) => !r.ok);
       if (bad.length) {
         throw new SlipwayError({
@@ -260,6 +263,13 @@ export function verifyStep(rt: MachineRuntime): Step {
       return { url: base, checks: results.length };
     },
   };
+}
+
+async function recordVerification(rt: MachineRuntime, release: string, results: { name: string; ok: boolean; status?: number; problem?: string }[]): Promise<void> {
+  const rec = await rt.store.get(release);
+  if (!rec) return;
+  const verify = results.map((r) => ({ name: r.name, ok: r.ok, ...(r.status !== undefined ? { status: r.status } : {}), ...(r.problem ? { problem: rt.ctx.redactor.redact(r.problem) } : {}) }));
+  await rt.store.update(release, { details: { ...rec.details, verify } });
 }
 
 export function drainStep(rt: MachineRuntime, release: string): Step {
@@ -306,7 +316,7 @@ async function persistServing(rt: MachineRuntime, release: string): Promise<void
   const env = (await rt.store.readEnv(release)) ?? releaseEnvFor(rt);
   const conn = await appDatabase(rt);
   const secretNames = [...env.secretNames, ...(conn ? ['DB_PASSWORD', 'DATABASE_URL'] : [])];
-  const req = { release, cwd: rt.store.appDir(release), command: rt.ctx.envr.app.start, env: processEnv(rt, env, conn, release), secretNames };
+  const req = { release, cwd: rt.store.appDir(release), command: rt.ctx.envr.app.start, env: processEnv(rt, env, conn, release), secretNames, lang: getLang() };
   const file = servingFile(rt);
   await rt.host.writeFile(file, JSON.stringify(req) + '\n', 0o600);
   if (rt.setup.serviceUser) await rt.host.exec(['chown', rt.setup.serviceUser, file]);
