@@ -10,7 +10,7 @@ export type { FailureKind } from './signatures.js';
 /** Failure words no signature names: they still tell a connection problem from a config one. */
 const KINDS: [RegExp, FailureKind][] = [
   [/authentication failed|permission denied for/i, 'auth'],
-  [/ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|getaddrinfo|connection refused|could not connect|Connection terminated|timeout expired|SSL/i, 'connection'],
+  [/ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|getaddrinfo|connection refused|could not connect|no pg_hba\.conf entry|Connection terminated|timeout expired|SSL/i, 'connection'],
   [/not found in environment|missing (?:required )?(?:env|environment)|is required|must be (?:of type|a|an|one of|set|provided|defined)|value was undefined|is not allowed to be empty|ValidationError|Invalid environment|invalid config|undefined variable/i, 'config'],
   [/\b(?:Error|ERROR|FATAL|ERR!|error TS\d+|SyntaxError|TypeError|ReferenceError|command not found|No such file)\b|\berror:/, 'generic'],
 ];

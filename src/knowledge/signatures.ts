@@ -44,12 +44,14 @@ export const SIGNATURES: readonly Signature[] = [
   { id: 'ecs.image-pull', kind: 'generic', match: [{ stopReason: /CannotPullContainerError|CannotPullImageManifestError|pull image manifest has been retried/i }] },
   { id: 'ecs.secrets', kind: 'config', match: [{ stopReason: /ResourceInitializationError: unable to pull secrets or registry auth: (?:execution resource retrieval failed: unable to retrieve secret|.*(?:AccessDenied|ResourceNotFoundException|not authorized|ParameterNotFound))/i }] },
   { id: 'ecs.network', kind: 'connection', match: [{ stopReason: /ResourceInitializationError|Timeout waiting for network interface provisioning|ENI .*(?:failed|limit)|failed to (?:configure|attach) ENI/i }] },
-  { id: 'ecs.oom', kind: 'generic', match: [{ stopReason: /OutOfMemoryError|Container killed due to memory usage/i }, { exitCode: 137 }] },
   { id: 'ecs.elb-health', kind: 'generic', match: [{ stopReason: /failed ELB health checks/i }, { re: /Target\.(?:ResponseCodeMismatch|Timeout|FailedHealthChecks)|Health checks failed with these codes/i }] },
   { id: 'ecs.container-health', kind: 'generic', match: [{ stopReason: /failed container health checks/i }] },
+  // After the health checks: a container stopped for failing them is killed (137) too.
+  { id: 'ecs.oom', kind: 'generic', match: [{ stopReason: /OutOfMemoryError|Container killed due to memory usage/i }, { exitCode: 137 }] },
 
   // ── PostgreSQL (more specific first: pg_hba and a missing role are SQLSTATE 28000 too) ──
   { id: 'pg.no-ssl', kind: 'connection', pitfall: 11, supersedes: ['pg.auth'], match: [{ re: /no pg_hba\.conf entry for host .*no encryption/i }] },
+  { id: 'pg.hba-rejected', kind: 'connection', supersedes: ['pg.auth'], match: [{ re: /no pg_hba\.conf entry for host|pg_hba\.conf rejects connection/i }] },
   { id: 'pg.ssl', kind: 'connection', pitfall: 11, match: [{ re: /self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer certificate|The server does not support SSL connections|SSL (?:connection is required|off)|server does not support SSL, but SSL was required|certificate has expired|Hostname\/IP does not match certificate/i }] },
   { id: 'pg.role-missing', kind: 'auth', supersedes: ['pg.auth'], match: [{ re: /role "[^"]*" does not exist/i }] },
   { id: 'pg.auth', kind: 'auth', pitfall: 8, match: [{ re: /password authentication failed|28000.*ClientAuthentication/i }, { pgCode: '28P01' }, { pgCode: '28000' }] },

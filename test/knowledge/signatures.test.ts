@@ -34,6 +34,7 @@ const CASES: [string, string[]][] = [
   ['ecs.elb-health', ['target 10.0.1.23:3000 Target.ResponseCodeMismatch Health checks failed with these codes: [404]']],
   ['ecs.container-health', ['task 12ab34cd stopped: Task failed container health checks — app: exit 143']],
   ['pg.no-ssl', ['error: no pg_hba.conf entry for host "10.0.1.23", user "shop", database "shop", no encryption', "  code: '28000',"]],
+  ['pg.hba-rejected', ['error: no pg_hba.conf entry for host "10.0.1.23", user "report", database "shop", SSL encryption', "  code: '28000',"]],
   ['pg.ssl', ['Error: self-signed certificate in certificate chain', "  code: 'SELF_SIGNED_CERT_IN_CHAIN'"]],
   ['pg.ssl', ['Error: The server does not support SSL connections']],
   ['pg.role-missing', ['error: role "shop_user" does not exist', "  code: '28000',"]],

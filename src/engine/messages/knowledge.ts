@@ -6,7 +6,7 @@ export const knowledge: Catalog = {
   'cli.opt.diagnoseRelease': { en: 'the release to diagnose (default: the newest)', 'zh-CN': '要诊断的发布（默认：最新的）' },
   'knowledge.title': { en: 'Diagnosis', 'zh-CN': '诊断' },
   'knowledge.cause': { en: 'Cause', 'zh-CN': '原因' },
-  'knowledge.pitfall': { en: 'runbook pitfall {n}', 'zh-CN': '手册第 {n} 个问题' },
+  'knowledge.pitfall': { en: 'runbook pitfall {n}', 'zh-CN': '手册第 {n} 个坑' },
   'knowledge.evidence': { en: 'Evidence', 'zh-CN': '证据' },
   'knowledge.raw': { en: 'Raw evidence (redacted):', 'zh-CN': '原始证据（已脱敏）：' },
   'knowledge.unmatched': {
@@ -55,6 +55,8 @@ export const knowledge: Catalog = {
   // ── PostgreSQL ──
   'knowledge.pg.no-ssl.cause': { en: 'The database requires TLS and the client connected without encryption (no pg_hba.conf entry … no encryption).', 'zh-CN': '数据库要求 TLS，但客户端未加密连接（no pg_hba.conf entry … no encryption）。' },
   'knowledge.pg.no-ssl.fix': { en: 'Connect with TLS: `sslmode=verify-full` in the URL or `PGSSLMODE`, and `ssl: { ca }` with the RDS CA bundle in the app’s pool (node-pg-migrate/pg may ignore the URL’s sslmode); never `NODE_TLS_REJECT_UNAUTHORIZED=0`.', 'zh-CN': '使用 TLS 连接：在 URL 或 `PGSSLMODE` 中设置 `sslmode=verify-full`，并在应用的连接池中用 RDS CA 证书包设置 `ssl: { ca }`（node-pg-migrate/pg 可能忽略 URL 中的 sslmode）；不要使用 `NODE_TLS_REJECT_UNAUTHORIZED=0`。' },
+  'knowledge.pg.hba-rejected.cause': { en: 'The database server has no pg_hba.conf rule that lets this host, user and database connect (SQLSTATE 28000).', 'zh-CN': '数据库服务器的 pg_hba.conf 中没有允许该主机、用户和数据库连接的规则（SQLSTATE 28000）。' },
+  'knowledge.pg.hba-rejected.fix': { en: 'Connect as the user to the database the server allows from this address (check both names in the URL), or add a `hostssl` rule for them in pg_hba.conf and reload the server.', 'zh-CN': '使用服务器允许从该地址连接的用户和数据库（检查 URL 中的这两个名称），或在 pg_hba.conf 中为它们添加 `hostssl` 规则并重新加载服务器。' },
   'knowledge.pg.ssl.cause': { en: 'The TLS connection to the database failed: the client does not trust the server’s certificate, or one side does not do TLS.', 'zh-CN': '与数据库的 TLS 连接失败：客户端不信任服务器证书，或其中一方不支持 TLS。' },
   'knowledge.pg.ssl.fix': { en: 'Give the client the server’s CA (for RDS the regional bundle, `ssl: { ca }` or `PGSSLROOTCERT`) rather than turning verification off; for a local server without TLS use `sslmode=disable`.', 'zh-CN': '为客户端提供服务器的 CA（RDS 使用区域证书包，`ssl: { ca }` 或 `PGSSLROOTCERT`），不要关闭证书验证；本地未启用 TLS 的服务器使用 `sslmode=disable`。' },
   'knowledge.pg.role-missing.cause': { en: 'The database user the app connects as does not exist.', 'zh-CN': '应用连接所用的数据库用户不存在。' },
