@@ -99,7 +99,9 @@ export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployF
     'deploy.succeeded',
     renderer,
   );
-  return code === 0 && o.watch ? watchAfterDeploy(g, s, Number(o.watch)) : code;
+  // `--watch N` overrides the environment's `verify.window`; 0 turns watching off.
+  const watch = o.watch !== undefined ? (o.watch === '0' ? 0 : Number(o.watch)) : s.envr.verifyWindowSeconds;
+  return code === 0 && watch !== undefined && watch !== 0 ? watchAfterDeploy(g, s, watch) : code;
 }
 
 /** `--watch N`: keep checking the new release for N seconds; on repeated failure roll back automatically. */

@@ -93,10 +93,11 @@ export class SshFleet {
     if (missing.length) {
       throw new SlipwayError({ key: 'fleet.releaseMissing', params: { release, hosts: missing.join(', ') }, place: `environments.${env}.hosts`, fix: 'fleet.releaseMissing.fix', fixParams: { env }, exitCode: 2 });
     }
-    if (opts.to && currents.every((c) => c === release) && (await this.status(ctx)).state === 'serving') {
-      throw new SlipwayError({ key: 'rollback.alreadyServing', params: { release, env }, fix: 'rollback.alreadyServing.fix', exitCode: 2 });
-    }
-    return this.planFor(ctx, 'rollback', { release });
+    // Hosts that already serve the release are left alone: a rollback converges the others to it.
+    const serving = await Promise.all(rts.map(async (rt, i) => currents[i] === release && (await rt.client.alive()) && (await rt.client.status()).active === release));
+    const hosts = rts.map((_, i) => i).filter((i) => !serving[i]);
+    if (!hosts.length) throw new SlipwayError({ key: 'rollback.alreadyServing', params: { release, env }, fix: 'rollback.alreadyServing.fix', exitCode: 2 });
+    return this.planFor(ctx, 'rollback', { release, hosts });
   }
 
   async destroyPlan(ctx: TargetContext): Promise<Plan> {
@@ -112,7 +113,10 @@ export class SshFleet {
       const m = { configHash: configHash(ctx), acceptedRisks: (meta.acceptedRisks as string[] | undefined) ?? [], ...(commit ? { gitCommit: commit } : {}) };
       return fleetDeployPlan(rts, release, m, () => packApp(rts[0]!), waves, meta);
     }
-    if (kind === 'rollback') return fleetRollbackPlan(rts, release, waves, meta);
+    if (kind === 'rollback') {
+      const only = Array.isArray(meta.hosts) ? new Set(meta.hosts as number[]) : undefined;
+      return fleetRollbackPlan(only ? rts.filter((_, i) => only.has(i)) : rts, release, waves, meta);
+    }
     if (kind === 'destroy') {
       const plans = await Promise.all(this.hostContexts(ctx).map((c) => this.single.planFor(c, 'destroy', {})));
       return { ...fleetParallelPlan('destroy', plans, rts.map((rt) => rt.setup.where)), meta };
