@@ -3,7 +3,8 @@
  * each with its own directory) and an external PostgreSQL every host reaches (started by the
  * test on this machine's end of the first host's link; the other hosts get a route to it).
  * Waves `[1, 50%, 100%]`: one host, then the second, then the third. The real CLI deploys,
- * fails a deploy in the second wave, and refuses a rollback while hosts serve different releases.
+ * fails a deploy in the second wave, refuses a rollback while hosts serve different releases, and
+ * recovers from a CLI killed in the second wave.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -151,5 +152,21 @@ describe('ssh fleet: three hosts, waves [1, 50%, 100%], an external database', (
     assert.deepEqual([...(await vmReleaseProcesses(dirOf(vms[2]!))).keys()], thirdPids);
     assert.deepEqual(await versions(), [good, good, good]);
     assert.deepEqual(await Promise.all(vms.map(currentOf)), [good, good, good]);
+  });
+
+  test('kill -9 of the CLI in wave 2 (the first host switched): the next deploy undoes it on every host first, then converges all three to one new release', async () => {
+    const killed = await env.cli(['deploy', 'production'], { env: { SLIPWAY_FAILPOINT: 'h2/start:before' } });
+    assert.equal(killed.signal, 'SIGKILL', killed.stdout + killed.stderr);
+    const mid = await versions();
+    assert.notEqual(mid[0], good, 'wave 1 had switched');
+    assert.deepEqual(mid.slice(1), [good, good]);
+    const r = await env.cli(['deploy', 'production']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout + r.stderr, /An earlier deploy \(.+\) was interrupted; finishing it first/);
+    assert.match(r.stdout + r.stderr, /The interrupted deploy was undone/);
+    const served = await versions();
+    assert.equal(new Set(served).size, 1, served.join(' '));
+    assert.ok(!([good, mid[0]] as string[]).includes(served[0]!), served.join(' '));
+    assert.deepEqual(await Promise.all(vms.map(currentOf)), served);
   });
 });
