@@ -33,3 +33,16 @@ test('a fleet with a database slipway would run on one machine is refused with e
   assert.match(r.stderr, /has 2 hosts but a database slipway runs on one machine/);
   assert.match(r.stderr, /mode: external/);
 });
+
+test('an interrupted run is finished only over the hosts it covered: a changed host list is refused (exit 2) before any host is reached', async () => {
+  const { SshFleet } = await import('../../src/targets/ssh/fleet.js');
+  const { SlipwayError } = await import('../../src/engine/errors.js');
+  const unreachable = new Proxy({}, { get: () => () => Promise.reject(new Error('no host may be reached')) });
+  const fleet = new SshFleet(unreachable as never);
+  const envr = { name: 'production', database: undefined, target: { target: 'ssh', hosts: ['deploy@a', 'deploy@c'] } };
+  const ctx = { envr } as never;
+  await assert.rejects(
+    fleet.planFor(ctx, 'deploy', { release: 'r1', hostNames: ['deploy@a', 'deploy@b'] }),
+    (e: unknown) => e instanceof SlipwayError && e.key === 'fleet.hostsChanged' && e.exitCode === 2 && /deploy@a, deploy@b/.test(e.text()) && /deploy@a, deploy@c/.test(e.text()),
+  );
+});
