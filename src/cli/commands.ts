@@ -119,7 +119,9 @@ export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployF
     if (o.report) await reportAfterDeploy(g, s, o.report);
     throw e;
   });
-  const code = deployed === 0 && o.watch ? await watchAfterDeploy(g, s, Number(o.watch)) : deployed;
+  // `--watch N` overrides the environment's `verify.window`; 0 turns watching off.
+  const watch = o.watch !== undefined ? (o.watch === '0' ? 0 : Number(o.watch)) : s.envr.verifyWindowSeconds;
+  const code = deployed === 0 && watch !== undefined && watch !== 0 ? await watchAfterDeploy(g, s, watch) : deployed;
   if (o.report) await reportAfterDeploy(g, s, o.report);
   return code;
 }

@@ -272,8 +272,9 @@ function knownKeys(p: readonly PropertyKey[], value: unknown, targetOverride?: s
     const d = (schema as { def?: Record<string, unknown> }).def;
     if (d?.type === 'union') {
       const target = targetOverride ?? (getAt(value, [...p.slice(0, p.indexOf(k) + 1)]) as { target?: string } | undefined)?.target;
-      const opts = d.options as { def: { shape: Record<string, { def: { values?: unknown[] } }> } }[];
-      schema = opts.find((o) => o.def.shape.target?.def.values?.includes(target)) ?? opts[0];
+      const opts = d.options as { def: { type?: string; shape?: Record<string, { def: { values?: unknown[] } }> } }[];
+      // The environment union by its target; another union (a list or an object) by its object form.
+      schema = opts.find((o) => o.def.shape?.target?.def.values?.includes(target)) ?? opts.find((o) => o.def.type === 'object') ?? opts[0];
     }
   }
   const def = (unwrap(schema) as { def?: { type?: string; shape?: Record<string, unknown> } }).def;

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../engine/errors.js';
-import { checkSettingsSchema, type CheckSettings, type DatabaseConfig, type EnvironmentConfig, type SlipwayConfig, type VerifyCheck } from './schema.js';
+import { checkSettingsSchema, durationSeconds, type CheckSettings, type DatabaseConfig, type EnvironmentConfig, type SlipwayConfig, type VerifyCheck } from './schema.js';
 import { parseDotenv } from './dotenv.js';
 import { decodeUtf8 } from './encoding.js';
 import { checkSecretRefs } from './secret-refs.js';
@@ -28,6 +28,8 @@ export interface ResolvedEnvironment<T extends EnvironmentConfig = EnvironmentCo
   /** Secret names the deployment provides. */
   secretNames: string[];
   verify: VerifyCheck[];
+  /** Seconds a deploy watches the release afterwards (`verify.window`); `deploy --watch` overrides. */
+  verifyWindowSeconds?: number;
   check: CheckSettings;
   production: boolean;
   target: T;
@@ -70,8 +72,11 @@ export function resolveEnvironment(loaded: LoadedConfig, name: string | undefine
   checkDatabaseOwnership({ envName, file: loaded.file, database, target, env, secretNames });
   if (database?.urlSecret && !secretNames.includes(database.urlSecret)) secretNames.push(database.urlSecret);
   checkEnvRefs({ file: loaded.file, env, provided: targetProvidedEnv({ database, target }), secretNames, aws: target.target === 'aws' });
-  const verify = target.verify ?? config.verify;
-  checkSecretRefs(verify, secretNames, loaded.file, target.verify ? `environments.${envName}.verify` : 'verify');
+  // An environment's `verify` is a list of checks, or `{ checks, window }`.
+  const own = Array.isArray(target.verify) ? { checks: target.verify } : target.verify;
+  const verify = own?.checks ?? config.verify;
+  checkSecretRefs(verify, secretNames, loaded.file, own?.checks ? `environments.${envName}.verify` : 'verify');
+  const window = own?.window !== undefined ? durationSeconds(own.window) : undefined;
   return {
     name: envName,
     configFile: loaded.file,
@@ -82,6 +87,7 @@ export function resolveEnvironment(loaded: LoadedConfig, name: string | undefine
     env,
     secretNames,
     verify,
+    ...(window !== undefined ? { verifyWindowSeconds: window } : {}),
     check,
     production,
     target,

@@ -88,10 +88,32 @@ export const databaseSchema = z
 const envMap = z.record(envName, z.string()).describe('Plain (non-secret) environment variables.');
 const secretNames = z.array(envName).describe('Names of secret environment variables; values come from the process environment or `.env.<environment>`.');
 
+/** `30s`, `5m`, `1h`, `0` (off), or a number of seconds. */
+export const durationSchema = z.union([z.number().int().min(0), z.string().regex(/^\d+(?:s|m|h)?$/, 'a duration: 30s, 5m, 1h, or 0 for off')]);
+
+/** Seconds of a duration (`5m` → 300). */
+export function durationSeconds(d: z.output<typeof durationSchema>): number {
+  if (typeof d === 'number') return d;
+  const n = Number(/^\d+/.exec(d)![0]);
+  return d.endsWith('h') ? n * 3600 : d.endsWith('m') ? n * 60 : n;
+}
+
+export const verifySettingsSchema = z
+  .strictObject({
+    checks: z.array(verifyCheckSchema).optional().describe('Replaces the top-level verify checks for this environment.'),
+    window: durationSchema
+      .optional()
+      .describe('After a deploy, watch the release this long (`5m`) and roll back automatically if it keeps failing (`deploy --watch` overrides; `0` is off).'),
+  })
+  .describe('Verification of an environment: its checks and the window watched after a deploy.');
+
 const common = {
   env: envMap.optional(),
   secrets: secretNames.optional(),
-  verify: z.array(verifyCheckSchema).optional().describe('Replaces the top-level verify checks for this environment.'),
+  verify: z
+    .union([z.array(verifyCheckSchema), verifySettingsSchema])
+    .optional()
+    .describe('A list of checks (replaces the top-level ones), or `{ checks, window }`.'),
   database: databaseSchema
     .extend({ version: pgMajor.optional() })
     .partial()

@@ -3,19 +3,20 @@
  * each with its own directory) and an external PostgreSQL every host reaches (started by the
  * test on this machine's end of the first host's link; the other hosts get a route to it).
  * Waves `[1, 50%, 100%]`: one host, then the second, then the third. The real CLI deploys,
- * fails a deploy in the second wave, and refuses a rollback while hosts serve different releases.
+ * fails a deploy in the second wave, refuses a rollback while hosts serve different releases, and
+ * recovers from a CLI killed in the second wave.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, copyFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/engine/net.js';
 import { get } from '../helpers/local-env.js';
 import { startVm, VM_USER, type Vm } from '../helpers/vm.js';
-import { makeSshEnv, type SshEnv } from '../helpers/ssh-env.js';
+import { exampleNpmCache, makeSshEnv, vmReleaseProcesses, type SshEnv } from '../helpers/ssh-env.js';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 const PASSWORD = `fleet-${Date.now()}-pw`;
@@ -63,11 +64,16 @@ before(async () => {
     c.secrets = [...(c.secrets as string[]), 'DATABASE_URL'];
     // A host with `crash-on-start` in its directory cannot start a release (the fault the second wave meets).
     c.app.start = '[ ! -e ../../../crash-on-start ] && exec node dist/server.js';
+    // Built once here (dist/ goes into the artifact), so three hosts do not each run tsc: the fleet's steps are what is tested.
+    delete c.app.build;
     // The third host alone, as its own environment (same directory): a way to make the hosts' releases differ.
     c.environments.solo = { ...e, host: `${VM_USER}@${vms[2]!.address}`, dir: dirOf(vms[2]!) };
     delete c.environments.solo.hosts;
     delete c.environments.solo.rollout;
   });
+  const built = path.join(path.dirname(await exampleNpmCache()), 'app');
+  if (!existsSync(path.join(built, 'dist', 'server.js'))) execFileSync('npm', ['run', 'build'], { cwd: built, stdio: 'ignore' });
+  await cp(path.join(built, 'dist'), path.join(env.dir, 'app', 'dist'), { recursive: true });
   const dotenv = path.join(env.dir, 'app', '.env.production');
   await appendFile(dotenv, `DATABASE_URL=postgres://shop:${PASSWORD}@${first.hostAddress}:${pgPort}/shop\n`);
   await copyFile(dotenv, path.join(env.dir, 'app', '.env.solo'));
@@ -119,14 +125,15 @@ describe('ssh fleet: three hosts, waves [1, 50%, 100%], an external database', (
     assert.equal(st.activeRelease, good);
   });
 
-  test('rollback refuses while the hosts serve different releases, naming each host and its release; --to converges them', async () => {
+  test('rollback refuses while the hosts serve different releases, naming each host and its release; --to converges them, leaving alone the host that serves it', async () => {
     const next = await env.cli(['deploy', 'production']);
     assert.equal(next.code, 0, next.stdout + next.stderr);
     const second = await version(vms[0]!);
     assert.notEqual(second, good);
-    const solo = await env.cli(['deploy', 'solo']);
+    // The third host alone rolls back (as its own environment): the hosts now serve different releases.
+    const solo = await env.cli(['rollback', 'solo']);
     assert.equal(solo.code, 0, solo.stdout + solo.stderr);
-    const third = await version(vms[2]!);
+    const third = good;
     assert.deepEqual(await versions(), [second, second, third]);
 
     const r = await env.cli(['rollback', 'production']);
@@ -138,9 +145,28 @@ describe('ssh fleet: three hosts, waves [1, 50%, 100%], an external database', (
     assert.match(out, /--to <id>/);
     assert.deepEqual(await versions(), [second, second, third]);
 
+    const thirdPids = [...(await vmReleaseProcesses(dirOf(vms[2]!))).keys()];
     const to = await env.cli(['rollback', 'production', '--to', good]);
     assert.equal(to.code, 0, to.stdout + to.stderr);
+    // The third host already served it and was left alone: the same process serves there.
+    assert.deepEqual([...(await vmReleaseProcesses(dirOf(vms[2]!))).keys()], thirdPids);
     assert.deepEqual(await versions(), [good, good, good]);
     assert.deepEqual(await Promise.all(vms.map(currentOf)), [good, good, good]);
+  });
+
+  test('kill -9 of the CLI in wave 2 (the first host switched): the next deploy undoes it on every host first, then converges all three to one new release', async () => {
+    const killed = await env.cli(['deploy', 'production'], { env: { SLIPWAY_FAILPOINT: 'h2/start:before' } });
+    assert.equal(killed.signal, 'SIGKILL', killed.stdout + killed.stderr);
+    const mid = await versions();
+    assert.notEqual(mid[0], good, 'wave 1 had switched');
+    assert.deepEqual(mid.slice(1), [good, good]);
+    const r = await env.cli(['deploy', 'production']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout + r.stderr, /An earlier deploy \(.+\) was interrupted; finishing it first/);
+    assert.match(r.stdout + r.stderr, /The interrupted deploy was undone/);
+    const served = await versions();
+    assert.equal(new Set(served).size, 1, served.join(' '));
+    assert.ok(!([good, mid[0]] as string[]).includes(served[0]!), served.join(' '));
+    assert.deepEqual(await Promise.all(vms.map(currentOf)), served);
   });
 });

@@ -28,8 +28,14 @@ export const fleet: Catalog = {
     en: 'Roll back to a release every host still has (slipway releases {env}), or deploy again.',
     'zh-CN': '回滚到所有主机上都还保留的发布（slipway releases {env}），或重新部署。',
   },
-  'fleet.status.host': { en: 'host {host}', 'zh-CN': '主机 {host}' },
-  'fleet.status.lockHost': { en: 'lock and journal', 'zh-CN': '锁和 journal' },
+  'fleet.hostsChanged': {
+    en: 'An interrupted run of {env} covered the hosts {run}, but the configuration now lists {now}: it cannot be finished on a different list.',
+    'zh-CN': '{env} 有一次被中断的运行，它涉及的主机是 {run}，但配置现在列出的是 {now}：无法在不同的主机列表上收尾。',
+  },
+  'fleet.hostsChanged.fix': {
+    en: 'Put environments.{env}.hosts back as it was, run any slipway command that changes {env} (it finishes the interrupted run first), then change the hosts.',
+    'zh-CN': '先把 environments.{env}.hosts 恢复原样，运行任意一条会改变 {env} 的 slipway 命令（它会先收尾被中断的运行），再修改主机列表。',
+  },
 };
 
 registerCatalog(fleet);

@@ -19,6 +19,11 @@ import { configHash, gitCommit, type MachineTarget } from '../machine/target.js'
 import { newReleaseId } from '../machine/releases.js';
 import type { DeployOptions, EnvState, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext } from '../types.js';
 
+/** How the config names each host (`deploy@vm-a`, `deploy@vm-b:22`). */
+function hostNames(t: SshEnvironment): string[] {
+  return t.hosts!.map((h) => (typeof h === 'string' ? h : `${h.user}@${h.address}:${h.port}`));
+}
+
 /** Whether an environment is a fleet (`hosts:`). */
 export function isFleet(ctx: TargetContext): boolean {
   return (ctx.envr.target as SshEnvironment).hosts !== undefined;
@@ -69,7 +74,7 @@ export class SshFleet {
   }
 
   async deployPlan(ctx: TargetContext, opts: DeployOptions): Promise<Plan> {
-    return this.planFor(ctx, 'deploy', { release: newReleaseId(), acceptedRisks: opts.acceptRisks });
+    return this.planFor(ctx, 'deploy', { release: newReleaseId(), acceptedRisks: opts.acceptRisks, hostNames: hostNames(ctx.envr.target as SshEnvironment) });
   }
 
   async rollbackPlan(ctx: TargetContext, opts: RollbackOptions): Promise<Plan> {
@@ -93,10 +98,11 @@ export class SshFleet {
     if (missing.length) {
       throw new SlipwayError({ key: 'fleet.releaseMissing', params: { release, hosts: missing.join(', ') }, place: `environments.${env}.hosts`, fix: 'fleet.releaseMissing.fix', fixParams: { env }, exitCode: 2 });
     }
-    if (opts.to && currents.every((c) => c === release) && (await this.status(ctx)).state === 'serving') {
-      throw new SlipwayError({ key: 'rollback.alreadyServing', params: { release, env }, fix: 'rollback.alreadyServing.fix', exitCode: 2 });
-    }
-    return this.planFor(ctx, 'rollback', { release });
+    // Hosts that already serve the release are left alone: a rollback converges the others to it.
+    const serving = await Promise.all(rts.map(async (rt, i) => currents[i] === release && (await rt.client.alive()) && (await rt.client.status()).active === release));
+    const hosts = rts.map((_, i) => i).filter((i) => !serving[i]);
+    if (!hosts.length) throw new SlipwayError({ key: 'rollback.alreadyServing', params: { release, env }, fix: 'rollback.alreadyServing.fix', exitCode: 2 });
+    return this.planFor(ctx, 'rollback', { release, hosts, hostNames: hostNames(ctx.envr.target as SshEnvironment) });
   }
 
   async destroyPlan(ctx: TargetContext): Promise<Plan> {
@@ -104,6 +110,12 @@ export class SshFleet {
   }
 
   async planFor(ctx: TargetContext, kind: string, meta: StepData): Promise<Plan> {
+    // A run's steps are per host (`h2/…`): an interrupted one is finished only over the hosts it covered.
+    const now = hostNames(ctx.envr.target as SshEnvironment);
+    if (Array.isArray(meta.hostNames) && JSON.stringify(meta.hostNames) !== JSON.stringify(now)) {
+      const env = ctx.envr.name;
+      throw new SlipwayError({ key: 'fleet.hostsChanged', params: { env, run: (meta.hostNames as string[]).join(', '), now: now.join(', ') }, place: `environments.${env}.hosts`, fix: 'fleet.hostsChanged.fix', fixParams: { env }, exitCode: 2 });
+    }
     const rts = await this.runtimes(ctx);
     const release = String(meta.release ?? '');
     const waves = (ctx.envr.target as SshEnvironment).rollout?.waves;
@@ -112,7 +124,10 @@ export class SshFleet {
       const m = { configHash: configHash(ctx), acceptedRisks: (meta.acceptedRisks as string[] | undefined) ?? [], ...(commit ? { gitCommit: commit } : {}) };
       return fleetDeployPlan(rts, release, m, () => packApp(rts[0]!), waves, meta);
     }
-    if (kind === 'rollback') return fleetRollbackPlan(rts, release, waves, meta);
+    if (kind === 'rollback') {
+      const only = Array.isArray(meta.hosts) ? new Set(meta.hosts as number[]) : undefined;
+      return fleetRollbackPlan(only ? rts.filter((_, i) => only.has(i)) : rts, release, waves, meta);
+    }
     if (kind === 'destroy') {
       const plans = await Promise.all(this.hostContexts(ctx).map((c) => this.single.planFor(c, 'destroy', {})));
       return { ...fleetParallelPlan('destroy', plans, rts.map((rt) => rt.setup.where)), meta };
@@ -130,7 +145,7 @@ export class SshFleet {
   async status(ctx: TargetContext): Promise<StatusReport> {
     const contexts = this.hostContexts(ctx);
     const reports = await Promise.all(contexts.map((c) => this.single.status(c).then((r) => ({ ok: true as const, r }), (e: unknown) => ({ ok: false as const, e }))));
-    const names = (ctx.envr.target as SshEnvironment).hosts!.map((h) => (typeof h === 'string' ? h : `${h.user}@${h.address}:${h.port}`));
+    const names = hostNames(ctx.envr.target as SshEnvironment);
     const hostRows = reports.map((x, i) => ({
       key: names[i]!,
       value: x.ok ? `${x.r.activeRelease ?? '-'} (${x.r.state})` : `unreachable: ${x.e instanceof SlipwayError ? x.e.text() : x.e instanceof Error ? x.e.message : String(x.e)}`,

@@ -1,0 +1,48 @@
+/** Fleet rules without a network: waves from counts and shares, `host` xor `hosts`, a managed database refused for a fleet. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { wavesOf } from '../../src/targets/machine/fleet.js';
+import { sshTargetSchema } from '../../src/config/schema.js';
+import { makeEnv } from '../helpers/local-env.js';
+
+test('waves: cumulative counts and shares of the hosts; the last wave always reaches every host; empty waves are dropped', () => {
+  assert.deepEqual(wavesOf(3, [1, '50%', '100%']), [[0], [1], [2]]);
+  assert.deepEqual(wavesOf(10, [1, '50%', '100%']), [[0], [1, 2, 3, 4], [5, 6, 7, 8, 9]]);
+  assert.deepEqual(wavesOf(4, [2]), [[0, 1], [2, 3]]);
+  assert.deepEqual(wavesOf(2, [1, 1, '10%', 5]), [[0], [1]]);
+  assert.deepEqual(wavesOf(3), [[0], [1, 2]], 'default: one host, then the rest');
+  assert.deepEqual(wavesOf(1, [1, '50%', '100%']), [[0]]);
+});
+
+test('config: an ssh environment has `host` or `hosts`, not both and not neither; `rollout` needs `hosts`; hosts may carry their own dir', () => {
+  const base = { target: 'ssh' as const };
+  assert.ok(sshTargetSchema.safeParse({ ...base, host: 'deploy@a' }).success);
+  assert.ok(sshTargetSchema.safeParse({ ...base, hosts: ['deploy@a', { address: 'b', user: 'deploy', dir: '/srv/b' }], rollout: { waves: [1, '50%', '100%'] } }).success);
+  const both = sshTargetSchema.safeParse({ ...base, host: 'deploy@a', hosts: ['deploy@b'] });
+  assert.equal(both.success, false);
+  assert.match(JSON.stringify(both.error?.issues), /not both/);
+  assert.equal(sshTargetSchema.safeParse(base).success, false);
+  assert.equal(sshTargetSchema.safeParse({ ...base, host: 'deploy@a', rollout: { waves: [1] } }).success, false);
+  assert.equal(sshTargetSchema.safeParse({ ...base, hosts: ['deploy@a'], rollout: { waves: ['150%'] } }).success, false);
+});
+
+test('a fleet with a database slipway would run on one machine is refused with exit 2 and the fix, before connecting to any host', async () => {
+  const env = await makeEnv('production', { environment: { target: 'ssh', hosts: ['deploy@192.0.2.10', 'deploy@192.0.2.11'], port: 8080 } });
+  const r = await env.cli(['status', 'production']);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /has 2 hosts but a database slipway runs on one machine/);
+  assert.match(r.stderr, /mode: external/);
+});
+
+test('an interrupted run is finished only over the hosts it covered: a changed host list is refused (exit 2) before any host is reached', async () => {
+  const { SshFleet } = await import('../../src/targets/ssh/fleet.js');
+  const { SlipwayError } = await import('../../src/engine/errors.js');
+  const unreachable = new Proxy({}, { get: () => () => Promise.reject(new Error('no host may be reached')) });
+  const fleet = new SshFleet(unreachable as never);
+  const envr = { name: 'production', database: undefined, target: { target: 'ssh', hosts: ['deploy@a', 'deploy@c'] } };
+  const ctx = { envr } as never;
+  await assert.rejects(
+    fleet.planFor(ctx, 'deploy', { release: 'r1', hostNames: ['deploy@a', 'deploy@b'] }),
+    (e: unknown) => e instanceof SlipwayError && e.key === 'fleet.hostsChanged' && e.exitCode === 2 && /deploy@a, deploy@b/.test(e.text()) && /deploy@a, deploy@c/.test(e.text()),
+  );
+});
