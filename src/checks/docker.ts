@@ -6,7 +6,7 @@ import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedEnvironment } from '../config/resolve.js';
 import { areaFinder } from './finding.js';
-import { isDevServer, nodeEntry, readPackageJson } from './app.js';
+import { isDevServer, nodeEntry, readPackageJson } from './start-command.js';
 import type { CheckDef, Finding } from './types.js';
 
 const f = areaFinder('docker');

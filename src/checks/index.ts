@@ -79,6 +79,7 @@ export async function runPreflight(envr: ResolvedEnvironment, secrets: SecretVal
     processEnv: opts.processEnv ?? process.env,
     ownPids: opts.ownPids ?? [],
     stateDir: stateDirOf(envr),
+    ...(opts.history ? { history: opts.history } : {}),
     memo<T>(key: string, make: () => Promise<T>): Promise<T> {
       let p = memo.get(key) as Promise<T> | undefined;
       if (!p) {

@@ -4,6 +4,7 @@
  */
 import type { ResolvedEnvironment, SecretValues } from '../config/resolve.js';
 import type { Host } from '../host/types.js';
+import type { TargetHistory } from '../targets/types.js';
 
 export type Severity = 'blocker' | 'warning' | 'info' | 'passed';
 
@@ -50,6 +51,8 @@ export interface PreflightOptions {
   areas?: string[];
   /** Per-check time limit (default 15 s); a check that overruns yields a warning. */
   checkTimeoutMs?: number;
+  /** Backups and releases as the target keeps them (default: this machine's state directory). */
+  history?: TargetHistory;
 }
 
 export interface CheckContext {
@@ -61,6 +64,8 @@ export interface CheckContext {
   ownPids: number[];
   /** Absolute CLI-side state directory of the environment. */
   stateDir: string;
+  /** Backups and releases as the target keeps them; without it the safety checks read `stateDir`. */
+  history?: TargetHistory;
   /** Memo for work shared by several checks (a domain probe, the env scan). */
   memo<T>(key: string, make: () => Promise<T>): Promise<T>;
 }

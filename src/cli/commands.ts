@@ -1,7 +1,7 @@
 /** Command handlers: each opens a session, calls the engine or target, prints. */
 import { colorEnabled, colors as pc } from '../report/colors.js';
 import { chooseMode, jsonRenderer, plainRenderer, ttyRenderer, type Renderer } from '../report/render.js';
-import { history as readHistory, lockOf, openSession, releaseOf, runMutation, type Session } from '../session/session.js';
+import { history as readHistory, lockOf, openSession, releaseEvidence, releaseOf, runMutation, targetHistory, type Session } from '../session/session.js';
 export { closeSessions } from '../session/session.js';
 import { SlipwayError, isSlipwayError } from '../engine/errors.js';
 import { getLang, t } from '../engine/i18n.js';
@@ -9,7 +9,8 @@ import '../engine/messages/report-html.js';
 import type { Plan } from '../engine/step.js';
 import type { PreflightReport } from '../checks/types.js';
 import type { Host } from '../host/types.js';
-import type { InfraCapability } from '../targets/types.js';
+import type { Diagnosis } from '../knowledge/diagnose.js';
+import type { InfraCapability, TargetHistory } from '../targets/types.js';
 import type { DeployFlags, GlobalFlags } from './main.js';
 import { print, printJson, useRedactor, handleError } from './output.js';
 
@@ -63,12 +64,26 @@ async function mutate(g: GlobalFlags, s: Session, command: string, makePlan: () 
     const e = out.result.error;
     if (!g.json) print(pc.yellow(await failureSummary(s, out.result.undone)));
     else printJson({ type: 'result', ok: false, command, env: s.envr.name, release, undone: out.result.undone });
+    if (!(isSlipwayError(e) && e.exitCode === 2)) await printDiagnosis(g, out.evidence);
     handleError(isSlipwayError(e) ? e : new SlipwayError({ key: 'run.stepFailed', params: { reason: e instanceof Error ? e.message : String(e) }, fix: 'run.stepFailed.fix' }), g.json, 1);
     return 1;
   } finally {
     renderer.close();
     untrap();
   }
+}
+
+/** A failure's evidence through the knowledge base: each cause and fix, above the raw lines (redacted). */
+async function printDiagnosis(g: GlobalFlags, evidence: string[], header?: string): Promise<Diagnosis | undefined> {
+  if (!evidence.length) return undefined;
+  const { diagnose } = await import('../knowledge/diagnose.js');
+  const d = diagnose(evidence);
+  if (g.json) printJson({ type: 'diagnosis', findings: d.findings, unmatched: d.unmatched, evidence });
+  else {
+    const { renderDiagnosis } = await import('../report/diagnosis.js');
+    print(renderDiagnosis(d, evidence, { color: colorEnabled(process.stdout, process.env), ...(header ? { header } : {}) }));
+  }
+  return d;
 }
 
 /** What is true after a failed run: which release still serves, or that none does. */
@@ -170,6 +185,10 @@ async function watchAfterDeploy(g: GlobalFlags, s: Session, seconds: number): Pr
       return 0;
     }
     s.bus.log('warn', 'watch.rollingBack', { reason: verdict.reason });
+    // What the watched release left behind (its logs, stop reasons), diagnosed before it is rolled back.
+    const watched = (await s.target.status(s.ctx).catch(() => undefined))?.activeRelease;
+    const left = s.target.evidence ? await s.target.evidence(s.ctx, watched ? { release: watched } : {}).catch(() => undefined) : undefined;
+    await printDiagnosis(g, [verdict.reason, ...(left?.lines ?? [])]);
     untrap();
     const code = await mutate(g, s, 'rollback', () => s.target.rollbackPlan(s.ctx, {}), false, 'rollback.succeeded');
     handleError(new SlipwayError({ key: 'watch.rolledBack', params: { reason: verdict.reason, env: s.envr.name }, fix: 'watch.rolledBack.fix', fixParams: { env: s.envr.name } }), g.json, 1);
@@ -180,10 +199,10 @@ async function watchAfterDeploy(g: GlobalFlags, s: Session, seconds: number): Pr
   }
 }
 
-/** Where the preflight's host checks run (the environment's machine) and the pids that are its own there. */
-async function preflightHost(s: Session): Promise<{ host?: Host; ownPids: number[] }> {
-  const [host, ownPids] = await Promise.all([s.target.host?.(s.ctx), s.target.ownPids?.(s.ctx).catch(() => [])]);
-  return { ...(host ? { host } : {}), ownPids: ownPids ?? [] };
+/** Where the preflight's host checks run (the environment's machine), the pids that are its own there, and its history as the target keeps it. */
+async function preflightHost(s: Session): Promise<{ host?: Host; ownPids: number[]; history?: TargetHistory }> {
+  const [host, ownPids, history] = await Promise.all([s.target.host?.(s.ctx), s.target.ownPids?.(s.ctx).catch(() => []), targetHistory(s)]);
+  return { ...(host ? { host } : {}), ownPids: ownPids ?? [], ...(history ? { history } : {}) };
 }
 
 /** The last preflight is kept for `slipway report`; failing to keep it never stops a check or a deploy. */
@@ -407,4 +426,50 @@ export async function trustHost(g: GlobalFlags, env: string | undefined, o: { fi
   else if (r.known) print(t('hosts.alreadyKnown', { host: r.host, fingerprint: r.fingerprint, file: r.file }));
   else print(t('hosts.confirm', { host: r.host, fingerprint: r.fingerprint, env: s.envr.name }));
   return r.added || r.known ? 0 : 1;
+}
+
+/** `slipway diagnose <env> [--release <id>]`: the evidence a release left behind, through the knowledge base. */
+export async function diagnoseEnv(g: GlobalFlags, env: string | undefined, o: { release?: string }): Promise<number> {
+  const s = await session(g, env);
+  const { diagnose } = await import('../knowledge/diagnose.js');
+  const ev = await releaseEvidence(s, o.release);
+  const d = diagnose(ev.lines);
+  const clean = !d.findings.length && (ev.result === 'succeeded' || !ev.lines.length);
+  if (g.json) {
+    printJson({ type: 'diagnosis', env: s.envr.name, release: ev.release, result: ev.result, sources: ev.sources, findings: d.findings, unmatched: clean ? [] : d.unmatched });
+    return 0;
+  }
+  if (clean) {
+    print(t('knowledge.none', { env: s.envr.name, release: ev.release }));
+    return 0;
+  }
+  const { renderDiagnosis } = await import('../report/diagnosis.js');
+  const header = t('knowledge.header', { env: s.envr.name, release: ev.release, result: ev.result, sources: ev.sources.join(', ') || '-' });
+  print(renderDiagnosis(d, ev.lines, { color: colorEnabled(process.stdout, process.env), header }));
+  return 0;
+}
+
+/** `slipway ci github [env]`: the deploy workflow (and with --setup-aws the OIDC role it assumes). */
+export async function ciGithub(g: GlobalFlags, env: string | undefined, o: import('../ci/github.js').CiGithubOptions): Promise<number> {
+  const s = await session(g, env);
+  const { ciGithub: write, ROLE_VARIABLE } = await import('../ci/github.js');
+  const r = await write(s.envr, s.ctx.localHost, o, (e) => s.bus.log('info', 'aws.stack.event', { stack: 'ci', resource: e.LogicalResourceId ?? '', type: '', status: e.ResourceStatus ?? '', reason: e.ResourceStatusReason ?? '' }));
+  if (g.json) printJson({ type: 'ci', ...r });
+  else {
+    if (r.stack) print(t('ci.setupDone', { stack: r.stack, role: r.roleArn ?? '-', repo: r.repo ?? '-', branch: r.branch, provider: r.oidcProviderArn ?? '-' }));
+    print(pc.green(`✓ ${t('ci.wrote', { file: r.file, env: s.envr.name, branch: r.branch, node: r.nodeVersion })}`));
+    if (r.roleArn?.startsWith('arn:')) print(`  ${t('ci.role', { role: r.roleArn })}`);
+    else if (r.roleArn) print(`  ${t('ci.roleVariable', { name: ROLE_VARIABLE, env: s.envr.name })}`);
+    if (r.secrets.length) print(`  ${t('ci.secrets', { names: r.secrets.join(', ') })}`);
+    if (!r.slipwayDependency) print(`  ${t('ci.devDependency')}`);
+  }
+  return 0;
+}
+
+/** `slipway iam policy [env]`: the CI deploy role's policy, as JSON. */
+export async function iamPolicy(g: GlobalFlags, env: string | undefined): Promise<number> {
+  const s = await session(g, env);
+  const { iamPolicy: policyOf } = await import('../ci/github.js');
+  print(JSON.stringify(await policyOf(s.envr), null, 2));
+  return 0;
 }

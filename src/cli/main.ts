@@ -3,12 +3,14 @@
  * the engine; this file only declares commands, flags and help text (both languages).
  */
 import { Command, Option } from 'commander';
-import { normalizeLang, setLang, detectLang, t } from '../engine/i18n.js';
+import { normalizeLang, registerCatalog, setLang, detectLang, t } from '../engine/i18n.js';
+import { knowledge } from '../engine/messages/knowledge.js';
 import '../engine/messages/report-html.js';
 import { handleError } from './output.js';
 import { exitQuietlyOnClosedPipe } from './pipe.js';
 import { readFileSync } from 'node:fs';
 import type { InitFlags } from './commands.js';
+import '../engine/messages/ci.js';
 
 export interface GlobalFlags {
   config?: string;
@@ -50,6 +52,7 @@ function earlyLang(argv: readonly string[]): void {
 }
 
 export async function main(argv: string[] = process.argv): Promise<number> {
+  registerCatalog(knowledge); // `diagnose` help, and the diagnosis printed after a failure
   exitQuietlyOnClosedPipe();
   earlyLang(argv);
   const program = new Command('slipway');
@@ -140,6 +143,13 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .action(run(async (g, env: string | undefined, o: { follow: boolean; lines: string }) => (await cmds()).logs(g, env, o)));
 
   program
+    .command('diagnose')
+    .description(t('cli.diagnose'))
+    .argument('[env]', t('cli.arg.env'))
+    .option('--release <id>', t('cli.opt.diagnoseRelease'))
+    .action(run(async (g, env: string | undefined, o: { release?: string }) => (await cmds()).diagnoseEnv(g, env, o)));
+
+  program
     .command('endpoint')
     .description(t('cli.endpoint'))
     .argument('[env]', t('cli.arg.env'))
@@ -207,6 +217,28 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--fingerprint <sha256>', t('cli.opt.fingerprint'))
     .option('--yes', t('cli.opt.trustYes'), false)
     .action(run(async (g, env: string | undefined, o: { fingerprint?: string; yes: boolean }) => (await cmds()).trustHost(g, env, o)));
+
+  program
+    .command('ci')
+    .description(t('cli.ci'))
+    .command('github')
+    .description(t('cli.ci.github'))
+    .argument('[env]', t('cli.arg.env'))
+    .option('--branch <name>', t('cli.opt.branch'), 'production')
+    .option('--repo <owner/name>', t('cli.opt.repo'))
+    .option('--setup-aws', t('cli.opt.setupAws'), false)
+    .option('--role-arn <arn>', t('cli.opt.roleArn'))
+    .option('--oidc-provider-arn <arn>', t('cli.opt.oidcProviderArn'))
+    .option('--force', t('cli.opt.forceWorkflow'), false)
+    .action(run(async (g, env: string | undefined, o: { branch: string; repo?: string; setupAws: boolean; roleArn?: string; oidcProviderArn?: string; force: boolean }) => (await cmds()).ciGithub(g, env, o)));
+
+  program
+    .command('iam')
+    .description(t('cli.iam'))
+    .command('policy')
+    .description(t('cli.iam.policy'))
+    .argument('[env]', t('cli.arg.env'))
+    .action(run(async (g, env: string | undefined) => (await cmds()).iamPolicy(g, env)));
 
   program
     .command('destroy')

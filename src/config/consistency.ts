@@ -7,7 +7,7 @@ import { ConfigError } from '../engine/errors.js';
 import { nearest } from '../engine/text.js';
 import '../engine/messages/config.js';
 import type { EnvironmentConfig, SlipwayConfig } from './schema.js';
-import { formatPath } from './load.js';
+import { formatPath } from './path.js';
 
 export type Locate = (p: readonly PropertyKey[]) => number | undefined;
 
@@ -78,7 +78,8 @@ function checkTimeZones(config: SlipwayConfig, file: string, locate: Locate): vo
 function portHost(env: EnvironmentConfig): { host: string; port: number } | undefined {
   if (env.target === 'local') return { host: 'localhost', port: env.port };
   if (env.target === 'ssh') {
-    const address = typeof env.host === 'string' ? env.host.replace(/^[^@]*@/, '').replace(/:\d+$/, '') : env.host.address;
+    const h = env.host ?? env.hosts![0]!; // a fleet: its first host stands for it
+    const address = typeof h === 'string' ? h.replace(/^[^@]*@/, '').replace(/:\d+$/, '') : h.address;
     return { host: address.toLowerCase(), port: env.port };
   }
   return undefined;

@@ -11,6 +11,9 @@ import { configSchema, type SlipwayConfig } from './schema.js';
 import { decodeUtf8, lineOfByte } from './encoding.js';
 import { nearest } from '../engine/text.js';
 import { checkConsistency } from './consistency.js';
+import { formatPath } from './path.js';
+
+export { formatPath };
 
 export const CONFIG_FILES = ['slipway.config.ts', 'slipway.config.mjs', 'slipway.config.js', 'slipway.yaml', 'slipway.yml'] as const;
 
@@ -182,12 +185,6 @@ function getAt(value: unknown, p: readonly PropertyKey[]): unknown {
     cur = (cur as Record<PropertyKey, unknown>)[k as string];
   }
   return cur;
-}
-
-export function formatPath(p: readonly PropertyKey[]): string {
-  let out = '';
-  for (const k of p) out += typeof k === 'number' ? `[${k}]` : out ? `.${String(k)}` : String(k);
-  return out || '(root)';
 }
 
 function show(v: unknown): string {

@@ -1,5 +1,4 @@
 /** The environment variables a target sets for the app itself (the env contract and `${NAME}` references use them). */
-import type { ResolvedEnvironment } from './resolve.js';
 
 /** Names every slipway target sets for the app. */
 export const TARGET_BASE_ENV = ['PORT', 'NODE_ENV', 'APP_VERSION', 'SLIPWAY_RELEASE'];
@@ -12,7 +11,13 @@ export const TARGET_DATABASE_ENV = ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 
 export const AWS_DATABASE_ENV = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSSLMODE', 'PGSSLROOTCERT', 'NODE_EXTRA_CA_CERTS'];
 
 /** The names the target itself provides to the app. */
-export function targetProvidedEnv(envr: Pick<ResolvedEnvironment, 'database' | 'target'>): string[] {
+/** What this needs of a resolved environment: whether it has a database, and its target kind. */
+export interface ProvidedEnvInput {
+  readonly database?: unknown;
+  readonly target: { readonly target: string };
+}
+
+export function targetProvidedEnv(envr: ProvidedEnvInput): string[] {
   const db = envr.database ? [...TARGET_DATABASE_ENV, ...(envr.target.target === 'aws' ? AWS_DATABASE_ENV : [])] : [];
   return [...TARGET_BASE_ENV, ...db];
 }

@@ -128,11 +128,40 @@ export const sshAddressSchema = z.union([
   }),
 ]);
 
+/** One host of a fleet: an address, or an object that may also give the host its own directory. */
+export const fleetHostSchema = z.union([
+  sshAddressSchema.options[0],
+  z.strictObject({
+    address: z.string().min(1).describe('Host name or IP address of the VM.'),
+    port: port.default(22).describe('SSH port.'),
+    user: z.string().regex(/^[a-z_][a-z0-9_.-]*$/).default('root').describe('Login user.'),
+    dir: z.string().startsWith('/', 'an absolute path on the VM').optional().describe("This host's directory, when it differs from the environment's `dir`."),
+  }),
+]);
+
+/** A wave: a number of hosts (cumulative), or a share of the fleet like `50%`. */
+export const waveSchema = z.union([z.number().int().min(1), z.string().regex(/^(?:100|[1-9]\d?)%$/, 'a share of the hosts: 1% … 100%')]);
+
+export const rolloutSchema = z
+  .strictObject({
+    waves: z
+      .array(waveSchema)
+      .min(1)
+      .describe('How many hosts have switched after each wave, cumulatively: `[1, 50%, 100%]` is one host (a canary), then half, then all. A last wave short of all hosts is followed by one for the rest.'),
+  })
+  .describe('How a deploy or rollback reaches the hosts of a fleet (default: one host, then the rest).');
+
 export const sshTargetSchema = z
   .strictObject({
     target: z.literal('ssh'),
     ...common,
-    host: sshAddressSchema.describe('The VM: `deploy@203.0.113.10`, `203.0.113.10:2222` or `{ address, port, user }` (user default root, port 22).'),
+    host: sshAddressSchema.optional().describe('The VM: `deploy@203.0.113.10`, `203.0.113.10:2222` or `{ address, port, user }` (user default root, port 22). Give `host` or `hosts`.'),
+    hosts: z
+      .array(fleetHostSchema)
+      .min(1)
+      .optional()
+      .describe('A fleet: several VMs serving the same release, switched wave by wave (`rollout`). Needs an external database. The first host keeps the lock, the journal and the release ledger.'),
+    rollout: rolloutSchema.optional(),
     identityFile: z.string().optional().describe('Private key to log in with; default the ssh agent (SSH_AUTH_SOCK). Passwords are not supported.'),
     knownHostsFile: z.string().optional().describe('known_hosts file the host key is checked against; default ~/.ssh/known_hosts.'),
     port: port.default(8080).describe('Stable port on the VM (nginx proxies the domain to it); traffic switches behind it.'),
@@ -151,6 +180,12 @@ export const sshTargetSchema = z
     healthTimeoutMs: z.number().int().positive().default(30000),
     drainTimeoutMs: z.number().int().positive().default(10000),
     lockTtlMs: z.number().int().min(1000).default(30_000).describe('Lease of the deploy lock on the VM (see the local target).'),
+  })
+  .superRefine((t, c) => {
+    if ((t.host === undefined) === (t.hosts === undefined)) {
+      c.addIssue({ code: 'custom', path: t.host === undefined ? ['host'] : ['hosts'], message: t.host === undefined ? 'give `host` (one VM) or `hosts` (a fleet)' : 'give `host` or `hosts`, not both' });
+    }
+    if (t.rollout && !t.hosts) c.addIssue({ code: 'custom', path: ['rollout'], message: '`rollout` needs `hosts` (a fleet)' });
   })
   .describe('A Linux VM over SSH: the same releases, supervisor and PostgreSQL as local, on the VM.');
 
@@ -182,6 +217,8 @@ export type SlipwayConfigInput = z.input<typeof configSchema>;
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type LocalEnvironment = z.output<typeof localTargetSchema>;
 export type SshEnvironment = z.output<typeof sshTargetSchema>;
+export type FleetHost = z.output<typeof fleetHostSchema>;
+export type Wave = z.output<typeof waveSchema>;
 export type AwsEnvironment = z.output<typeof awsTargetSchema>;
 export type VerifyCheck = z.output<typeof verifyCheckSchema>;
 export type JsonExpectation = z.output<typeof jsonExpectationSchema>;

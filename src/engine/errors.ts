@@ -18,6 +18,8 @@ export interface SlipwayErrorInit {
   /** 1 = the operation failed (left safe), 2 = usage or configuration error. */
   exitCode?: 1 | 2;
   cause?: unknown;
+  /** Raw lines that show why (a task's log lines, stop reasons): diagnosed and printed, redacted, under the cause. */
+  evidence?: string[];
 }
 
 export class SlipwayError extends Error {
@@ -27,6 +29,7 @@ export class SlipwayError extends Error {
   readonly fix: string | undefined;
   readonly fixParams: MessageParams;
   readonly exitCode: 1 | 2;
+  readonly evidence: string[];
 
   constructor(init: SlipwayErrorInit) {
     super(t(init.key, init.params ?? {}, 'en'), init.cause === undefined ? undefined : { cause: init.cause });
@@ -37,6 +40,7 @@ export class SlipwayError extends Error {
     this.fix = init.fix;
     this.fixParams = init.fixParams ?? {};
     this.exitCode = init.exitCode ?? 1;
+    this.evidence = init.evidence ?? [];
   }
 
   /** The cause in the current language. */

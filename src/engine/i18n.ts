@@ -8,11 +8,9 @@ import { local } from './messages/local.js';
 
 export type Lang = 'en' | 'zh-CN';
 export type MessageParams = Record<string, string | number | boolean | undefined | null>;
-export interface Message {
-  en: string;
-  'zh-CN': string;
-}
-export type Catalog = Record<string, Message>;
+import type { Catalog, Message } from './messages/catalog.js';
+
+export type { Catalog, Message } from './messages/catalog.js';
 
 const catalogs: Catalog[] = [core, cli, local];
 const loaded = new Set<Catalog>(catalogs);

@@ -21,6 +21,11 @@ export class Redactor {
     this.pattern = undefined;
   }
 
+  /** Every form masked (for a filter in another process, given them outside its command line). */
+  forms(): string[] {
+    return [...this.needles];
+  }
+
   get size(): number {
     return this.needles.size;
   }

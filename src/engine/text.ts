@@ -42,37 +42,3 @@ function commonPrefix(a: string, b: string): number {
 export function lastLines(text: string, n = 5): string {
   return text.trim().split('\n').slice(-n).join(' | ');
 }
-
-/** What kind of failure a command's output shows (a migration that cannot connect is not a bad migration). */
-export type FailureKind = 'connection' | 'auth' | 'config' | 'generic';
-
-const PATTERNS: [RegExp, FailureKind][] = [
-  [/password authentication failed|authentication failed|permission denied for|role ".*" does not exist/i, 'auth'],
-  [/ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|getaddrinfo|connection refused|could not connect|Connection terminated|timeout expired|no pg_hba\.conf entry|database ".*" does not exist|SSL|self[- ]signed certificate/i, 'connection'],
-  [/not found in environment|missing (?:required )?(?:env|environment)|is required|must be (?:of type|a|an|one of|set|provided|defined)|value was undefined|is not allowed to be empty|ValidationError|ZodError|Invalid environment|invalid config|undefined variable/i, 'config'],
-  [/\b(?:Error|ERROR|FATAL|ERR!|error TS\d+|SyntaxError|TypeError|ReferenceError|Cannot find module|command not found|No such file)\b/, 'generic'],
-];
-
-const isNoise = (l: string) => /^\s+at\s|^\s*at\s.*\(.*:\d+:\d+\)$|^\s*$|^npm (?:ERR!|error) (?:A complete log|code |path |errno |syscall )|^\s*\^+\s*$|^node:internal/.test(l);
-
-/**
- * The lines of a command's output that explain a failure: the first line matching a known
- * cause (the most specific kind wins), then the last lines that are not stack frames.
- * Whole output belongs in a log file; this is what a message quotes.
- */
-export function explain(output: string, n = 4): { text: string; kind: FailureKind } {
-  const lines = output.split('\n').map((l) => l.replace(/\s+$/, '')).filter((l) => !isNoise(l));
-  let hit: { line: string; kind: FailureKind } | undefined;
-  for (const [re, kind] of PATTERNS) {
-    const line = lines.find((l) => re.test(l));
-    if (line) {
-      hit = { line: line.trim(), kind };
-      break;
-    }
-  }
-  // A known cause says it all; what follows it is mostly the error object's fields.
-  if (hit && hit.kind !== 'generic') return { text: hit.line, kind: hit.kind };
-  const tail = lines.slice(-n).map((l) => l.trim());
-  const parts = hit && !tail.includes(hit.line) ? [hit.line, '…', ...tail] : tail;
-  return { text: parts.join(' | '), kind: hit?.kind ?? 'generic' };
-}

@@ -19,7 +19,8 @@ import { recoverRun, runPlan, type RunResult } from '../engine/runner.js';
 import type { Plan } from '../engine/step.js';
 import { LocalHost } from '../host/local.js';
 import { loadTarget } from '../targets/registry.js';
-import { defaultStateDir, type EnvState, type Target, type TargetContext } from '../targets/types.js';
+import { recordEvidence } from './evidence.js';
+import { defaultStateDir, type EnvState, type EvidenceReport, type Target, type TargetContext, type TargetHistory } from '../targets/types.js';
 
 export interface SessionOptions {
   config?: string;
@@ -100,6 +101,8 @@ export interface MutationOutcome {
   plan: Plan;
   /** An interrupted earlier run that was finished first. */
   recovered?: { kind: string; mode: 'resume' | 'undo'; ok: boolean };
+  /** A failed run's evidence (redacted): its failed steps' output, the error and the lines it carries. */
+  evidence: string[];
 }
 
 export async function runMutation(s: Session, opts: MutationOptions): Promise<MutationOutcome> {
@@ -136,12 +139,13 @@ export async function runMutation(s: Session, opts: MutationOptions): Promise<Mu
     const runId = `${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
     bus.emit({ type: 'run:start', command: opts.command, env: ctx.envr.name, runId });
     const t0 = Date.now();
-    const result = await runPlan({ plan, journal, events: bus, runId, meta: plan.meta ?? {}, signal: ctx.signal });
+    const recorder = recordEvidence(bus, ctx.redactor);
+    const result = await runPlan({ plan, journal, events: bus, runId, meta: plan.meta ?? {}, signal: ctx.signal }).finally(() => recorder.stop());
     const outcome = result.ok ? 'succeeded' : result.undone ? 'undone' : 'failed';
     bus.emit({ type: 'run:end', ok: result.ok, durationMs: Date.now() - t0, outcome });
     await journal.close();
     await audit(s, st, { command: opts.command, run: runId, outcome, durationMs: Date.now() - t0, release: releaseOf(plan, result) }).catch(() => undefined);
-    return { result, plan, ...(recovered ? { recovered } : {}) };
+    return { result, plan, ...(recovered ? { recovered } : {}), evidence: result.ok ? [] : recorder.of(result.error) };
   } finally {
     await lock.release();
   }
@@ -185,6 +189,31 @@ export async function history(s: Session): Promise<AuditRecord[]> {
         return [];
       }
     });
+}
+
+/** What a release left behind that shows why it failed (`slipway diagnose`), from its target. */
+export async function releaseEvidence(s: Session, release?: string): Promise<EvidenceReport> {
+  if (!s.target.evidence) {
+    await import('../knowledge/diagnose.js'); // its messages
+    throw new SlipwayError({ key: 'knowledge.notSupported', params: { target: s.envr.target.target }, fix: 'cli.notForTarget.fix', exitCode: 2 });
+  }
+  return s.target.evidence(s.ctx, release ? { release } : {});
+  }
+
+/**
+ * The environment's backups and releases, asked of the target where it keeps them (the VM,
+ * the cloud account), for the preflight's safety checks. Undefined when the target keeps
+ * none of its own (the checks then read this machine's state directory).
+ */
+export async function targetHistory(s: Session): Promise<TargetHistory | undefined> {
+  if (!s.target.history) return undefined;
+  try {
+    return await s.target.history(s.ctx);
+  } catch (e) {
+    const where = await s.state().then((st) => st.where, () => s.target.name);
+    const error = e instanceof Error ? e.message : String(e);
+    return { backups: { where, error }, releases: { where, error } };
+  }
 }
 
 /** Where the environment's lock lives, and the lock file in it. */

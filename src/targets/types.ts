@@ -96,6 +96,16 @@ export interface StatusReport {
   lastRun?: { kind: string; outcome: string; at: string };
 }
 
+/** What a release left behind that shows why it failed: for `slipway diagnose`. */
+export interface EvidenceReport {
+  release: string;
+  result: ReleaseResult;
+  /** Where the lines came from: files on the machine, log groups, the ECS API. */
+  sources: string[];
+  /** Redacted. */
+  lines: string[];
+}
+
 export interface LogOptions {
   follow: boolean;
   lines: number;
@@ -150,6 +160,23 @@ export interface InfraCapability {
   cost(ctx: TargetContext): Rendered<Record<string, unknown>>;
 }
 
+/** A backup of the environment's database (a dump file, an RDS snapshot). */
+export interface BackupRecord {
+  id: string;
+  createdAt: string;
+}
+
+/**
+ * What the preflight's safety checks ask of the target, read where the environment keeps
+ * it (this machine, the VM, the cloud account). A part that could not be read says why.
+ */
+export interface TargetHistory {
+  /** `where`: for messages, e.g. `rds:shop-api-production-db`, `deploy@vm:22:/srv/…/backups`. */
+  backups: { where: string; items: BackupRecord[] } | { where: string; error: string };
+  /** `count`: every release recorded; `good`: ids a failed deploy or `rollback` may return to, newest first. */
+  releases: { where: string; count: number; good: string[] } | { where: string; error: string };
+}
+
 export interface Target {
   readonly name: string;
   deployPlan(ctx: TargetContext, opts: DeployOptions): Promise<Plan>;
@@ -171,6 +198,10 @@ export interface Target {
   host?(ctx: TargetContext): Promise<Host>;
   /** Pids of the environment's own processes on the host checked by the preflight (they may hold its port). */
   ownPids?(ctx: TargetContext): Promise<number[]>;
+  /** The evidence of a release (default: the newest): its record, command and app logs, stop reasons. */
+  evidence?(ctx: TargetContext, opts: { release?: string }): Promise<EvidenceReport>;
+  /** The environment's backups and the releases it may return to, for the preflight's safety checks. */
+  history?(ctx: TargetContext): Promise<TargetHistory>;
   /** Close what the target opened (SSH connections). */
   close?(ctx: TargetContext): Promise<void>;
   /** What the environment is made of, for `slipway report` (optional: a target without it has no drawing). */

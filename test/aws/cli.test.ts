@@ -20,6 +20,8 @@ const IMAGE = '123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/shop-api';
 const SECRET = `jwt-cli-${Date.now().toString(36)}-do-not-print`;
 let moto: Moto;
 let stateDir: string;
+/** The release the first successful deploy made. */
+let firstRelease = '';
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -108,6 +110,7 @@ test('deploy --image --allow-unverified runs the whole flow; the result is recor
   assert.equal((JSON.parse(st.stdout) as { state: string }).state, 'serving');
   const rel = JSON.parse((await cli(['releases', 'production', '--json'])).stdout) as { id: string; result: string }[];
   assert.equal(rel[0]?.id, result.release);
+  firstRelease = result.release;
   assert.equal(rel[0]?.result, 'unverified');
 
   // The report: the run's steps with the commit point, the stacks drawn from AWS, the monthly cost; no secret.
@@ -130,6 +133,24 @@ test('deploy --image --allow-unverified runs the whole flow; the result is recor
   assert.match(html, /id="arch-ecs-service" data-kind="ecs-service"/);
   assert.match(html, /id="arch-ecr" data-kind="ecr"/);
   assert.match(html, /<section id="cost">[^]*每月合计<\/th><th class="num">\$\d+\.\d\d/);
+});
+
+/** The safety findings of `slipway check production --json`. */
+async function safety(): Promise<Record<string, { severity: string; title: string; evidence: string }>> {
+  const r = await cli(['check', 'production', '--json']);
+  const report = JSON.parse(r.stdout) as { findings: { id: string; severity: string; title: string; evidence: string }[] };
+  return Object.fromEntries(report.findings.filter((f) => f.id === 'backup.recent' || f.id === 'rollback.previous').map((f) => [f.id, f]));
+}
+
+test('after an aws release, the safety checks read RDS and the SSM ledger: a recent backup and a release to roll back to, not "no backup yet" or "first deploy"', async () => {
+  const f = await safety();
+  // moto, like RDS with automated backups, reports the instance's latest restorable time.
+  assert.equal(f['backup.recent']?.severity, 'passed', JSON.stringify(f));
+  assert.match(f['backup.recent']!.title, /point-in-time restore/);
+  assert.match(f['backup.recent']!.evidence, /^In rds:/);
+  assert.equal(f['rollback.previous']?.severity, 'passed', JSON.stringify(f));
+  assert.match(f['rollback.previous']!.evidence, /1 release\(s\) to return to in ssm:\/slipway\/shop-api-production\/releases/);
+  assert.equal(f['rollback.previous']!.title, `Rollback possible to ${firstRelease}`);
 });
 
 test('plan after a deploy shows the stacks and the monthly cost; destroy --yes --force removes the stacks', async () => {

@@ -24,6 +24,7 @@ describe('app build', () => {
     assert.equal(scriptOf('npm run serve'), 'serve');
     assert.equal(scriptOf('yarn serve'), 'serve');
     assert.equal(nodeEntry('node --enable-source-maps -r dotenv/config dist/a.js'), 'dist/a.js');
+    assert.equal(nodeEntry(`node -e "console.log('x'); process.exit(3)"`), undefined);
     assert.ok(isDevServer('nodemon src/x.ts') && isDevServer('node --watch dist/x.js') && isDevServer('npm run dev') && isDevServer('ts-node src/a.ts'));
     assert.ok(!isDevServer('node dist/server.js'));
     assert.equal(satisfies('v20.11.1', '>=20.11'), true);

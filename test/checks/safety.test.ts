@@ -5,6 +5,8 @@ import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { inWindow, minutesIn } from '../../src/checks/window.js';
+import { backupsOf } from '../../src/targets/aws/history.js';
+import type { TargetHistory } from '../../src/targets/types.js';
 import { one, preflight, setup, tempDir } from './helpers.js';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.test', '-c', 'user.name=t', ...args], { cwd, stdio: 'pipe' });
@@ -45,6 +47,72 @@ describe('safety net', () => {
     const ok = one(await preflight(s, { areas: ['safety'] }), 'rollback.previous');
     assert.equal(ok.severity, 'passed');
     assert.match(ok.title, /r2/);
+  });
+
+  it('with the target\'s history, backups and releases are read from it, not from the state directory, and named by where they are', async () => {
+    const s = await setup({});
+    const now = new Date('2026-03-01T12:00:00Z');
+    const history = (h: Partial<TargetHistory>): TargetHistory => ({
+      backups: { where: 'rds:shop-db', items: [] },
+      releases: { where: 'ssm:/slipway/shop/releases', count: 0, good: [] },
+      ...h,
+    });
+    // The local state directory says "backup yesterday, a good release"; the target's history wins.
+    const state = path.join(s.dir, '.slipway', 'staging');
+    mkdirSync(path.join(state, 'backups'), { recursive: true });
+    writeFileSync(path.join(state, 'backups', 'local.dump'), 'x');
+    mkdirSync(path.join(state, 'releases', 'r9'), { recursive: true });
+    writeFileSync(path.join(state, 'releases', 'r9', 'release.json'), JSON.stringify({ id: 'r9', result: 'succeeded' }));
+
+    let r = await preflight(s, { areas: ['safety'], now, history: history({}) });
+    assert.equal(one(r, 'backup.recent').title, 'No backup yet');
+    assert.match(one(r, 'backup.recent').evidence, /rds:shop-db/);
+    assert.equal(one(r, 'rollback.previous').severity, 'info');
+    assert.match(one(r, 'rollback.previous').evidence, /ssm:\/slipway\/shop\/releases/);
+
+    r = await preflight(s, {
+      areas: ['safety'],
+      now,
+      history: history({
+        backups: { where: 'rds:shop-db', items: [{ id: 'shop-pre-1', createdAt: '2026-03-01T11:00:00Z' }, { id: 'shop-pre-0', createdAt: '2026-02-20T11:00:00Z' }] },
+        releases: { where: 'ssm:/slipway/shop/releases', count: 3, good: ['20260301T110000Z', '20260220T110000Z'] },
+      }),
+    });
+    assert.equal(one(r, 'backup.recent').severity, 'passed');
+    assert.match(one(r, 'backup.recent').title, /shop-pre-1/);
+    assert.equal(one(r, 'rollback.previous').severity, 'passed');
+    assert.match(one(r, 'rollback.previous').title, /20260301T110000Z/);
+
+    r = await preflight(s, { areas: ['safety'], now, history: history({ releases: { where: 'ssm:/slipway/shop/releases', count: 2, good: [] } }) });
+    assert.equal(one(r, 'rollback.previous').severity, 'warning');
+    assert.match(one(r, 'rollback.previous').evidence, /2 release/);
+  });
+
+  it('a history the target could not read is a warning naming where and why, never "first deploy"', async () => {
+    const s = await setup({});
+    const err = { where: 'ssm:/slipway/shop/releases', error: 'AccessDeniedException: not authorized' };
+    const r = await preflight(s, { areas: ['safety'], history: { backups: { where: 'rds:shop-db', error: 'throttled' }, releases: err } });
+    const b = one(r, 'backup.recent');
+    const rb = one(r, 'rollback.previous');
+    assert.equal(b.severity, 'warning');
+    assert.match(b.evidence, /rds:shop-db: throttled/);
+    assert.equal(rb.severity, 'warning');
+    assert.match(rb.evidence, /AccessDeniedException/);
+    assert.doesNotMatch(rb.title, /First deploy/);
+    assert.ok(rb.fix?.includes('ssm:/slipway/shop/releases'));
+  });
+
+  it('aws backups: available snapshots of the current instance and its restore window; not an older instance\'s snapshots', () => {
+    const created = new Date('2026-03-01T00:00:00Z');
+    const items = backupsOf({ InstanceCreateTime: created, LatestRestorableTime: new Date('2026-03-01T11:55:00Z') }, [
+      { DBSnapshotIdentifier: 'final-of-destroyed', Status: 'available', SnapshotCreateTime: new Date('2026-02-28T10:00:00Z') },
+      { DBSnapshotIdentifier: 'pre-1', Status: 'available', SnapshotCreateTime: new Date('2026-03-01T10:00:00Z') },
+      { DBSnapshotIdentifier: 'pre-2', Status: 'creating', SnapshotCreateTime: new Date('2026-03-01T11:00:00Z') },
+    ]);
+    assert.deepEqual(items, [
+      { id: 'pre-1', createdAt: '2026-03-01T10:00:00.000Z' },
+      { id: 'point-in-time restore', createdAt: '2026-03-01T11:55:00.000Z' },
+    ]);
   });
 
   it('git: not a repo info; dirty, no upstream, ahead warn; clean and pushed pass', async () => {

@@ -1,4 +1,4 @@
-/** The tree reads top to bottom: cli → session → config/checks/targets → host → engine, db. */
+/** The tree reads top to bottom: cli → session → config/checks/targets → host → knowledge → engine, db. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
@@ -25,6 +25,11 @@ test('engine/ imports only from engine/; db/ only from db/ and engine/', async (
     ...(await imports(path.join(ROOT, 'src', 'engine'))).filter((i) => layerOf(i.spec) !== 'engine'),
     ...(await imports(path.join(ROOT, 'src', 'db'))).filter((i) => !['db', 'engine'].includes(layerOf(i.spec))),
   ];
+  assert.deepEqual(bad, []);
+});
+
+test('knowledge/ imports only from knowledge/ and engine/', async () => {
+  const bad = (await imports(path.join(ROOT, 'src', 'knowledge'))).filter((i) => !['knowledge', 'engine'].includes(layerOf(i.spec)));
   assert.deepEqual(bad, []);
 });
 

@@ -14,6 +14,8 @@ import path from 'node:path';
 export interface Vm {
   ns: string;
   address: string;
+  /** This machine's end of the VM's link (reachable from inside the namespace). */
+  hostAddress: string;
   /** Directory for this VM's own files (the environment's dir, its npm cache). */
   dir: string;
   identityFile: string;
@@ -147,6 +149,7 @@ export async function startVm(opts: { hashKnownHosts?: boolean } = {}): Promise<
   const vm: Vm = {
     ns,
     address,
+    hostAddress: hostAddr,
     dir,
     identityFile: key,
     knownHosts,

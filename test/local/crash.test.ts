@@ -5,7 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { access, cp, readFile, writeFile } from 'node:fs/promises';
+import { access, cp, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deployedEnv, get, releaseProcesses, dbQuery, type TestEnv } from '../helpers/local-env.js';
 
@@ -106,6 +106,86 @@ setTimeout(() => process.exit(0), 120000);
     });
   }
 });
+
+test('kill -9 while the health-without-database probe runs: the probe log is redacted, and the next command leaves no probe process and no probe files', async () => {
+  const marker = path.join(env.dir, 'probe.pid');
+  // The release as the probe starts it (SLIPWAY_PROBE set) prints the secret and never answers, so the probe keeps waiting.
+  await writeFile(
+    path.join(env.dir, 'app', 'scripts', 'probe-aware.mjs'),
+    `import { writeFileSync } from 'node:fs';
+if (process.env.SLIPWAY_PROBE) {
+  console.log('probe sees JWT_SECRET=' + process.env.JWT_SECRET);
+  writeFileSync(${JSON.stringify(marker)}, String(process.pid));
+  setInterval(() => undefined, 1000);
+} else {
+  await import('../dist/server.js');
+}
+`,
+  );
+  let start = '';
+  await env.editConfig((c) => {
+    start = c.app.start as string;
+    c.app.start = 'node scripts/probe-aware.mjs';
+  });
+  try {
+    const run = env.spawnCli(['deploy', 'local']);
+    let pid = 0;
+    for (let i = 0; i < 600 && !pid; i++) {
+      pid = Number(await readFile(marker, 'utf8').catch(() => '0'));
+      if (!pid) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(pid > 0, 'the probe started');
+    process.kill(run.pid, 'SIGKILL');
+    await run.done;
+    assert.ok(isRunning(pid), 'the probe outlived the killed CLI');
+    const logs = await probeLogs();
+    assert.equal(logs.length, 1, 'the probe log is there while the probe runs');
+    const text = await readFile(logs[0]!, 'utf8');
+    assert.match(text, /probe sees JWT_SECRET=\*{6}/);
+    assert.ok(!text.includes(env.secret), 'the probe log is redacted');
+    await env.editConfig((c) => {
+      c.app.start = start;
+    });
+    const next = await env.cli(['deploy', 'local']);
+    assert.equal(next.code, 0, next.stdout + next.stderr);
+    assert.match(next.stdout, /interrupted deploy was (undone|resumed)/);
+    assert.equal(isRunning(pid), false, 'the orphaned probe was stopped');
+    assert.deepEqual(await probeProcesses(), []);
+    assert.deepEqual(await probeLogs(), []);
+    assert.equal((await get(`${env.url}/health`)).status, 200);
+  } finally {
+    await env.editConfig((c) => {
+      c.app.start = start;
+    });
+  }
+});
+
+/** Probe logs left in any release of the environment. */
+async function probeLogs(): Promise<string[]> {
+  const releases = path.join(env.stateDir, 'releases');
+  const out: string[] = [];
+  for (const id of await readdir(releases)) {
+    const file = path.join(releases, id, 'probe-health-db.log');
+    if (await access(file).then(() => true, () => false)) out.push(file);
+  }
+  return out;
+}
+
+/** Pids of probe processes (marked SLIPWAY_PROBE) running from this environment. */
+async function probeProcesses(): Promise<number[]> {
+  const out: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const environ = (await readFile(`/proc/${entry}/environ`, 'latin1')).split('\0');
+      const cwd = await readlink(`/proc/${entry}/cwd`);
+      if (environ.some((e) => e.startsWith('SLIPWAY_PROBE=')) && cwd.startsWith(env.stateDir)) out.push(Number(entry));
+    } catch {
+      /* gone or not ours */
+    }
+  }
+  return out;
+}
 
 function isRunning(pid: number): boolean {
   try {

@@ -1,7 +1,9 @@
 /** The probe's pure parts: the env it starts the release with, and what its outcome says. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { coversDb, envWithoutDb } from '../../src/targets/machine/probe-health-db.js';
+import { spawnSync } from 'node:child_process';
+import { Redactor } from '../../src/engine/redact.js';
+import { PROBE_LOG_FILTER, coversDb, envWithoutDb, probeCommand } from '../../src/targets/machine/probe-health-db.js';
 
 const conn = { host: 'db.internal', port: 5432, user: 'shop', password: 'pw', database: 'shop' };
 
@@ -17,4 +19,12 @@ test('coversDb is false for a 2xx answer, true for a non-2xx answer or an exit, 
   assert.equal(coversDb({ kind: 'answered', status: 503 }), true);
   assert.equal(coversDb({ kind: 'exited' }), true);
   assert.equal(coversDb({ kind: 'no-answer' }), undefined);
+});
+
+test('the probe command runs the app without the filter variable and masks every form of a secret in its output (plain, URL-encoded), across stdout and stderr', () => {
+  const r = new Redactor(['s3cr3t-value', 'p@ss/word']);
+  const app = `node -e "console.log('a s3cr3t-value b', process.env.SLIPWAY_PROBE_REDACT ?? 'unset'); console.error(encodeURIComponent('p@ss/word')); process.stdout.write('tail p@ss/word')"`;
+  const out = spawnSync('/bin/sh', ['-c', probeCommand(app), PROBE_LOG_FILTER], { env: { PATH: process.env.PATH, SLIPWAY_PROBE_REDACT: JSON.stringify(r.forms()) }, encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  assert.equal(out.stdout, 'a ****** b unset\n******\ntail ******');
 });

@@ -92,7 +92,7 @@ test('init on the TypeScript drizzle app finds port 8787, `npm run db:migrate`, 
   }
 });
 
-test('init on the NestJS-style ConfigService app finds port 3100, TypeORM migrations, /healthz and the ConfigService.get names', async () => {
+test('init on the NestJS-style ConfigService app finds port 3100, its migration:run script, /healthz and the ConfigService.get names', async () => {
   const { dir, ran } = await initApp('nest-config');
   try {
     assert.equal(ran.code, 0, ran.stdout + ran.stderr);

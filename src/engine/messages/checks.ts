@@ -249,18 +249,12 @@ v('checks.aws.certWrongName', ['ACM certificate does not cover {domain}', 'ACM �
 v('checks.aws.certExpiring', ['ACM certificate expires in {days} days', 'ACM 证书将在 {days} 天后过期'], ['{arn}', '{arn}'], ['Check that managed renewal can validate (DNS record still present).', '确认托管续期可以完成验证（DNS 记录仍然存在）。']);
 
 // safety net
-v('checks.backup.ok', ['Recent backup: {file} ({age})', '近期备份：{file}（{age}）'], ['Newer than {max} h.', '新于 {max} 小时。']);
-v('checks.backup.old', ['Newest backup is {hours} h old', '最新的备份已有 {hours} 小时'], ['{file} is older than {max} h; the deploy will take a new one.', '{file} 早于 {max} 小时；部署时会重新备份。']);
-v('checks.backup.none', ['No backup yet', '尚无备份'], ['No *.dump in {dir}; the deploy will take one before migrating.', '{dir} 中没有 *.dump；部署会在迁移前先做一次备份。']);
 v('checks.git.notRepo', ['The app is not in a git repository', '应用不在 git 仓库中'], ['{dir}', '{dir}'], ['Use git so each release maps to a commit you can return to.', '使用 git，使每个发布都对应一个可回退的提交。']);
 v('checks.git.clean', ['Working tree clean', '工作区干净']);
 v('checks.git.dirty', ['{count} uncommitted change(s)', '{count} 处未提交的更改'], ['{files}', '{files}'], ['Commit (and push) before deploying, so the release can be reproduced.', '部署前先提交（并推送），以便发布可以重现。']);
 v('checks.git.noUpstream', ['The branch has no upstream', '当前分支没有上游分支'], ['HEAD is not tracked on a remote.', 'HEAD 未在远程仓库中跟踪。'], ['Push it: `git push -u origin <branch>`.', '推送：`git push -u origin <分支>`。']);
 v('checks.git.ahead', ['{count} commit(s) not pushed', '{count} 个提交尚未推送'], ['HEAD is ahead of {upstream}.', 'HEAD 领先于 {upstream}。'], ['`git push` before deploying.', '部署前先 `git push`。']);
 v('checks.git.pushed', ['HEAD is pushed', 'HEAD 已推送'], ['Up to date with {upstream}.', '与 {upstream} 同步。']);
-v('checks.rollback.ok', ['Rollback possible to {release}', '可以回滚到 {release}'], ['{count} good release(s) kept.', '保留了 {count} 个成功发布。']);
-v('checks.rollback.first', ['First deploy: nothing to roll back to', '首次部署：没有可回滚的发布'], ['No previous release in the state directory.', '状态目录中没有以前的发布。']);
-v('checks.rollback.noGood', ['No previous good release', '没有以前的成功发布'], ['{count} release(s) recorded, none succeeded; a failure cannot roll back.', '记录了 {count} 个发布，没有一个成功；失败时无法回滚。'], ['Deploy to a test environment first.', '请先部署到测试环境。']);
 
 // change window
 v('checks.window.notProduction', ['Not production: any time is fine', '非生产环境：任何时间均可'], ['Now {time} ({zone}).', '现在 {time}（{zone}）。']);

@@ -1,5 +1,5 @@
 /** CLI messages: help text, summaries, status and release listings. */
-import type { Catalog } from '../i18n.js';
+import type { Catalog } from './catalog.js';
 
 export const cli: Catalog = {
   'cli.description': {

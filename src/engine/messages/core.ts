@@ -1,5 +1,5 @@
 /** Core messages: configuration, engine, CLI. Every entry has en and zh-CN. */
-import type { Catalog } from '../i18n.js';
+import type { Catalog } from './catalog.js';
 
 export const core: Catalog = {
   // configuration

@@ -1,5 +1,5 @@
 /** Local target and database messages. */
-import type { Catalog } from '../i18n.js';
+import type { Catalog } from './catalog.js';
 
 export const local: Catalog = {
   'step.database': { en: 'Start the database', 'zh-CN': '启动数据库' },

@@ -2,37 +2,59 @@
  * AWS SDK v3 clients for one environment: region from the config, endpoint from the
  * config or AWS_ENDPOINT_URL (moto, LocalStack). Each client counts its API calls
  * (the benchmark reports them).
+ *
+ * Start-up: a client's package is loaded (with `require`, which skips the ESM loader's
+ * format detection of CommonJS) and the client constructed on first use, so a command
+ * pays only for the services it calls (`releases` loads SSM alone).
  */
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { ECRClient } from '@aws-sdk/client-ecr';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { STSClient } from '@aws-sdk/client-sts';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { ACMClient } from '@aws-sdk/client-acm';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { createRequire } from 'node:module';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { ACMClient } from '@aws-sdk/client-acm';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ResolvedEnvironment } from '../../config/resolve.js';
 import { asAws } from './names.js';
+
+const load = createRequire(import.meta.url);
+
+/** The SDK packages, each loaded on first use. */
+export const sdk = {
+  cfn: () => load('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation'),
+  ec2: () => load('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2'),
+  ecs: () => load('@aws-sdk/client-ecs') as typeof import('@aws-sdk/client-ecs'),
+  rds: () => load('@aws-sdk/client-rds') as typeof import('@aws-sdk/client-rds'),
+  ecr: () => load('@aws-sdk/client-ecr') as typeof import('@aws-sdk/client-ecr'),
+  logs: () => load('@aws-sdk/client-cloudwatch-logs') as typeof import('@aws-sdk/client-cloudwatch-logs'),
+  sts: () => load('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts'),
+  sm: () => load('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager'),
+  ssm: () => load('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm'),
+  acm: () => load('@aws-sdk/client-acm') as typeof import('@aws-sdk/client-acm'),
+  elb: () => load('@aws-sdk/client-elastic-load-balancing-v2') as typeof import('@aws-sdk/client-elastic-load-balancing-v2'),
+};
 
 export interface AwsClients {
   region: string;
   endpoint: string | undefined;
-  cfn: CloudFormationClient;
-  ec2: EC2Client;
-  ecs: ECSClient;
-  rds: RDSClient;
+  readonly cfn: CloudFormationClient;
+  readonly ec2: EC2Client;
+  readonly ecs: ECSClient;
+  readonly rds: RDSClient;
   /** RDS without retries, for calls whose failure has a fallback (DescribeDBEngineVersions). */
-  rdsOnce: RDSClient;
-  ecr: ECRClient;
-  logs: CloudWatchLogsClient;
-  sts: STSClient;
-  sm: SecretsManagerClient;
-  ssm: SSMClient;
-  acm: ACMClient;
-  elb: ElasticLoadBalancingV2Client;
+  readonly rdsOnce: RDSClient;
+  readonly ecr: ECRClient;
+  readonly logs: CloudWatchLogsClient;
+  readonly sts: STSClient;
+  readonly sm: SecretsManagerClient;
+  readonly ssm: SSMClient;
+  readonly acm: ACMClient;
+  readonly elb: ElasticLoadBalancingV2Client;
 }
 
 /** API calls made through slipway's clients since the process started (for the benchmark). */
@@ -67,21 +89,26 @@ export function clientsFor(envr: ResolvedEnvironment): AwsClients {
   let c = cache.get(key);
   if (!c) {
     const cfg = { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 4 };
+    const made = new Map<string, unknown>();
+    const lazy = <T>(name: string, make: () => T): T => {
+      if (!made.has(name)) made.set(name, make());
+      return made.get(name) as T;
+    };
     c = {
       region,
       endpoint,
-      cfn: counted(new CloudFormationClient(cfg), 'cloudformation'),
-      ec2: counted(new EC2Client(cfg), 'ec2'),
-      ecs: counted(new ECSClient(cfg), 'ecs'),
-      rds: counted(new RDSClient(cfg), 'rds'),
-      rdsOnce: counted(new RDSClient({ ...cfg, maxAttempts: 1 }), 'rds'),
-      ecr: counted(new ECRClient(cfg), 'ecr'),
-      logs: counted(new CloudWatchLogsClient(cfg), 'logs'),
-      sts: counted(new STSClient(cfg), 'sts'),
-      sm: counted(new SecretsManagerClient(cfg), 'secretsmanager'),
-      ssm: counted(new SSMClient(cfg), 'ssm'),
-      acm: counted(new ACMClient(cfg), 'acm'),
-      elb: counted(new ElasticLoadBalancingV2Client(cfg), 'elbv2'),
+      get cfn() { return lazy('cfn', () => counted(new (sdk.cfn().CloudFormationClient)(cfg), 'cloudformation')); },
+      get ec2() { return lazy('ec2', () => counted(new (sdk.ec2().EC2Client)(cfg), 'ec2')); },
+      get ecs() { return lazy('ecs', () => counted(new (sdk.ecs().ECSClient)(cfg), 'ecs')); },
+      get rds() { return lazy('rds', () => counted(new (sdk.rds().RDSClient)(cfg), 'rds')); },
+      get rdsOnce() { return lazy('rdsOnce', () => counted(new (sdk.rds().RDSClient)({ ...cfg, maxAttempts: 1 }), 'rds')); },
+      get ecr() { return lazy('ecr', () => counted(new (sdk.ecr().ECRClient)(cfg), 'ecr')); },
+      get logs() { return lazy('logs', () => counted(new (sdk.logs().CloudWatchLogsClient)(cfg), 'logs')); },
+      get sts() { return lazy('sts', () => counted(new (sdk.sts().STSClient)(cfg), 'sts')); },
+      get sm() { return lazy('sm', () => counted(new (sdk.sm().SecretsManagerClient)(cfg), 'secretsmanager')); },
+      get ssm() { return lazy('ssm', () => counted(new (sdk.ssm().SSMClient)(cfg), 'ssm')); },
+      get acm() { return lazy('acm', () => counted(new (sdk.acm().ACMClient)(cfg), 'acm')); },
+      get elb() { return lazy('elb', () => counted(new (sdk.elb().ElasticLoadBalancingV2Client)(cfg), 'elbv2')); },
     };
     cache.set(key, c);
   }

@@ -73,7 +73,7 @@ export type Decision =
 /** Consecutive failed starts of the new revision that count as a crash loop. */
 export const CRASH_LOOP_COUNT = 3;
 
-function describeTask(t: ObservedTask): string {
+export function describeTask(t: ObservedTask): string {
   const id = t.taskArn?.split('/').pop() ?? '?';
   const c = (t.containers ?? []).map((x) => `${x.name ?? 'container'}: exit ${x.exitCode ?? '-'}${x.reason ? ` (${x.reason})` : ''}`).join('; ');
   return `task ${id} stopped: ${t.stoppedReason ?? t.stopCode ?? 'unknown reason'}${c ? ` — ${c}` : ''}`;

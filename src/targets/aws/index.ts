@@ -8,36 +8,31 @@ import { deployMeta, deployRequest, destroyRequest, importRequest, rollbackReque
 import { aws as catalog } from '../../engine/messages/aws.js';
 import type { DeployOptions, LogOptions, ReleaseRecord, StatusReport, Target, TargetContext } from '../types.js';
 import { awsCtx } from './context.js';
-import { infraSteps } from './steps-infra.js';
-import { releaseSteps } from './steps-release.js';
-import { recordFailure, recordStep, scalingStep } from './steps-watch.js';
-import { rollbackPlan as buildRollback } from './rollback.js';
-import { destroyPlan as buildDestroy } from './destroy.js';
-import { describeStack, outputsOf } from './stacks.js';
-import { findEndpoint } from './endpoint.js';
-import { describeService } from './rollout.js';
-import { tailLogs } from './logs.js';
 import { t } from '../../engine/i18n.js';
-import { SsmLockStore } from './lock-store.js';
-import { importPlan, checkImportWindow } from './import.js';
 import { SlipwayError } from '../../engine/errors.js';
 import { clientsFor } from './clients.js';
 import { names } from './names.js';
-
-registerCatalog(catalog);
-
 import { synth } from './synth.js';
-import { planChanges, renderPlan } from './plan.js';
 import { estimateCost, renderCost } from './cost.js';
 
+registerCatalog(catalog);
+// Tests: every AWS call this process sends, recorded for the CI deploy role's policy (iam-policy.ts).
+if (process.env.SLIPWAY_RECORD_AWS_CALLS) (await import('./record.js')).installCallRecorder();
+
+// Start-up: each verb imports the modules (and so the AWS SDK packages) it uses when it runs.
+const steps = () => Promise.all([import('./steps-infra.js'), import('./steps-release.js'), import('./steps-watch.js')]);
+const rollbackModule = () => import('./rollback.js');
+const destroyModule = () => import('./destroy.js');
+const importModule = () => import('./import.js');
+
 export { synth, stackSpecs } from './synth.js';
-export { planChanges, renderPlan, type PlanReport } from './plan.js';
 export { estimateCost, renderCost, type CostReport } from './cost.js';
 export { decide } from './decide.js';
 export { apiCalls } from './clients.js';
 
-export function deployPlan(tc: TargetContext, opts: DeployOptions): Plan {
+export async function deployPlan(tc: TargetContext, opts: DeployOptions): Promise<Plan> {
   const a = awsCtx(tc);
+  const [{ infraSteps }, { releaseSteps }, { recordFailure, recordStep, scalingStep }] = await steps();
   return {
     kind: 'deploy',
     meta: deployMeta(opts),
@@ -48,6 +43,7 @@ export function deployPlan(tc: TargetContext, opts: DeployOptions): Plan {
 
 async function endpointOf(tc: TargetContext) {
   const a = awsCtx(tc);
+  const [{ describeStack, outputsOf }, { findEndpoint }] = await Promise.all([import('./stacks.js'), import('./endpoint.js')]);
   const cluster = outputsOf(await describeStack(a.c.cfn, a.n.stack('cluster'))).ClusterName;
   const alb = outputsOf(await describeStack(a.c.cfn, a.n.stack('alb'))).AlbDnsName;
   return { a, cluster, ep: await findEndpoint(a.c, { ...(cluster ? { cluster } : {}), service: a.n.service, port: a.envr.app.port, ...(alb ? { albDns: alb } : {}), https: Boolean(a.envr.target.alb?.certificateArn) }) };
@@ -65,6 +61,7 @@ export async function endpoint(tc: TargetContext): Promise<string | undefined> {
 
 export async function status(tc: TargetContext): Promise<StatusReport> {
   const { a, cluster, ep } = await endpointOf(tc);
+  const { describeService } = await import('./rollout.js');
   const svc = cluster ? await describeService(a.c, cluster, a.n.service) : undefined;
   const releases = await a.ledger.list();
   const active = releases.find((r) => r.active);
@@ -85,36 +82,42 @@ export function createTarget(): Target {
   return {
     name: 'aws',
     deployPlan: async (tc, opts) => deployPlan(tc, opts),
-    rollbackPlan: async (tc, opts) => buildRollback(awsCtx(tc), opts),
-    destroyPlan: async (tc, opts) => buildDestroy(awsCtx(tc), opts),
+    rollbackPlan: async (tc, opts) => (await rollbackModule()).rollbackPlan(awsCtx(tc), opts),
+    destroyPlan: async (tc, opts) => (await destroyModule()).destroyPlan(awsCtx(tc), opts),
     // A run resumed after a crash: the plan rebuilt from the request its meta journaled.
     async planFor(tc: TargetContext, kind: string, meta: StepData): Promise<Plan> {
       if (kind === 'deploy') return deployPlan(tc, deployRequest(meta));
-      if (kind === 'rollback') return buildRollback(awsCtx(tc), rollbackRequest(meta));
-      if (kind === 'destroy') return buildDestroy(awsCtx(tc), destroyRequest(meta));
-      if (kind === 'import') return importPlan(awsCtx(tc), importRequest(meta));
+      if (kind === 'rollback') return (await rollbackModule()).rollbackPlan(awsCtx(tc), rollbackRequest(meta));
+      if (kind === 'destroy') return (await destroyModule()).destroyPlan(awsCtx(tc), destroyRequest(meta));
+      if (kind === 'import') return (await importModule()).importPlan(awsCtx(tc), importRequest(meta));
       throw new Error(`aws target: no plan of kind ${kind}`);
     },
     status,
     async importPlan(tc, opts) {
       if (!opts.cidr) throw new SlipwayError({ key: 'aws.import.needsCidr', fix: 'aws.import.needsCidr.fix', exitCode: 2 });
+      const { checkImportWindow, importPlan } = await importModule();
       checkImportWindow(opts.cidr, opts.acceptRisks ?? []);
       return importPlan(awsCtx(tc), { file: opts.file, cidr: opts.cidr });
     },
     // The lock lives in the account (every machine sees it); the journal stays on this machine.
     state: async (tc) => {
+      const { SsmLockStore } = await import('./lock-store.js');
       const prefix = `/slipway/${names(tc.envr).prefix}/lock-state`;
       return { store: tc.localHost, dir: tc.stateDir, lock: new SsmLockStore(clientsFor(tc.envr).ssm, tc.stateDir, prefix), where: `ssm:${prefix}` };
     },
     releases: async (tc): Promise<ReleaseRecord[]> => awsCtx(tc).ledger.list(),
-    logs(tc: TargetContext, opts: LogOptions): AsyncIterable<string> {
+    history: async (tc) => (await import('./history.js')).history(awsCtx(tc)),
+    async *logs(tc: TargetContext, opts: LogOptions): AsyncIterable<string> {
       const a = awsCtx(tc);
-      return tailLogs(a.c, a.n.logGroup, { follow: opts.follow, lines: opts.lines, signal: opts.signal });
+      const { tailLogs } = await import('./logs.js');
+      yield* tailLogs(a.c, a.n.logGroup, { follow: opts.follow, lines: opts.lines, signal: opts.signal });
     },
     endpoint,
+    evidence: async (tc, opts) => (await import('./evidence.js')).awsEvidence(tc, opts),
     architecture: async (tc) => (await import('./architecture.js')).awsArchitecture(awsCtx(tc)),
     infra: {
       async plan(tc, opts) {
+        const { planChanges, renderPlan } = await import('./plan.js');
         const report = await planChanges(tc, opts);
         const cost = estimateCost(tc.envr);
         return { data: { ...report, cost }, text: `${renderPlan(report)}\n\n${renderCost(cost)}` };

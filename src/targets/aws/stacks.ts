@@ -166,7 +166,7 @@ function changesOf(changes: Change[] | undefined): ResourceChange[] {
 }
 
 /** Create a change set against an existing stack and wait for it; undefined when there is no change. */
-async function createChangeSet(io: StackIo, spec: StackSpec, params: Parameter[], tags: Tag[]): Promise<{ name: string; changes: ResourceChange[] } | undefined> {
+async function createChangeSet(io: StackIo, spec: Pick<StackSpec, 'stackName' | 'template'>, params: Parameter[], tags: Tag[]): Promise<{ name: string; changes: ResourceChange[] } | undefined> {
   const name = `slipway-${Date.now()}`;
   try {
     await io.cfn.send(
@@ -211,7 +211,7 @@ export async function previewStack(io: StackIo, spec: StackSpec, params: Paramet
 }
 
 /** Bring the stack to `spec` with `params`; no change → nothing executed. */
-export async function deployStack(io: StackIo, spec: StackSpec, params: Parameter[], tags: Tag[]): Promise<StackResult> {
+export async function deployStack(io: StackIo, spec: Pick<StackSpec, 'stackName' | 'template'>, params: Parameter[], tags: Tag[]): Promise<StackResult> {
   let stack = await describeStack(io.cfn, spec.stackName);
   if (stack?.StackStatus === 'REVIEW_IN_PROGRESS') {
     // Left behind by an unexecuted CREATE change set: it holds no resources.

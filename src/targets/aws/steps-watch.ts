@@ -29,7 +29,7 @@ async function failForward(a: AwsCtx, ctx: StepContext, source: string, key: str
   if (id && source === 'register-task-definition') {
     await a.ledger.update(id, { result: previous ? 'rolled-back' : 'failed', finishedAt: new Date().toISOString(), evidence }).catch(() => undefined);
   }
-  throw new SlipwayError({ key, params, fix: `${key}.fix`, fixParams: { group: a.n.logGroup } });
+  throw new SlipwayError({ key, params, fix: `${key}.fix`, fixParams: { group: a.n.logGroup }, evidence });
 }
 
 export async function watchAndDecide(a: AwsCtx, ctx: StepContext, source: string): Promise<StepData> {

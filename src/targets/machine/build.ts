@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { SlipwayError } from '../../engine/errors.js';
-import { explain } from '../../engine/text.js';
+import { explain } from '../../knowledge/explain.js';
 import type { StepContext, StepData } from '../../engine/step.js';
 import { asService, type MachineRuntime } from './runtime.js';
 import { shell } from './shell.js';
@@ -56,8 +56,13 @@ async function sha256File(file: string): Promise<string> {
   return h.digest('hex');
 }
 
+export interface PackedApp {
+  file: string;
+  sha256: string;
+}
+
 /** Pack the app on this machine; returns the archive and its sha256. */
-export async function packApp(rt: MachineRuntime): Promise<{ file: string; sha256: string }> {
+export async function packApp(rt: MachineRuntime): Promise<PackedApp> {
   const local = rt.ctx.localHost;
   const dir = path.join(rt.ctx.stateDir, 'artifacts');
   await local.mkdir(dir, { mode: 0o700 });
@@ -74,8 +79,9 @@ export async function packApp(rt: MachineRuntime): Promise<{ file: string; sha25
 }
 
 /** The release's code on the machine: the artifact uploaded (when new) and unpacked. */
-export async function unpackRelease(rt: MachineRuntime, ctx: StepContext, release: string): Promise<{ sha256: string }> {
-  const { file, sha256 } = await packApp(rt);
+export async function unpackRelease(rt: MachineRuntime, ctx: StepContext, release: string, packed?: () => Promise<PackedApp>): Promise<{ sha256: string }> {
+  // A fleet packs once and hands every host the same archive.
+  const { file, sha256 } = await (packed ?? (() => packApp(rt)))();
   const there = path.posix.join(rt.layout.artifacts, `${sha256}.tgz`);
   if (!(await rt.host.exists(there))) {
     await rt.host.mkdir(rt.layout.artifacts, { mode: 0o755 });

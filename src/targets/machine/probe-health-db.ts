@@ -64,13 +64,42 @@ async function watch(rt: MachineRuntime, ctx: StepContext, pid: number, port: nu
   return { kind: 'no-answer' };
 }
 
+/** The env variable that hands the filter the forms to mask (never a command line; the app does not get it). */
+const REDACT_VAR = 'SLIPWAY_PROBE_REDACT';
+
+/**
+ * A line filter run by node on the machine (the app needs node anyway): masks every form in
+ * $SLIPWAY_PROBE_REDACT the way the supervisor masks the app's log. Code only, no values.
+ */
+export const PROBE_LOG_FILTER = [
+  `const f=JSON.parse(process.env.${REDACT_VAR}||'[]').sort((a,b)=>b.length-a.length);`,
+  `delete process.env.${REDACT_VAR};`,
+  "const out=(s)=>{for(const n of f)s=s.split(n).join('******');process.stdout.write(s);};",
+  "let b='';process.stdin.setEncoding('utf8');",
+  "process.stdin.on('data',(c)=>{b+=c;let i;while((i=b.indexOf('\\n'))>=0){out(b.slice(0,i+1));b=b.slice(i+1);}});",
+  "process.stdin.on('end',()=>{if(b)out(b);});",
+].join('');
+
+/** The probe's shell command: the app (without the filter's variable), its output through the filter. */
+export function probeCommand(start: string): string {
+  return `(unset ${REDACT_VAR}; ${execForm(start)}) 2>&1 | exec node -e "$0"`;
+}
+
+const logFileOf = (rt: MachineRuntime, release: string): string => j(rt.store.releaseDir(release), 'probe-health-db.log');
+
+/** Stop a probe an interrupted run left behind (journaled group) and remove its log. */
+async function cleanUp(rt: MachineRuntime, pgid: unknown, release: string | undefined): Promise<void> {
+  if (typeof pgid === 'number') await rt.host.stopGroup(pgid, 0);
+  if (release) await rt.host.rm(logFileOf(rt, release)).catch(() => undefined);
+}
+
 async function probe(rt: MachineRuntime, ctx: StepContext, release: string, conn: PgConn): Promise<StepData> {
   const [closedPort, appPort] = await twoPorts(rt);
   const stored = (await rt.store.readEnv(release)) ?? releaseEnvFor(rt);
-  const env = { ...envWithoutDb(processEnv(rt, stored, conn, release), conn, closedPort, appPort, rt.ctx.envr.database?.urlSecret), SLIPWAY_PROBE: release };
-  // Its output is not redacted like the supervisor's: kept 0600 only while it runs.
-  const logFile = j(rt.store.releaseDir(release), 'probe-health-db.log');
-  const pid = await rt.host.spawnDetached(['/bin/sh', '-c', execForm(rt.ctx.envr.app.start)], { cwd: rt.store.appDir(release), env, logFile, ...asService(rt) });
+  const env = { ...envWithoutDb(processEnv(rt, stored, conn, release), conn, closedPort, appPort, rt.ctx.envr.database?.urlSecret), SLIPWAY_PROBE: release, [REDACT_VAR]: JSON.stringify(rt.ctx.redactor.forms()) };
+  // Redacted like the supervisor's log, 0600, and deleted when the probe ends (or by the next command after a crash).
+  const logFile = logFileOf(rt, release);
+  const pid = await rt.host.spawnDetached(['/bin/sh', '-c', probeCommand(rt.ctx.envr.app.start), PROBE_LOG_FILTER], { cwd: rt.store.appDir(release), env, logFile, ...asService(rt) });
   // Its own session: the pid is the group. Journaled, so an undo after kill -9 stops it.
   await ctx.record({ probeGroup: pid });
   let outcome: ProbeOutcome;
@@ -98,6 +127,8 @@ export function probeHealthDbStep(rt: MachineRuntime, release: string): Step {
     titleParams: { path: rt.ctx.envr.app.healthPath },
     needs: ['build', 'database'],
     async run(ctx): Promise<StepData> {
+      // Resumed after a crash: the probe the killed CLI started may still run.
+      await cleanUp(rt, ctx.data('probe-health-db')?.probeGroup, release);
       if (!rt.ctx.envr.app.probeHealthWithoutDb) return { skipped: 'config' };
       // A warning at most: nothing here may fail the deploy.
       try {
@@ -110,8 +141,7 @@ export function probeHealthDbStep(rt: MachineRuntime, release: string): Step {
       }
     },
     async undo(ctx) {
-      const pgid = ctx.data('probe-health-db')?.probeGroup;
-      if (typeof pgid === 'number') await rt.host.stopGroup(pgid, 0);
+      await cleanUp(rt, ctx.data('probe-health-db')?.probeGroup, release);
     },
   };
 }

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { SlipwayError } from '../../engine/errors.js';
 import { lastLines } from '../../engine/text.js';
+import { getLang } from '../../engine/i18n.js';
 import { parsePgUrl, appDbEnv, type PgConn } from '../../db/conn.js';
 import { expandEnvRefs } from '../../engine/env-refs.js';
 import { ManagedPostgres } from '../../db/managed-server.js';
@@ -92,7 +93,7 @@ export async function ensureSupervisor(rt: MachineRuntime): Promise<{ status: Su
   const logFile = path.posix.join(rt.layout.logs, 'supervisor.log');
   for (const dir of [rt.layout.logs, rt.layout.run]) await rt.host.mkdir(dir, { mode: 0o700 });
   if (rt.setup.serviceUser) await rt.host.exec(['chown', '-R', rt.setup.serviceUser, rt.layout.logs, rt.layout.run]);
-  const argv = [...(await rt.setup.supervisorArgv(rt)), '--state', rt.layout.root, '--socket', rt.layout.socket, '--port', String(rt.opts.port), '--host', rt.opts.bind];
+  const argv = [...(await rt.setup.supervisorArgv(rt)), '--state', rt.layout.root, '--socket', rt.layout.socket, '--port', String(rt.opts.port), '--host', rt.opts.bind, '--lang', getLang()];
   let pid: number | undefined;
   if (rt.setup.launch) await rt.setup.launch(rt, argv);
   else pid = await rt.host.spawnDetached(argv, { cwd: rt.layout.root, logFile, env: {}, ...(rt.setup.serviceUser ? { user: rt.setup.serviceUser } : {}) });

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { SlipwayError } from '../../engine/errors.js';
 import type { StepContext } from '../../engine/step.js';
-import { explain, type FailureKind } from '../../engine/text.js';
+import { explain, type FailureKind } from '../../knowledge/explain.js';
 import { asService, type MachineRuntime } from './runtime.js';
 
 const j = path.posix.join;

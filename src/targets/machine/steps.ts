@@ -10,10 +10,11 @@ import { httpRequest } from '../../engine/net.js';
 import { runVerify } from '../../engine/verify.js';
 import type { Step, StepContext, StepData } from '../../engine/step.js';
 import { dumpDatabase, listArchive, restoreDatabase } from '../../db/backup.js';
-import { explain } from '../../engine/text.js';
+import { explain } from '../../knowledge/explain.js';
+import { getLang } from '../../engine/i18n.js';
 import { shell } from './shell.js';
 import { appDatabase, ensureSupervisor, processEnv, releaseEnvFor, servingFile, type MachineRuntime } from './runtime.js';
-import { installRelease, unpackRelease, type BuildMeta } from './build.js';
+import { installRelease, unpackRelease, type BuildMeta, type PackedApp } from './build.js';
 
 const j = path.posix.join;
 
@@ -57,7 +58,7 @@ export function supervisorStep(rt: MachineRuntime): Step {
   };
 }
 
-export function buildStep(rt: MachineRuntime, release: string, meta: BuildMeta): Step {
+export function buildStep(rt: MachineRuntime, release: string, meta: BuildMeta, packed?: () => Promise<PackedApp>): Step {
   return {
     id: 'build',
     titleKey: 'step.build',
@@ -74,7 +75,7 @@ export function buildStep(rt: MachineRuntime, release: string, meta: BuildMeta):
         acceptedRisks: meta.acceptedRisks,
       });
       await rt.store.writeEnv(release, releaseEnvFor(rt));
-      const artifact = await unpackRelease(rt, ctx, release);
+      const artifact = await unpackRelease(rt, ctx, release, packed);
       const installed = await installRelease(rt, ctx, release);
       if (rt.ctx.envr.app.build) await shell(rt, ctx, rt.ctx.envr.app.build, rt.store.appDir(release), { NODE_ENV: 'development' }, 'build', release);
       const details = { artifact: artifact.sha256, ...installed };
@@ -153,7 +154,7 @@ export function startStep(rt: MachineRuntime, release: string, needs: string[]):
       const port = await rt.host.freePort();
       await ctx.record({ release, port });
       const secretNames = [...env.secretNames, ...(conn ? ['DB_PASSWORD', 'DATABASE_URL'] : [])];
-      const req = { release, cwd: rt.store.appDir(release), command: rt.ctx.envr.app.start, env: processEnv(rt, env, conn, release), secretNames };
+      const req = { release, cwd: rt.store.appDir(release), command: rt.ctx.envr.app.start, env: processEnv(rt, env, conn, release), secretNames, lang: getLang() };
       await rt.client.start({ ...req, port });
       return { release, port };
     },
@@ -315,7 +316,7 @@ async function persistServing(rt: MachineRuntime, release: string): Promise<void
   const env = (await rt.store.readEnv(release)) ?? releaseEnvFor(rt);
   const conn = await appDatabase(rt);
   const secretNames = [...env.secretNames, ...(conn ? ['DB_PASSWORD', 'DATABASE_URL'] : [])];
-  const req = { release, cwd: rt.store.appDir(release), command: rt.ctx.envr.app.start, env: processEnv(rt, env, conn, release), secretNames };
+  const req = { release, cwd: rt.store.appDir(release), command: rt.ctx.envr.app.start, env: processEnv(rt, env, conn, release), secretNames, lang: getLang() };
   const file = servingFile(rt);
   await rt.host.writeFile(file, JSON.stringify(req) + '\n', 0o600);
   if (rt.setup.serviceUser) await rt.host.exec(['chown', rt.setup.serviceUser, file]);

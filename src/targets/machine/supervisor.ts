@@ -15,6 +15,7 @@ import { Redactor } from '../../engine/redact.js';
 import { expandEnvRefs } from '../../engine/env-refs.js';
 import { SwitchingProxy } from './proxy.js';
 import { isAlive, killGroup } from '../../host/proc.js';
+import { asLang, supervisorLine } from './supervisor-text.js';
 
 export interface StartRequest {
   release: string;
@@ -24,6 +25,8 @@ export interface StartRequest {
   /** Which env entries are secret: their values are masked in the app's log. */
   secretNames: string[];
   port: number;
+  /** The language of the supervisor's lines in this release's log (the CLI's). */
+  lang?: string;
 }
 
 export interface ProcInfo {
@@ -82,7 +85,7 @@ export class Supervisor {
     });
     await chmod(this.paths.socket, 0o600);
     await this.persist();
-    process.on('uncaughtException', (e) => console.error(`${new Date().toISOString()} [slipway] supervisor error: ${e.stack ?? e.message}`));
+    process.on('uncaughtException', (e) => console.error(supervisorLine('supervisor.error', { reason: e.stack ?? e.message })));
     for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => void this.shutdown().then(() => process.exit(0)));
   }
 
@@ -110,7 +113,7 @@ export class Supervisor {
         await writeFile(tmp, JSON.stringify({ ...status, processes: status.processes.map(({ release, pid, port }) => ({ release, pid, port })) }, null, 2), { mode: 0o600 });
         await rename(tmp, this.paths.stateFile);
       } catch (e) {
-        console.error(`${new Date().toISOString()} [slipway] could not write ${this.paths.stateFile}: ${e instanceof Error ? e.message : String(e)}`);
+        console.error(supervisorLine('supervisor.stateNotWritten', { file: this.paths.stateFile, reason: e instanceof Error ? e.message : String(e) }));
       }
     });
     return this.persisting;
@@ -157,7 +160,7 @@ export class Supervisor {
     child.on('exit', (code, signal) => {
       m.info.state = 'exited';
       m.info.exitCode = code ?? (signal ? 128 : 1);
-      m.log.write(`${new Date().toISOString()} [slipway] process exited (code ${code ?? '-'}, signal ${signal ?? '-'})\n`);
+      m.log.write(`${supervisorLine('supervisor.processExited', { code: code ?? '-', signal: signal ?? '-' }, req.lang === undefined ? undefined : asLang(req.lang))}\n`);
       void this.persist();
       if (m.stopping || this.proxy.activeId !== req.release) return;
       // The serving release died: restart it, backing off when it keeps dying.

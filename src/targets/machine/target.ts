@@ -12,7 +12,8 @@ import { Redactor } from '../../engine/redact.js';
 import { t } from '../../engine/i18n.js';
 import type { Plan, StepData, Step } from '../../engine/step.js';
 import type { Host } from '../../host/types.js';
-import type { ArchitectureView, DeployOptions, EnvState, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext } from '../types.js';
+import type { ArchitectureView, DeployOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory } from '../types.js';
+import { pickRelease } from '../evidence.js';
 import { newReleaseId } from './releases.js';
 import { machineArchitecture } from './architecture.js';
 import { probeHealthDbStep } from './probe-health-db.js';
@@ -40,7 +41,7 @@ export function configHash(ctx: TargetContext): string {
 }
 
 /** The commit the app is at, marked `-dirty` when the tree has uncommitted changes. */
-async function gitCommit(ctx: TargetContext): Promise<string | undefined> {
+export async function gitCommit(ctx: TargetContext): Promise<string | undefined> {
   const git = (args: string[]) => ctx.localHost.exec(['git', ...args], { cwd: ctx.envr.appDir }).catch(() => undefined);
   const [head, status] = await Promise.all([git(['rev-parse', '--short=12', 'HEAD']), git(['status', '--porcelain', '--untracked-files=no', '.'])]);
   const commit = head?.code === 0 ? head.stdout.trim() : '';
@@ -247,8 +248,48 @@ export class MachineTarget implements Target {
     return (await this.runtime(ctx)).store.list();
   }
 
+  async evidence(ctx: TargetContext, opts: { release?: string }): Promise<EvidenceReport> {
+    const rt = await this.runtime(ctx);
+    const rec = pickRelease(ctx, await rt.store.list(), opts.release);
+    const sources: string[] = [];
+    const lines: string[] = [];
+    if (rec.evidence?.length) {
+      sources.push(`${rt.setup.where}:${path.posix.join(rt.store.releaseDir(rec.id), 'release.json')}`);
+      lines.push(...rec.evidence);
+    }
+    const files = [
+      ...['install', 'build', 'migrate', 'probe-health-db'].map((w) => ({ file: path.posix.join(rt.store.releaseDir(rec.id), `${w}.log`), n: 200 })),
+      { file: path.posix.join(rt.layout.logs, `app-${rec.id}.log`), n: 200 },
+      { file: path.posix.join(rt.layout.logs, 'supervisor.log'), n: 50 },
+    ];
+    for (const { file, n } of files) {
+      const text = await rt.host.readFile(file).catch(() => undefined);
+      if (!text?.trim()) continue;
+      sources.push(`${rt.setup.where}:${file}`);
+      lines.push(...text.split('\n').filter(Boolean).slice(-n));
+    }
+    return { release: rec.id, result: rec.result, sources, lines: lines.map((l) => ctx.redactor.redact(l)) };
+  }
+
   async architecture(ctx: TargetContext): Promise<ArchitectureView> {
     return machineArchitecture(await this.runtime(ctx), this.name);
+  }
+
+  /** Dump files in the machine's backups directory and the releases recorded beside them. */
+  async history(ctx: TargetContext): Promise<TargetHistory> {
+    const rt = await this.runtime(ctx);
+    const at = (dir: string) => (rt.setup.where === 'local' ? dir : `${rt.setup.where}:${dir}`);
+    const [names, all] = await Promise.all([rt.host.list(rt.layout.backups), rt.store.list()]);
+    const items = (
+      await Promise.all(
+        names.filter((n) => n.endsWith('.dump')).map(async (n) => {
+          const st = await rt.host.stat(path.posix.join(rt.layout.backups, n));
+          return st && st.size > 0 ? [{ id: n, createdAt: new Date(st.mtimeMs).toISOString() }] : [];
+        }),
+      )
+    ).flat();
+    const good = all.filter((r) => r.result === 'succeeded').map((r) => r.id);
+    return { backups: { where: at(rt.layout.backups), items }, releases: { where: at(rt.layout.releases), count: all.length, good } };
   }
 
   async host(ctx: TargetContext): Promise<Host> {

@@ -2,18 +2,20 @@
 import type { SshEnvironment } from '../../config/schema.js';
 import type { SshTarget } from '../../host/ssh.js';
 
-export function sshTarget(t: Pick<SshEnvironment, 'host' | 'identityFile' | 'knownHostsFile'>, home: string): SshTarget {
+export function sshTarget(t: Pick<SshEnvironment, 'host' | 'identityFile' | 'knownHostsFile'> & { hosts?: SshEnvironment['hosts'] }, home: string): SshTarget {
   const expand = (p: string | undefined) => (p ? p.replace(/^~(?=\/|$)/, home) : undefined);
   let address: string;
   let port = 22;
   let user = 'root';
-  if (typeof t.host === 'string') {
-    const m = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(t.host)!;
+  const host = t.host ?? t.hosts?.[0];
+  if (host === undefined) throw new Error('an ssh environment without host'); // the schema requires host or hosts
+  if (typeof host === 'string') {
+    const m = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host)!;
     if (m[1]) user = m[1];
     address = m[2]!.replace(/^\[|\]$/g, '');
     if (m[3]) port = Number(m[3]);
   } else {
-    ({ address, port, user } = t.host);
+    ({ address, port, user } = host);
   }
   const identityFile = expand(t.identityFile);
   const knownHostsFile = expand(t.knownHostsFile);

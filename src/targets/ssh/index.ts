@@ -20,6 +20,7 @@ import type { Target, TargetContext, TrustResult } from '../types.js';
 import { remoteRoot, sshTarget } from './address.js';
 import { uploadSupervisor } from './supervisor-code.js';
 import { systemdUnit, unitName } from './systemd.js';
+import { fleetAware } from './fleet.js';
 
 /** The user the supervisor and app run as: the login user, or a system user when logging in as root. */
 async function serviceUser(host: Host, t: SshEnvironment, root: string): Promise<string> {
@@ -141,5 +142,6 @@ export function createTarget(): Target {
       ];
     },
   });
-  return Object.assign(target, { trustHost });
+  // `hosts:` makes the environment a fleet of such VMs (./fleet.ts).
+  return fleetAware(Object.assign(target, { trustHost }));
 }

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Host } from '../../host/types.js';
 
 /** The supervisor's modules, relative to the compiled tree's root (their only imports are each other and node:). */
-const FILES = ['targets/machine/supervisor-main.js', 'targets/machine/supervisor.js', 'targets/machine/proxy.js', 'host/proc.js', 'engine/redact.js', 'engine/env-refs.js'];
+const FILES = ['targets/machine/supervisor-main.js', 'targets/machine/supervisor.js', 'targets/machine/proxy.js', 'host/proc.js', 'engine/redact.js', 'engine/env-refs.js', 'targets/machine/supervisor-text.js', 'engine/messages/supervisor.js'];
 
 /** The compiled tree (`dist/`); from the TypeScript sources in development, the `dist/` beside them. */
 function distRoot(): string {

@@ -1,0 +1,199 @@
+/**
+ * An ssh environment with `hosts:` — a fleet. Each host is reached and prepared exactly as a
+ * single VM is (the same `MachineTarget`, one connection per host); what is the fleet's:
+ * one artifact packed here and uploaded to every host (bounded, sha256 checked there), one
+ * release id, waves (`rollout.waves`), one plan, and one lock and journal — on the first
+ * host, so every machine that can deploy finds them where it finds the fleet (not on a
+ * laptop), and a second clone sees a half-finished run. The database must be one every host
+ * reaches (external).
+ */
+import { SlipwayError } from '../../engine/errors.js';
+import '../../engine/messages/fleet.js';
+import type { Plan, StepData } from '../../engine/step.js';
+import type { FleetHost, SshEnvironment } from '../../config/schema.js';
+import type { Host } from '../../host/types.js';
+import { packApp } from '../machine/build.js';
+import { fleetDeployPlan, fleetParallelPlan, fleetRollbackPlan } from '../machine/fleet.js';
+import type { MachineRuntime } from '../machine/runtime.js';
+import { configHash, gitCommit, type MachineTarget } from '../machine/target.js';
+import { newReleaseId } from '../machine/releases.js';
+import type { DeployOptions, EnvState, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext } from '../types.js';
+
+/** Whether an environment is a fleet (`hosts:`). */
+export function isFleet(ctx: TargetContext): boolean {
+  return (ctx.envr.target as SshEnvironment).hosts !== undefined;
+}
+
+/** One host's view of the environment: `host:` set to it, its own `dir` when it has one. */
+function hostEnvironment(t: SshEnvironment, h: FleetHost): SshEnvironment {
+  const { hosts: _hosts, rollout: _rollout, ...rest } = t;
+  if (typeof h === 'string') return { ...rest, host: h };
+  const { dir, ...address } = h;
+  return { ...rest, host: address, ...(dir ? { dir } : {}) };
+}
+
+export class SshFleet {
+  private readonly contexts = new WeakMap<TargetContext, TargetContext[]>();
+
+  constructor(private readonly single: MachineTarget) {}
+
+  /** A context per host (cached, so each host keeps one connection per command). */
+  hostContexts(ctx: TargetContext): TargetContext[] {
+    let out = this.contexts.get(ctx);
+    if (out) return out;
+    const t = ctx.envr.target as SshEnvironment;
+    const hosts = t.hosts!;
+    const db = ctx.envr.database;
+    if (hosts.length > 1 && db && !db.urlSecret) {
+      throw new SlipwayError({ key: 'fleet.managedDb', params: { env: ctx.envr.name, count: hosts.length }, place: `environments.${ctx.envr.name}.database`, fix: 'fleet.managedDb.fix', fixParams: { env: ctx.envr.name }, exitCode: 2 });
+    }
+    out = hosts.map((h) => ({ ...ctx, envr: { ...ctx.envr, target: hostEnvironment(t, h) } }));
+    this.contexts.set(ctx, out);
+    return out;
+  }
+
+  runtimes(ctx: TargetContext): Promise<MachineRuntime[]> {
+    return Promise.all(this.hostContexts(ctx).map((c) => this.single.runtime(c)));
+  }
+
+  private first(ctx: TargetContext): TargetContext {
+    return this.hostContexts(ctx)[0]!;
+  }
+
+  async state(ctx: TargetContext): Promise<EnvState> {
+    return this.single.state(this.first(ctx));
+  }
+
+  async close(ctx: TargetContext): Promise<void> {
+    await Promise.all(this.hostContexts(ctx).map((c) => this.single.close(c).catch(() => undefined)));
+  }
+
+  async deployPlan(ctx: TargetContext, opts: DeployOptions): Promise<Plan> {
+    return this.planFor(ctx, 'deploy', { release: newReleaseId(), acceptedRisks: opts.acceptRisks });
+  }
+
+  async rollbackPlan(ctx: TargetContext, opts: RollbackOptions): Promise<Plan> {
+    const rts = await this.runtimes(ctx);
+    const env = ctx.envr.name;
+    const currents = await Promise.all(rts.map((rt) => rt.store.current()));
+    let to = opts.to;
+    if (!to) {
+      if (new Set(currents).size > 1) {
+        const hosts = rts.map((rt, i) => `${rt.setup.where} → ${currents[i] ?? '-'}`).join(', ');
+        throw new SlipwayError({ key: 'fleet.mixedReleases', params: { env, hosts }, place: `environments.${env}.hosts`, fix: 'fleet.mixedReleases.fix', fixParams: { env }, exitCode: 2 });
+      }
+      const target = await rts[0]!.store.lastGood(currents[0]);
+      if (!target) throw new SlipwayError({ key: 'rollback.nothingToRollBackTo', params: { release: '' }, fix: 'rollback.fix', exitCode: 1 });
+      to = target.id;
+    } else if (!(await rts[0]!.store.get(to))) {
+      throw new SlipwayError({ key: 'rollback.unknownRelease', params: { release: to }, fix: 'rollback.fix', exitCode: 2 });
+    }
+    const release = to;
+    const missing = (await Promise.all(rts.map(async (rt) => ((await rt.host.exists(rt.store.appDir(release))) ? undefined : rt.setup.where)))).filter((w): w is string => !!w);
+    if (missing.length) {
+      throw new SlipwayError({ key: 'fleet.releaseMissing', params: { release, hosts: missing.join(', ') }, place: `environments.${env}.hosts`, fix: 'fleet.releaseMissing.fix', fixParams: { env }, exitCode: 2 });
+    }
+    if (opts.to && currents.every((c) => c === release) && (await this.status(ctx)).state === 'serving') {
+      throw new SlipwayError({ key: 'rollback.alreadyServing', params: { release, env }, fix: 'rollback.alreadyServing.fix', exitCode: 2 });
+    }
+    return this.planFor(ctx, 'rollback', { release });
+  }
+
+  async destroyPlan(ctx: TargetContext): Promise<Plan> {
+    return this.planFor(ctx, 'destroy', {});
+  }
+
+  async planFor(ctx: TargetContext, kind: string, meta: StepData): Promise<Plan> {
+    const rts = await this.runtimes(ctx);
+    const release = String(meta.release ?? '');
+    const waves = (ctx.envr.target as SshEnvironment).rollout?.waves;
+    if (kind === 'deploy') {
+      const commit = await gitCommit(ctx);
+      const m = { configHash: configHash(ctx), acceptedRisks: (meta.acceptedRisks as string[] | undefined) ?? [], ...(commit ? { gitCommit: commit } : {}) };
+      return fleetDeployPlan(rts, release, m, () => packApp(rts[0]!), waves, meta);
+    }
+    if (kind === 'rollback') return fleetRollbackPlan(rts, release, waves, meta);
+    if (kind === 'destroy') {
+      const plans = await Promise.all(this.hostContexts(ctx).map((c) => this.single.planFor(c, 'destroy', {})));
+      return { ...fleetParallelPlan('destroy', plans, rts.map((rt) => rt.setup.where)), meta };
+    }
+    // The database is one for the fleet: an import goes through the first host.
+    if (kind === 'import') return this.single.planFor(this.first(ctx), kind, meta);
+    throw new Error(`ssh fleet has no plan of kind ${kind}`);
+  }
+
+  async importPlan(ctx: TargetContext, opts: { file: string }): Promise<Plan> {
+    return this.single.importPlan(this.first(ctx), opts);
+  }
+
+  /** Each host's release and health, and the fleet's state: serving only when every host serves one release. */
+  async status(ctx: TargetContext): Promise<StatusReport> {
+    const contexts = this.hostContexts(ctx);
+    const reports = await Promise.all(contexts.map((c) => this.single.status(c).then((r) => ({ ok: true as const, r }), (e: unknown) => ({ ok: false as const, e }))));
+    const names = (ctx.envr.target as SshEnvironment).hosts!.map((h) => (typeof h === 'string' ? h : `${h.user}@${h.address}:${h.port}`));
+    const hostRows = reports.map((x, i) => ({
+      key: names[i]!,
+      value: x.ok ? `${x.r.activeRelease ?? '-'} (${x.r.state})` : `unreachable: ${x.e instanceof SlipwayError ? x.e.text() : x.e instanceof Error ? x.e.message : String(x.e)}`,
+    }));
+    const ok = reports.flatMap((x) => (x.ok ? [x.r] : []));
+    const releases = new Set(ok.map((r) => r.activeRelease));
+    const serving = ok.filter((r) => r.state === 'serving').length;
+    const state: StatusReport['state'] =
+      ok.length === reports.length && serving === ok.length && releases.size === 1 ? 'serving' : serving > 0 ? 'degraded' : ok.every((r) => r.state === 'not-deployed') ? 'not-deployed' : 'stopped';
+    const head = reports[0]!.ok ? reports[0]!.r : undefined;
+    const active = releases.size === 1 && ok.length === reports.length ? ok[0]?.activeRelease : undefined;
+    const keep = new Set(['status.url', 'status.database', 'status.lastRun', 'status.stateDir']);
+    return {
+      env: ctx.envr.name,
+      target: 'ssh',
+      state,
+      ...(head?.url ? { url: head.url } : {}),
+      ...(active ? { activeRelease: active } : {}),
+      rows: [...(head?.rows.filter((r) => keep.has(r.key)) ?? []), ...hostRows],
+      ...(head?.lastRun ? { lastRun: head.lastRun } : {}),
+    };
+  }
+
+  releases(ctx: TargetContext): Promise<ReleaseRecord[]> {
+    return this.single.releases(this.first(ctx));
+  }
+
+  logs(ctx: TargetContext, opts: LogOptions): AsyncIterable<string> {
+    return this.single.logs(this.first(ctx), opts);
+  }
+
+  endpoint(ctx: TargetContext): Promise<string | undefined> {
+    return this.single.endpoint(this.first(ctx));
+  }
+
+  host(ctx: TargetContext): Promise<Host> {
+    return this.single.host(this.first(ctx));
+  }
+
+  ownPids(ctx: TargetContext): Promise<number[]> {
+    return this.single.ownPids(this.first(ctx));
+  }
+}
+
+/** The ssh target: a single VM, or a fleet when the environment has `hosts:`. */
+export function fleetAware(single: MachineTarget & Pick<Target, 'trustHost'>): Target {
+  const fleet = new SshFleet(single);
+  const pick = (ctx: TargetContext) => (isFleet(ctx) ? fleet : single);
+  return {
+    name: 'ssh',
+    deployPlan: (ctx, o) => pick(ctx).deployPlan(ctx, o),
+    rollbackPlan: (ctx, o) => pick(ctx).rollbackPlan(ctx, o),
+    destroyPlan: (ctx, o) => (isFleet(ctx) ? fleet.destroyPlan(ctx) : single.destroyPlan(ctx)),
+    planFor: (ctx, kind, meta) => pick(ctx).planFor(ctx, kind, meta),
+    status: (ctx) => pick(ctx).status(ctx),
+    releases: (ctx) => pick(ctx).releases(ctx),
+    logs: (ctx, o) => pick(ctx).logs(ctx, o),
+    endpoint: (ctx) => pick(ctx).endpoint(ctx),
+    importPlan: (ctx, o) => pick(ctx).importPlan(ctx, o),
+    state: (ctx) => pick(ctx).state(ctx),
+    host: (ctx) => pick(ctx).host(ctx),
+    ownPids: (ctx) => pick(ctx).ownPids(ctx),
+    close: (ctx) => pick(ctx).close(ctx),
+    ...(single.trustHost ? { trustHost: single.trustHost.bind(single) } : {}),
+  };
+}
