@@ -7,6 +7,7 @@ import { SlipwayError, isSlipwayError } from '../engine/errors.js';
 import { getLang, t } from '../engine/i18n.js';
 import '../engine/messages/report-html.js';
 import type { Plan } from '../engine/step.js';
+import type { PreflightReport } from '../checks/types.js';
 import type { Host } from '../host/types.js';
 import type { Diagnosis } from '../knowledge/diagnose.js';
 import type { InfraCapability, TargetHistory } from '../targets/types.js';
@@ -207,7 +208,7 @@ async function preflightHost(s: Session): Promise<{ host?: Host; ownPids: number
 }
 
 /** The last preflight is kept for `slipway report`; failing to keep it never stops a check or a deploy. */
-async function keepPreflight(s: Session, report: import('../checks/types.js').PreflightReport): Promise<void> {
+async function keepPreflight(s: Session, report: PreflightReport): Promise<void> {
   const { recordPreflight } = await import('../session/report.js');
   await recordPreflight(s, report).catch(() => undefined);
 }

@@ -500,3 +500,19 @@ console.log('finished without being killed');
     assert.equal((await journal.current())?.outcome, 'undone');
   });
 });
+
+test('begin journals the plan\'s steps (id, title, needs, commit), so steps that never ran are known afterwards', async () => {
+  const { journal, events } = await fresh();
+  const log: string[] = [];
+  const plan: Plan = { kind: 'deploy', steps: [fake('a', log), fake('b', log, { needs: ['a'], fail: true }), fake('c', log, { needs: ['b'], commit: true })] };
+  const r = await runPlan({ plan, journal, events, runId: 'planned', meta: {} });
+  assert.equal(r.ok, false);
+  const begin = (await entries(journal))[0]!;
+  assert.equal(begin.t, 'begin');
+  assert.deepEqual(begin.t === 'begin' ? begin.steps : undefined, [
+    { id: 'a', titleKey: 'test.a' },
+    { id: 'b', titleKey: 'test.b', needs: ['a'] },
+    { id: 'c', titleKey: 'test.c', needs: ['b'], commit: true },
+  ]);
+  assert.deepEqual((await journal.lastRunEntries())?.map((e) => e.t), (await entries(journal)).map((e) => e.t), 'the last run is the one in current.ndjson until it is archived');
+});

@@ -72,7 +72,7 @@ test('a release whose health check fails is never switched to', async () => {
   }
 });
 
-test('a migration that fails half-way leaves the database as it was', async () => {
+test('a migration that fails half-way leaves the database as it was; deploy --report draws the failed, undone run', async () => {
   const before = await snapshot();
   // Commits a schema change and a data change, then fails: only the backup can undo it.
   await writeFile(
@@ -92,13 +92,24 @@ process.exit(1);
     c.database.migrate = 'npm run migrate && node scripts/bad-migration.mjs';
   });
   try {
-    const r = await env.cli(['deploy', 'local']);
+    const report = path.join(env.dir, 'failed-report.html');
+    const r = await env.cli(['deploy', 'local', '--report', report]);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /migrate command .* failed with exit code 1/);
     assert.match(r.stdout + r.stderr, /Database restored from/);
     const after = await snapshot();
     assert.deepEqual(after, before);
     assert.equal(await servingVersion(env), good);
+    // The report of the failed run: the migration failed with its error, the steps after it never ran, the backup was undone.
+    assert.match(r.stdout, /Report written to .*failed-report\.html/);
+    const html = await readFile(report, 'utf8');
+    assert.match(html, /data-outcome="undone"/);
+    assert.match(html, /id="gantt-migrate" data-step="migrate" data-status="failed"/);
+    for (const step of ['switch', 'verify', 'drain', 'finalize']) assert.match(html, new RegExp(`id="gantt-${step}" data-step="${step}" data-status="not-run"`), step);
+    assert.match(html, /<tr data-step="migrate">[^]*?failed with exit code 1/);
+    assert.match(html, /<tr data-step="backup">[^]*?undo/);
+    assert.doesNotMatch(html, /id="gantt-commit"/, 'the commit point was never reached');
+    assert.ok(!html.includes(env.secret), 'secret in the report');
   } finally {
     await env.editConfig((c) => {
       c.database.migrate = 'npm run migrate';
