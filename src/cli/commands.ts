@@ -328,7 +328,7 @@ export interface InitFlags {
 }
 
 export async function init(g: GlobalFlags, dir: string, o: InitFlags): Promise<number> {
-  const { initConfig } = await import('../config/init.js');
+  const { initConfig } = await import('../session/init.js');
   const out = await initConfig(dir, { force: o.force, target: o.target, ...(o.host ? { host: o.host } : {}), ...(o.env ? { env: o.env } : {}) });
   if (g.json) printJson(out);
   else {

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { validateConfig } from '../../src/config/load.js';
-import type { InitResult } from '../../src/config/init.js';
+import type { InitResult } from '../../src/session/init.js';
 import { ROOT, ensureBuilt } from '../helpers/local-env.js';
 
 const APPS = path.join(ROOT, 'test', 'fixtures', 'apps');

@@ -5,7 +5,7 @@ import { cp, mkdtemp, readFile, rm, access } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { initConfig } from '../../src/config/init.js';
+import { initConfig } from '../../src/session/init.js';
 import { validateConfig } from '../../src/config/load.js';
 import { EXAMPLE } from '../helpers/local-env.js';
 import { SlipwayError } from '../../src/engine/errors.js';

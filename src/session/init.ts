@@ -8,8 +8,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { SlipwayError } from '../engine/errors.js';
 import { t } from '../engine/i18n.js';
-import { detectHealth, detectMigrations, detectPackageManager, detectPort, type AppPackage, type PackageManager } from './detect.js';
-import { sshAddressSchema } from './schema.js';
+import { detectHealth, detectMigrations, detectPackageManager, detectPort, type AppPackage, type PackageManager } from '../config/detect.js';
+import { sshAddressSchema } from '../config/schema.js';
 
 export interface InitOptions {
   force: boolean;
