@@ -4,6 +4,7 @@
  * temporary public-DB window, and the ALB certificate.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { areaFinder, listOf, reason } from '../finding.js';
@@ -12,6 +13,40 @@ import type { AwsEnvironment } from '../../config/schema.js';
 import { certCovers, classifyStack, pickEngineVersion, zonesOf } from './logic.js';
 
 const f = areaFinder('aws');
+
+/**
+ * The SDK packages, loaded with `require` on first use (faster than `import()` of CommonJS,
+ * which the ESM loader scans for export names) — the preflight loads six of them at once.
+ */
+const load = createRequire(import.meta.url);
+const sdk = {
+  sts: () => load('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts'),
+  ec2: () => load('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2'),
+  rds: () => load('@aws-sdk/client-rds') as typeof import('@aws-sdk/client-rds'),
+  cfn: () => load('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation'),
+  acm: () => load('@aws-sdk/client-acm') as typeof import('@aws-sdk/client-acm'),
+  iam: () => load('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam'),
+};
+
+/** A failed call, named by its API, so the warning says which call failed (`DescribeSubnets: …`). */
+class ApiCallError extends Error {
+  constructor(
+    readonly api: string,
+    override readonly cause: unknown,
+  ) {
+    super(`${api}: ${reason(cause)}`);
+    this.name = (cause as { name?: string })?.name ?? 'Error';
+  }
+}
+
+/** Await one SDK call; a failure is rethrown naming the API. */
+async function call<T>(api: string, p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    throw new ApiCallError(api, e);
+  }
+}
 
 interface ClientConfig {
   region: string;
@@ -41,7 +76,7 @@ async function identity(ctx: CheckContext): Promise<{ account?: string; arn?: st
     const cfg = awsClientConfig(ctx);
     if (!cfg) return { error: 'no credentials' };
     try {
-      const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+      const { STSClient, GetCallerIdentityCommand } = sdk.sts();
       const r = await new STSClient(cfg).send(new GetCallerIdentityCommand({}));
       return { ...(r.Account ? { account: r.Account } : {}), ...(r.Arn ? { arn: r.Arn } : {}) };
     } catch (e) {
@@ -81,8 +116,8 @@ const credentials: CheckDef = {
 };
 
 const region = awsCheck('aws.region', async (ctx, cfg, t) => {
-  const { EC2Client, DescribeAvailabilityZonesCommand } = await import('@aws-sdk/client-ec2');
-  const r = await new EC2Client(cfg).send(new DescribeAvailabilityZonesCommand({}));
+  const { EC2Client, DescribeAvailabilityZonesCommand } = sdk.ec2();
+  const r = await call('DescribeAvailabilityZones', new EC2Client(cfg).send(new DescribeAvailabilityZonesCommand({})));
   const zones = (r.AvailabilityZones ?? []).filter((z) => !z.State || z.State === 'available').map((z) => z.ZoneName ?? '?');
   const out: Finding[] = [];
   const envRegion = ctx.processEnv.AWS_REGION ?? ctx.processEnv.AWS_DEFAULT_REGION;
@@ -94,7 +129,7 @@ const region = awsCheck('aws.region', async (ctx, cfg, t) => {
 
 const engineVersion = awsCheck('aws.engine-version', async (ctx, cfg) => {
   const requested = ctx.envr.database?.version ?? 15;
-  const { RDSClient, DescribeDBEngineVersionsCommand } = await import('@aws-sdk/client-rds');
+  const { RDSClient, DescribeDBEngineVersionsCommand } = sdk.rds();
   const client = new RDSClient(cfg);
   const offered: string[] = [];
   try {
@@ -118,10 +153,10 @@ export function stackPrefix(ctx: CheckContext): string {
 
 const subnets = awsCheck('aws.subnets', async (ctx, cfg) => {
   const stack = `${stackPrefix(ctx)}network`;
-  const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
+  const { CloudFormationClient, DescribeStacksCommand } = sdk.cfn();
   let outputs: { OutputKey?: string; OutputValue?: string }[] | undefined;
   try {
-    const r = await new CloudFormationClient(cfg).send(new DescribeStacksCommand({ StackName: stack }));
+    const r = await call('DescribeStacks', new CloudFormationClient(cfg).send(new DescribeStacksCommand({ StackName: stack })));
     outputs = r.Stacks?.[0]?.Outputs ?? [];
   } catch (e) {
     if (/does not exist/i.test(reason(e))) return [f('aws.subnets', 'info', 'checks.aws.subnetsNew', { stack })];
@@ -130,21 +165,21 @@ const subnets = awsCheck('aws.subnets', async (ctx, cfg) => {
   // slipway's network stack exports one output per public subnet (PublicSubnet1Id, PublicSubnet2Id).
   const ids = outputs.filter((o) => /^PublicSubnet\d+Id$/.test(o.OutputKey ?? '') && o.OutputValue).map((o) => o.OutputValue!);
   if (!ids.length) return [f('aws.subnets', 'warning', 'checks.aws.subnetsNoOutput', { stack })];
-  const { EC2Client, DescribeSubnetsCommand } = await import('@aws-sdk/client-ec2');
-  const r = await new EC2Client(cfg).send(new DescribeSubnetsCommand({ SubnetIds: ids }));
+  const { EC2Client, DescribeSubnetsCommand } = sdk.ec2();
+  const r = await call('DescribeSubnets', new EC2Client(cfg).send(new DescribeSubnetsCommand({ SubnetIds: ids })));
   const zones = zonesOf(r.Subnets ?? []);
   const p = { stack, count: ids.length, zones: zones.join(', ') };
   return [zones.length >= 2 ? f('aws.subnets', 'passed', 'checks.aws.subnetsOk', p) : f('aws.subnets', 'blocker', 'checks.aws.subnetsOneAz', p)];
 });
 
 const stacks = awsCheck('aws.stacks', async (ctx, cfg) => {
-  const { CloudFormationClient, ListStacksCommand } = await import('@aws-sdk/client-cloudformation');
+  const { CloudFormationClient, ListStacksCommand } = sdk.cfn();
   const client = new CloudFormationClient(cfg);
   const prefix = stackPrefix(ctx);
   const mine: { name: string; status: string; at: Date }[] = [];
   let token: string | undefined;
   do {
-    const r = await client.send(new ListStacksCommand(token ? { NextToken: token } : {}));
+    const r = await call('ListStacks', client.send(new ListStacksCommand(token ? { NextToken: token } : {})));
     for (const s of r.StackSummaries ?? []) {
       if (!s.StackName?.startsWith(prefix) || s.StackStatus === 'DELETE_COMPLETE') continue;
       mine.push({ name: s.StackName, status: String(s.StackStatus), at: s.LastUpdatedTime ?? s.CreationTime ?? new Date() });
@@ -163,10 +198,10 @@ const stacks = awsCheck('aws.stacks', async (ctx, cfg) => {
 });
 
 const publicDb = awsCheck('aws.public-db', async (ctx, cfg) => {
-  const { RDSClient, DescribeDBInstancesCommand } = await import('@aws-sdk/client-rds');
-  const { EC2Client, DescribeSecurityGroupRulesCommand } = await import('@aws-sdk/client-ec2');
+  const { RDSClient, DescribeDBInstancesCommand } = sdk.rds();
+  const { EC2Client, DescribeSecurityGroupRulesCommand } = sdk.ec2();
   const prefix = `${ctx.envr.app.name}-${ctx.envr.name}`;
-  const dbs = (await new RDSClient(cfg).send(new DescribeDBInstancesCommand({}))).DBInstances ?? [];
+  const dbs = (await call('DescribeDBInstances', new RDSClient(cfg).send(new DescribeDBInstancesCommand({})))).DBInstances ?? [];
   const mine = dbs.filter((d) => d.DBInstanceIdentifier?.startsWith(prefix));
   const out: Finding[] = [];
   for (const d of mine.filter((x) => x.PubliclyAccessible)) {
@@ -176,7 +211,7 @@ const publicDb = awsCheck('aws.public-db', async (ctx, cfg) => {
   const temp: { group: string; rule: string; cidr: string }[] = [];
   let token: string | undefined;
   do {
-    const r = await ec2.send(new DescribeSecurityGroupRulesCommand(token ? { NextToken: token } : {}));
+    const r = await call('DescribeSecurityGroupRules', ec2.send(new DescribeSecurityGroupRulesCommand(token ? { NextToken: token } : {})));
     for (const rule of r.SecurityGroupRules ?? []) {
       if (rule.IsEgress || !rule.Description?.startsWith('slipway-temp')) continue;
       temp.push({ group: rule.GroupId ?? '?', rule: rule.SecurityGroupRuleId ?? '?', cidr: rule.CidrIpv4 ?? rule.CidrIpv6 ?? '?' });
@@ -191,8 +226,8 @@ const publicDb = awsCheck('aws.public-db', async (ctx, cfg) => {
 const certificate = awsCheck('aws.certificate', async (ctx, cfg, t) => {
   const arn = t.alb?.certificateArn;
   if (!arn) return [f('aws.certificate', 'info', t.alb ? 'checks.aws.certNone' : 'checks.aws.noAlb')];
-  const { ACMClient, DescribeCertificateCommand } = await import('@aws-sdk/client-acm');
-  const c = (await new ACMClient(cfg).send(new DescribeCertificateCommand({ CertificateArn: arn }))).Certificate;
+  const { ACMClient, DescribeCertificateCommand } = sdk.acm();
+  const c = (await call('DescribeCertificate', new ACMClient(cfg).send(new DescribeCertificateCommand({ CertificateArn: arn })))).Certificate;
   const names = [...new Set([c?.DomainName, ...(c?.SubjectAlternativeNames ?? [])].filter((x): x is string => !!x))];
   const domain = t.alb?.domain ?? ctx.envr.target.domains?.find((d) => d.role === 'api')?.name;
   const p = { arn, status: c?.Status ?? '?', names: listOf(names), domain: domain ?? '-' };
@@ -211,9 +246,9 @@ const certificate = awsCheck('aws.certificate', async (ctx, cfg, t) => {
  * with the command that creates it, when it is not there.
  */
 const ecsServiceRole = awsCheck('aws.ecs-service-role', async (_ctx, cfg) => {
-  const { IAMClient, GetRoleCommand } = await import('@aws-sdk/client-iam');
+  const { IAMClient, GetRoleCommand } = sdk.iam();
   try {
-    const r = await new IAMClient(cfg).send(new GetRoleCommand({ RoleName: ECS_SERVICE_ROLE }));
+    const r = await call('GetRole', new IAMClient(cfg).send(new GetRoleCommand({ RoleName: ECS_SERVICE_ROLE })));
     return [f('aws.ecs-service-role', 'passed', 'checks.aws.ecsRoleOk', { role: r.Role?.Arn ?? ECS_SERVICE_ROLE })];
   } catch (e) {
     if ((e as { name?: string }).name !== 'NoSuchEntityException' && !/NoSuchEntity/.test(reason(e))) throw e;

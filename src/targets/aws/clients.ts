@@ -21,6 +21,7 @@ import type { ACMClient } from '@aws-sdk/client-acm';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ResolvedEnvironment } from '../../config/resolve.js';
 import { asAws } from './names.js';
+import type { PollOptions } from '../../engine/poll.js';
 
 const load = createRequire(import.meta.url);
 
@@ -130,9 +131,17 @@ export function pollMs(defaultMs: number): number {
   return Number.isFinite(v) && v > 0 ? v : defaultMs;
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
+/**
+ * How slipway waits on AWS (docs/aws.md): `task` for things that change within seconds
+ * (migration task, service rollout, change set): first re-check after 250 ms, ×1.5 per check, at
+ * most every 2 s. `resource` for things that take minutes (stacks, snapshots, a database becoming
+ * available): 1 s, ×1.5, at most every 5 s. ±20 % jitter; throttling doubles the wait (≤ 30 s).
+ * SLIPWAY_AWS_POLL_MS (tests) makes every wait that fixed length.
+ */
+export function awsPoll(kind: 'task' | 'resource', signal?: AbortSignal, timeoutMs?: number): PollOptions {
+  const fixed = Number(process.env.SLIPWAY_AWS_POLL_MS);
+  const base: PollOptions = Number.isFinite(fixed) && fixed > 0 ? { initialMs: fixed, maxMs: fixed, jitter: 0 } : kind === 'task' ? { initialMs: 250, maxMs: 2000 } : { initialMs: 1000, maxMs: 5000 };
+  return { ...base, factor: 1.5, ...(signal ? { signal } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
 }
+
+export { sleep } from '../../engine/poll.js';

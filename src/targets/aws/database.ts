@@ -8,7 +8,8 @@ import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutS
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateDBSnapshotCommand, DescribeDBEngineVersionsCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
 import type { DBEngineVersion, RDSClient } from '@aws-sdk/client-rds';
-import { awsErrorMessage, awsErrorName, pollMs, sleep } from './clients.js';
+import { awsErrorMessage, awsErrorName, awsPoll } from './clients.js';
+import { poll } from '../../engine/poll.js';
 
 /** Latest minor per major known when this table was written (2025-10); used only when the API cannot answer. */
 export const KNOWN_LATEST_MINOR: Record<number, string> = { 13: '13.22', 14: '14.19', 15: '15.14', 16: '16.10', 17: '17.6', 18: '18.0' };
@@ -124,12 +125,13 @@ export async function snapshotDb(rds: RDSClient, id: string, snapshotId: string,
   } catch (e) {
     if (awsErrorName(e) !== 'DBSnapshotAlreadyExistsFault') throw e;
   }
-  const deadline = Date.now() + 3600_000;
-  for (;;) {
+  let status: string | undefined;
+  const r = await poll(async () => {
     const s = (await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshotId }))).DBSnapshots?.[0];
-    if (s?.Status === 'available') return;
+    status = s?.Status;
+    if (s?.Status === 'available') return { done: true };
     if (s?.Status === 'failed' || s?.Status === 'deleted') throw new Error(`snapshot ${snapshotId} ${s.Status}`);
-    if (Date.now() > deadline || signal?.aborted) throw new Error(`snapshot ${snapshotId} still ${s?.Status ?? 'missing'}`);
-    await sleep(pollMs(15_000), signal);
-  }
+    return undefined;
+  }, awsPoll('resource', signal, 3600_000));
+  if (r.kind !== 'done') throw new Error(`snapshot ${snapshotId} still ${status ?? 'missing'}`);
 }

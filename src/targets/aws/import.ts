@@ -15,7 +15,8 @@ import { findPgBinaries } from '../../db/binaries.js';
 import { lastLines } from '../../engine/text.js';
 import { cidrPrefix, isIpv4Cidr } from '../../config/aws-values.js';
 import { LocalHost } from '../../host/local.js';
-import { awsErrorName } from './clients.js';
+import { awsErrorName, awsPoll } from './clients.js';
+import { poll } from '../../engine/poll.js';
 import type { AwsCtx } from './context.js';
 import { describeDb, snapshotDb, type DbSecretValue } from './database.js';
 import { importMeta } from './request.js';
@@ -52,12 +53,11 @@ async function target(a: AwsCtx): Promise<{ id: string; sg: string }> {
 }
 
 async function waitAvailable(a: AwsCtx, id: string, signal: AbortSignal): Promise<void> {
-  const deadline = Date.now() + 30 * 60_000;
-  while (Date.now() < deadline && !signal.aborted) {
+  const r = await poll(async () => {
     const db = await describeDb(a.c.rds, id);
-    if (db?.DBInstanceStatus === 'available' && db.PubliclyAccessible) return;
-    await new Promise((r) => setTimeout(r, 5000));
-  }
+    return db?.DBInstanceStatus === 'available' && db.PubliclyAccessible ? { done: true } : undefined;
+  }, awsPoll('resource', signal, 30 * 60_000));
+  if (r.kind === 'done') return;
   throw new SlipwayError({ key: 'aws.import.notAvailable', params: { id }, fix: 'aws.import.notAvailable.fix' });
 }
 

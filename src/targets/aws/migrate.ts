@@ -7,7 +7,8 @@
 import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { AwsClients } from './clients.js';
-import { pollMs, sleep } from './clients.js';
+import { awsPoll } from './clients.js';
+import { poll } from '../../engine/poll.js';
 
 export interface MigrationSpec {
   cluster: string;
@@ -53,17 +54,15 @@ export function migrationResult(task: Task | undefined, container: string): Migr
 }
 
 export async function waitMigration(c: AwsClients, spec: MigrationSpec, taskArn: string, signal?: AbortSignal): Promise<MigrationOutcome> {
-  const deadline = Date.now() + spec.timeoutMs;
-  for (;;) {
-    const r = await c.ecs.send(new DescribeTasksCommand({ cluster: spec.cluster, tasks: [taskArn] }));
-    const t = r.tasks?.[0];
-    if (!t || t.lastStatus === 'STOPPED') return migrationResult(t, spec.container);
-    if (Date.now() > deadline || signal?.aborted) {
-      await stopMigration(c, spec.cluster, taskArn);
-      return { ok: false, task: t, reason: `timed out after ${Math.round(spec.timeoutMs / 1000)}s` };
-    }
-    await sleep(pollMs(5000), signal);
-  }
+  let last: Task | undefined;
+  const r = await poll(async () => {
+    const t = (await c.ecs.send(new DescribeTasksCommand({ cluster: spec.cluster, tasks: [taskArn] }))).tasks?.[0];
+    last = t;
+    return !t || t.lastStatus === 'STOPPED' ? { done: migrationResult(t, spec.container) } : undefined;
+  }, awsPoll('task', signal, spec.timeoutMs));
+  if (r.kind === 'done') return r.value;
+  await stopMigration(c, spec.cluster, taskArn);
+  return { ok: false, task: last, reason: r.kind === 'aborted' ? 'interrupted' : `timed out after ${Math.round(spec.timeoutMs / 1000)}s` };
 }
 
 export async function stopMigration(c: AwsClients, cluster: string, taskArn: string): Promise<void> {

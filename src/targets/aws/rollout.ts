@@ -17,7 +17,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsClients } from './clients.js';
-import { pollMs, sleep } from './clients.js';
+import { awsPoll } from './clients.js';
+import { poll } from '../../engine/poll.js';
 import { decide, type Decision, type Observation, type ObservedDeployment } from './decide.js';
 
 export interface ServiceSpec {
@@ -144,11 +145,12 @@ export async function watchRollout(
   opts: { startedAt: Date; timeoutMs: number; signal?: AbortSignal; onProgress?: (note: string) => void },
 ): Promise<Exclude<Decision, { kind: 'continue' }>> {
   let last = '';
-  for (;;) {
+  // The deadline is decide()'s (it sees the rollout's age), so the poll itself has none.
+  const r = await poll(async () => {
     const d = decide(await observe(c, spec, target, opts.startedAt, opts.timeoutMs));
-    if (d.kind !== 'continue') return d;
+    if (d.kind !== 'continue') return { done: d };
     if (d.note !== last) opts.onProgress?.((last = d.note));
-    if (opts.signal?.aborted) return { kind: 'fail', reason: 'timeout', message: 'interrupted', evidence: [] };
-    await sleep(pollMs(6000), opts.signal);
-  }
+    return undefined;
+  }, awsPoll('task', opts.signal));
+  return r.kind === 'done' ? r.value : { kind: 'fail', reason: 'timeout', message: 'interrupted', evidence: [] };
 }

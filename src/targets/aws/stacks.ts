@@ -20,7 +20,8 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SlipwayError } from '../../engine/errors.js';
-import { awsErrorMessage, pollMs, sleep } from './clients.js';
+import { awsErrorMessage, awsPoll } from './clients.js';
+import { poll } from '../../engine/poll.js';
 import { toYaml, type StackSpec } from './synth.js';
 
 export type Outputs = Record<string, string>;
@@ -123,9 +124,8 @@ async function latestEvents(cfn: CloudFormationClient, name: string): Promise<St
 
 /** Wait until the stack leaves *_IN_PROGRESS, streaming new events; fail with the failing resources. */
 async function waitStack(io: StackIo, name: string, seen: Set<string>, okStatuses: readonly string[]): Promise<Stack | undefined> {
-  const deadline = Date.now() + 3 * 3600_000;
-  let interval = pollMs(2000);
-  for (;;) {
+  let status: string | undefined;
+  const r = await poll(async (): Promise<{ done: Stack | undefined } | undefined> => {
     const stack = await describeStack(io.cfn, name);
     let events: StackEvent[] = [];
     try {
@@ -138,9 +138,9 @@ async function waitStack(io: StackIo, name: string, seen: Set<string>, okStatuse
       seen.add(e.EventId!);
       io.onEvent?.(e);
     }
-    const status = stack?.StackStatus;
+    status = stack?.StackStatus;
     if (!stack || !status?.endsWith('_IN_PROGRESS')) {
-      if (!stack || okStatuses.includes(status ?? '')) return stack;
+      if (!stack || okStatuses.includes(status ?? '')) return { done: stack };
       const failing = failingResources(events, name);
       throw new SlipwayError({
         key: 'aws.stack.failed',
@@ -150,10 +150,10 @@ async function waitStack(io: StackIo, name: string, seen: Set<string>, okStatuse
         fixParams: { stack: name },
       });
     }
-    if (Date.now() > deadline || io.signal?.aborted) throw new SlipwayError({ key: 'aws.stack.timeout', params: { stack: name, status }, fix: 'aws.stack.stuck.inProgress', fixParams: { stack: name } });
-    await sleep(interval, io.signal);
-    interval = Math.min(interval * 1.5, pollMs(10_000));
-  }
+    return undefined;
+  }, awsPoll('resource', io.signal, 3 * 3600_000));
+  if (r.kind === 'done') return r.value;
+  throw new SlipwayError({ key: 'aws.stack.timeout', params: { stack: name, status: status ?? '?' }, fix: 'aws.stack.stuck.inProgress', fixParams: { stack: name } });
 }
 
 function changesOf(changes: Change[] | undefined): ResourceChange[] {
@@ -184,17 +184,20 @@ async function createChangeSet(io: StackIo, spec: Pick<StackSpec, 'stackName' | 
     if (NO_CHANGES.test(awsErrorMessage(e))) return undefined;
     throw e;
   }
-  for (let i = 0; ; i++) {
+  let status: string | undefined;
+  const r = await poll(async (): Promise<{ done: { name: string; changes: ResourceChange[] } | undefined } | undefined> => {
     const d = await io.cfn.send(new DescribeChangeSetCommand({ StackName: spec.stackName, ChangeSetName: name }));
-    if (d.Status === 'CREATE_COMPLETE') return { name, changes: changesOf(d.Changes) };
+    status = d.Status;
+    if (d.Status === 'CREATE_COMPLETE') return { done: { name, changes: changesOf(d.Changes) } };
     if (d.Status === 'FAILED') {
       await io.cfn.send(new DeleteChangeSetCommand({ StackName: spec.stackName, ChangeSetName: name })).catch(() => undefined);
-      if (NO_CHANGES.test(d.StatusReason ?? '')) return undefined;
+      if (NO_CHANGES.test(d.StatusReason ?? '')) return { done: undefined };
       throw new SlipwayError({ key: 'aws.changeSet.failed', params: { stack: spec.stackName, reason: d.StatusReason ?? '?' }, place: `stack ${spec.stackName}` });
     }
-    if (i > 600) throw new SlipwayError({ key: 'aws.stack.timeout', params: { stack: spec.stackName, status: d.Status ?? '?' } });
-    await sleep(pollMs(1000), io.signal);
-  }
+    return undefined;
+  }, awsPoll('task', io.signal, 15 * 60_000));
+  if (r.kind === 'done') return r.value;
+  throw new SlipwayError({ key: 'aws.stack.timeout', params: { stack: spec.stackName, status: status ?? '?' } });
 }
 
 /** What deploying `spec` would change (plan): all resources for a new stack, else the change set. */

@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { httpRequest } from '../../engine/net.js';
+import { poll } from '../../engine/poll.js';
 import type { Step, StepContext, StepData } from '../../engine/step.js';
 import { pgUrl, type PgConn } from '../../db/conn.js';
 import { appDatabase, asService, processEnv, releaseEnvFor, type MachineRuntime } from './runtime.js';
@@ -14,7 +15,6 @@ import { execForm } from './supervisor.js';
 
 const j = path.posix.join;
 const PROBE_MS = 10_000;
-const POLL_MS = 200;
 
 /** What the probe saw: an answer (with its status), the process exiting, or nothing in time. */
 export type ProbeOutcome = { kind: 'answered'; status: number } | { kind: 'exited' } | { kind: 'no-answer' };
@@ -50,18 +50,16 @@ async function twoPorts(rt: MachineRuntime): Promise<[number, number]> {
 /** Ask the health path until it answers, the process exits, or the time is up. */
 async function watch(rt: MachineRuntime, ctx: StepContext, pid: number, port: number): Promise<ProbeOutcome> {
   const url = `http://127.0.0.1:${port}${rt.ctx.envr.app.healthPath}`;
-  const deadline = Date.now() + PROBE_MS;
-  while (Date.now() < deadline && !ctx.signal.aborted) {
+  const r = await poll(async (): Promise<{ done: ProbeOutcome } | undefined> => {
     try {
       const r = await httpRequest(url, { timeoutMs: 2000, connect: () => rt.host.connect({ port }) });
-      return { kind: 'answered', status: r.status };
+      return { done: { kind: 'answered', status: r.status } };
     } catch {
       // not listening yet
     }
-    if (!(await rt.host.isAlive(pid))) return { kind: 'exited' };
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-  return { kind: 'no-answer' };
+    return (await rt.host.isAlive(pid)) ? undefined : { done: { kind: 'exited' } };
+  }, { initialMs: 25, maxMs: 250, factor: 1.5, timeoutMs: PROBE_MS, signal: ctx.signal });
+  return r.kind === 'done' ? r.value : { kind: 'no-answer' };
 }
 
 /** The env variable that hands the filter the forms to mask (never a command line; the app does not get it). */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { SlipwayError } from '../../engine/errors.js';
 import { lastLines } from '../../engine/text.js';
 import { getLang } from '../../engine/i18n.js';
+import { poll } from '../../engine/poll.js';
 import { parsePgUrl, appDbEnv, type PgConn } from '../../db/conn.js';
 import { expandEnvRefs } from '../../engine/env-refs.js';
 import { ManagedPostgres } from '../../db/managed-server.js';
@@ -97,12 +98,12 @@ export async function ensureSupervisor(rt: MachineRuntime): Promise<{ status: Su
   let pid: number | undefined;
   if (rt.setup.launch) await rt.setup.launch(rt, argv);
   else pid = await rt.host.spawnDetached(argv, { cwd: rt.layout.root, logFile, env: {}, ...(rt.setup.serviceUser ? { user: rt.setup.serviceUser } : {}) });
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (await rt.client.alive()) return { status: await rt.client.status(), fresh: true };
-    if (pid !== undefined && !(await rt.host.isAlive(pid))) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const up = await poll(async (): Promise<{ done: SupervisorStatus | undefined } | undefined> => {
+    if (await rt.client.alive()) return { done: await rt.client.status() };
+    if (pid !== undefined && !(await rt.host.isAlive(pid))) return { done: undefined };
+    return undefined;
+  }, { initialMs: 20, maxMs: 200, factor: 1.5, timeoutMs: 15_000 });
+  if (up.kind === 'done' && up.value) return { status: up.value, fresh: true };
   const log = lastLines((await rt.host.readFile(logFile).catch(() => '')) ?? '', 3);
   const busy = /EADDRINUSE/.test(log);
   throw new SlipwayError({

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { SlipwayError } from '../../engine/errors.js';
 import { httpRequest } from '../../engine/net.js';
+import { poll } from '../../engine/poll.js';
 import { runVerify } from '../../engine/verify.js';
 import type { Step, StepContext, StepData } from '../../engine/step.js';
 import { dumpDatabase, listArchive, restoreDatabase } from '../../db/backup.js';
@@ -177,9 +178,9 @@ export function healthStep(rt: MachineRuntime, release: string): Step {
     async run(ctx): Promise<StepData> {
       const port = ctx.data('start')!.port as number;
       const url = `http://127.0.0.1:${port}${rt.ctx.envr.app.healthPath}`;
-      const deadline = Date.now() + rt.opts.healthTimeoutMs;
       let last = '';
-      while (Date.now() < deadline && !ctx.signal.aborted) {
+      // A fresh process answers within tens of milliseconds: re-check after 25 ms, growing to at most 250 ms.
+      const r = await poll(async () => {
         const st = await rt.client.status();
         const proc = st.processes.find((p) => p.release === release);
         if (!proc || proc.state !== 'running') {
@@ -193,13 +194,14 @@ export function healthStep(rt: MachineRuntime, release: string): Step {
         }
         try {
           const r = await httpRequest(url, { timeoutMs: 2000, connect: () => rt.host.connect({ port }) });
-          if (r.status >= 200 && r.status < 300) return { url, status: r.status };
+          if (r.status >= 200 && r.status < 300) return { done: { url, status: r.status } };
           last = `HTTP ${r.status} ${r.body.slice(0, 200)}`;
         } catch (e) {
           last = e instanceof Error ? e.message : String(e);
         }
-        await new Promise((r) => setTimeout(r, 150));
-      }
+        return undefined;
+      }, { initialMs: 25, maxMs: 250, factor: 1.5, timeoutMs: rt.opts.healthTimeoutMs, signal: ctx.signal });
+      if (r.kind === 'done') return r.value;
       throw new SlipwayError({
         key: 'local.healthFailed',
         params: { url, seconds: Math.round(rt.opts.healthTimeoutMs / 1000), last, log: await appLogTail(rt, release) },
