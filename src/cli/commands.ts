@@ -11,7 +11,7 @@ import type { PreflightReport } from '../checks/types.js';
 import type { Host } from '../host/types.js';
 import type { Diagnosis } from '../knowledge/diagnose.js';
 import type { InfraCapability, TargetHistory } from '../targets/types.js';
-import type { DeployFlags, GlobalFlags } from './main.js';
+import type { DeployFlags, GlobalFlags } from './flags.js';
 import { print, printJson, useRedactor, handleError } from './output.js';
 
 async function session(g: GlobalFlags, env: string | undefined, requireSecrets = false): Promise<Session> {

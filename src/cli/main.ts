@@ -10,14 +10,11 @@ import { handleError } from './output.js';
 import { exitQuietlyOnClosedPipe } from './pipe.js';
 import { readFileSync } from 'node:fs';
 import type { InitFlags } from './commands.js';
+import type { DeployFlags, GlobalFlags } from './flags.js';
+
+export type { DeployFlags, GlobalFlags } from './flags.js';
 import '../engine/messages/ci.js';
 
-export interface GlobalFlags {
-  config?: string;
-  json: boolean;
-  lang?: string;
-  verbose?: boolean;
-}
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -265,11 +262,3 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-export interface DeployFlags {
-  acceptRisk?: string[];
-  forceUnlock: boolean;
-  image?: string;
-  allowUnverified: boolean;
-  watch?: string;
-  report?: string;
-}

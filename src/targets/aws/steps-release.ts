@@ -5,7 +5,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { Step, StepContext, StepData } from '../../engine/step.js';
 import { SlipwayError } from '../../engine/errors.js';
 import type { DeployOptions } from '../types.js';
@@ -14,30 +13,16 @@ import { outputsOf, str } from './context.js';
 import { hasManagedDb } from './synth.js';
 import { buildAndPush, checkDockerfile, dockerReachable, resolveImage } from './image.js';
 import { buildTaskDefinition, configHash, fingerprint } from './taskdef.js';
-import { applyService, deregisterRevision, describeService, registerRevision, type ServiceSpec } from './rollout.js';
+import { applyService, deregisterRevision, describeService, registerRevision } from './rollout.js';
 import { releaseId } from './ledger.js';
 import { snapshotDb } from './database.js';
 import { startMigration, stopMigration, taskLogLines, waitMigration, type MigrationSpec } from './migrate.js';
 import { watchAndDecide, verifyRelease } from './steps-watch.js';
+import { revertService, serviceSpec } from './service-spec.js';
+
+export { revertService, serviceSpec } from './service-spec.js';
 
 type Reader = Pick<StepContext, 'data'>;
-
-export function serviceSpec(a: AwsCtx, ctx: Reader): ServiceSpec {
-  const net = outputsOf(ctx, 'network');
-  const t = a.envr.target;
-  const tg = outputsOf(ctx, 'alb').TargetGroupArn;
-  return {
-    cluster: outputsOf(ctx, 'cluster').ClusterName ?? a.n.prefix,
-    service: a.n.service,
-    desiredCount: t.autoscaling ? Math.max(t.autoscaling.min, t.desiredCount) : t.desiredCount,
-    subnets: [net.PublicSubnet1Id, net.PublicSubnet2Id].filter((x): x is string => Boolean(x)),
-    securityGroups: [outputsOf(ctx, 'security').AppSecurityGroupId].filter((x): x is string => Boolean(x)),
-    ...(tg ? { targetGroupArn: tg } : {}),
-    container: a.n.container,
-    port: a.envr.app.port,
-    autoscaled: Boolean(t.autoscaling),
-  };
-}
 
 const unchanged = (ctx: Reader) => ctx.data('register-task-definition')?.unchanged === true;
 
@@ -201,15 +186,6 @@ export function migrationSpec(a: AwsCtx, ctx: Reader, command: string): Migratio
     logGroup: outputsOf(ctx, 'service').LogGroupName ?? a.n.logGroup,
     timeoutMs: a.envr.target.migrateTimeoutSeconds * 1000,
   };
-}
-
-/** Put the service back on `previous` (a direct update-service); with none, scale to zero. Idempotent. */
-export async function revertService(a: AwsCtx, ctx: Reader, previous: string | undefined): Promise<void> {
-  const spec = serviceSpec(a, ctx);
-  const svc = await describeService(a.c, spec.cluster, spec.service);
-  if (!svc) return;
-  if (previous) await applyService(a.c, spec, previous);
-  else if (svc.desiredCount !== 0) await a.c.ecs.send(new UpdateServiceCommand({ cluster: spec.cluster, service: spec.service, desiredCount: 0 }));
 }
 
 /** wait-stable → verify → record-release (→ scaling), shared by deploy and rollback. */

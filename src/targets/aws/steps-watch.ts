@@ -11,7 +11,7 @@ import { watchRollout } from './rollout.js';
 import { taskLogLines } from './migrate.js';
 import { findEndpoint } from './endpoint.js';
 import { runChecks } from './verify.js';
-import { revertService, serviceSpec } from './steps-release.js';
+import { revertService, serviceSpec } from './service-spec.js';
 import { stackSpecs } from './synth.js';
 import { deployStack } from './stacks.js';
 import { logStackEvents, paramsFor } from './steps-infra.js';
