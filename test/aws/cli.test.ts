@@ -71,7 +71,7 @@ test('synth writes every layer as UTF-8 YAML', async () => {
   }
 });
 
-test('deploy without --allow-unverified is not called verified: it fails and rolls back (exit 1); deploy --report still writes the report of the failed run', async () => {
+test('deploy without --allow-unverified is not called verified: it fails and rolls back (exit 1); deploy --report still writes the report of the failed run, seen in headless Chromium', async () => {
   const report = path.join(await mkdtemp(path.join(os.tmpdir(), 'slipway-report-')), 'failed.html');
   const r = await cli(['deploy', 'production', '--image', `${IMAGE}:v0`, '--report', report]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -91,7 +91,7 @@ test('deploy without --allow-unverified is not called verified: it fails and rol
   assert.match(v.sections.findings.text, /Preflight of .*: go/);
 });
 
-test('deploy --image --allow-unverified runs the whole flow; the result is recorded as unverified', async () => {
+test('deploy --image --allow-unverified runs the whole flow; the result is recorded as unverified; its zh-CN report is seen drawn in headless Chromium', async () => {
   const r = await cli(['deploy', 'production', '--image', `${IMAGE}:v1`, '--allow-unverified', '--json']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ok: boolean; result: string; release: string };
