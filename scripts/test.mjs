@@ -21,18 +21,22 @@ if (!files.length) {
   process.exit(1);
 }
 // Services the tests run for real and a fresh machine may lack: sshd for the test VMs,
-// systemd-analyze to check the boot unit. Installed from Debian's packages (as root).
+// systemd-analyze to check the boot unit, headless Chromium (and a CJK font for the zh-CN
+// text) to look at the HTML report. Installed from Debian's packages (as root).
+const installed = (pkg) => spawnSync('dpkg', ['-s', pkg], { stdio: 'ignore' }).status === 0;
 const missing = [
   ['/usr/sbin/sshd', 'openssh-server'],
   ['/usr/bin/systemd-analyze', 'systemd'],
+  ['/usr/bin/chromium', 'chromium'],
 ].filter(([bin]) => !existsSync(bin)).map(([, pkg]) => pkg);
+if (!installed('fonts-wqy-microhei')) missing.push('fonts-wqy-microhei');
 if (missing.length) {
   console.log(`installing ${missing.join(', ')} (apt-get)…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const up = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
   const inst = up.status === 0 ? spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env }) : up;
   if (inst.status !== 0) {
-    console.error(`could not install ${missing.join(', ')}: the ssh tests need them (run as root, or install them yourself)`);
+    console.error(`could not install ${missing.join(', ')}: the ssh and report tests need them (run as root, or install them yourself)`);
     process.exit(1);
   }
 }

@@ -13,12 +13,14 @@ import { ECSClient, DescribeServicesCommand, DescribeTaskDefinitionCommand } fro
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { startMoto, awsTestEnv, type Moto } from './moto.js';
 import { ensureBuilt, ROOT } from '../helpers/local-env.js';
+import { reportBrowser, seenSections, type ReportBrowser } from '../helpers/browser.js';
 import { decodeUtf8 } from '../../src/config/encoding.js';
 
 const CONFIG = path.join(ROOT, 'examples', 'shop-api', 'slipway.yaml');
 const IMAGE = '123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/shop-api';
 const SECRET = `jwt-cli-${Date.now().toString(36)}-do-not-print`;
 let moto: Moto;
+let browser: ReportBrowser;
 let stateDir: string;
 /** The release the first successful deploy made. */
 let firstRelease = '';
@@ -42,10 +44,12 @@ const clientOpts = () => ({ endpoint: moto.url, region: 'ap-southeast-2', creden
 before(async () => {
   ensureBuilt();
   moto = await startMoto();
+  browser = await reportBrowser();
   stateDir = path.join(ROOT, 'examples', 'shop-api', '.slipway', 'production');
   await rm(stateDir, { recursive: true, force: true });
 });
 after(async () => {
+  await browser?.close();
   await rm(stateDir, { recursive: true, force: true });
   await moto?.stop();
 });
@@ -67,7 +71,7 @@ test('synth writes every layer as UTF-8 YAML', async () => {
   }
 });
 
-test('deploy without --allow-unverified is not called verified: it fails and rolls back (exit 1); deploy --report still writes the report of the failed run', async () => {
+test('deploy without --allow-unverified is not called verified: it fails and rolls back (exit 1); deploy --report still writes the report of the failed run, seen in headless Chromium', async () => {
   const report = path.join(await mkdtemp(path.join(os.tmpdir(), 'slipway-report-')), 'failed.html');
   const r = await cli(['deploy', 'production', '--image', `${IMAGE}:v0`, '--report', report]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -79,9 +83,15 @@ test('deploy without --allow-unverified is not called verified: it fails and rol
   assert.match(html, /id="gantt-verify" data-step="verify" data-status="failed"/);
   assert.match(html, /<rect class="undo/, 'the undone steps are drawn');
   assert.ok(!html.includes(SECRET), 'secret in the report');
+  // As seen in headless Chromium: the failed verification, the stacks, the preflight.
+  const v = await browser.view(report, path.join(path.dirname(report), 'failed.png'));
+  assert.deepEqual(seenSections(v), []);
+  assert.match(v.sections.timeline.text, /could not be verified/);
+  assert.match(v.sections.architecture.text, /shop-api-production-service/);
+  assert.match(v.sections.findings.text, /Preflight of .*: go/);
 });
 
-test('deploy --image --allow-unverified runs the whole flow; the result is recorded as unverified', async () => {
+test('deploy --image --allow-unverified runs the whole flow; the result is recorded as unverified; its zh-CN report is seen drawn in headless Chromium', async () => {
   const r = await cli(['deploy', 'production', '--image', `${IMAGE}:v1`, '--allow-unverified', '--json']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ok: boolean; result: string; release: string };
@@ -133,6 +143,12 @@ test('deploy --image --allow-unverified runs the whole flow; the result is recor
   assert.match(html, /id="arch-ecs-service" data-kind="ecs-service"/);
   assert.match(html, /id="arch-ecr" data-kind="ecr"/);
   assert.match(html, /<section id="cost">[^]*每月合计<\/th><th class="num">\$\d+\.\d\d/);
+  // As seen in headless Chromium, in Chinese: the steps, the stacks drawn, the preflight.
+  const v = await browser.view(out, path.join(path.dirname(out), 'report-zh.png'));
+  assert.deepEqual(seenSections(v), []);
+  assert.match(v.sections.timeline.text, /最近一次运行的时间线/);
+  assert.match(v.sections.architecture.text, /shop-api-production-service/);
+  assert.match(v.sections.findings.text, /预检：可以部署/);
 });
 
 /** The safety findings of `slipway check production --json`. */

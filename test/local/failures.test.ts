@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deployedEnv, servingVersion, dbQuery, releaseProcesses, type TestEnv } from '../helpers/local-env.js';
+import { reportBrowser, seenSections } from '../helpers/browser.js';
 
 let env: TestEnv;
 let good: string;
@@ -72,7 +73,7 @@ test('a release whose health check fails is never switched to', async () => {
   }
 });
 
-test('a migration that fails half-way leaves the database as it was; deploy --report draws the failed, undone run', async () => {
+test('a migration that fails half-way leaves the database as it was; deploy --report draws the failed, undone run, seen in headless Chromium', async () => {
   const before = await snapshot();
   // Commits a schema change and a data change, then fails: only the backup can undo it.
   await writeFile(
@@ -110,6 +111,17 @@ process.exit(1);
     assert.match(html, /<tr data-step="backup">[^]*?undo/);
     assert.doesNotMatch(html, /id="gantt-commit"/, 'the commit point was never reached');
     assert.ok(!html.includes(env.secret), 'secret in the report');
+    // As seen in headless Chromium: the failed step, the drawing of the environment, the preflight.
+    const browser = await reportBrowser();
+    try {
+      const v = await browser.view(report, path.join(env.dir, 'failed-report.png'));
+      assert.deepEqual(seenSections(v), []);
+      assert.match(v.sections.timeline.text, /failed with exit code 1/);
+      assert.match(v.sections.architecture.text, new RegExp(`stable port ${env.port}`));
+      assert.match(v.sections.findings.text, /Preflight of .*: go/);
+    } finally {
+      await browser.close();
+    }
   } finally {
     await env.editConfig((c) => {
       c.database.migrate = 'npm run migrate';

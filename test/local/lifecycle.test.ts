@@ -9,8 +9,10 @@ import path from 'node:path';
 import net from 'node:net';
 import http from 'node:http';
 import { makeEnv, get, load, releaseProcesses, filesContaining, type TestEnv } from '../helpers/local-env.js';
+import { reportBrowser, seenSections, type ReportBrowser } from '../helpers/browser.js';
 
 let env: TestEnv;
+let browser: ReportBrowser | undefined;
 const outputs: string[] = [];
 const record = (r: { stdout: string; stderr: string }) => outputs.push(r.stdout, r.stderr);
 
@@ -18,6 +20,7 @@ before(async () => {
   env = await makeEnv();
 });
 after(async () => {
+  await browser?.close();
   await env?.destroy();
 });
 
@@ -82,7 +85,7 @@ test('releases lists both and rollback returns to the previous one', async () =>
   assert.equal(events.at(-1)!.type, 'result');
 });
 
-test('report: one HTML file with the steps of the last run, the stable port, the releases and their verification, in en and zh-CN', async () => {
+test('report: one HTML file with the steps of the last run, the stable port, the releases and their verification, in en and zh-CN, seen drawn in headless Chromium', async () => {
   const r = await env.cli(['report', 'local']);
   record(r);
   assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -111,6 +114,17 @@ test('report: one HTML file with the steps of the last run, the stable port, the
   const zhHtml = await readFile(path.join(env.dir, 'report-zh.html'), 'utf8');
   outputs.push(zhHtml);
   assert.match(zhHtml, /<html lang="zh-CN">[^]*最近一次运行的时间线[^]*固定端口/);
+  // Both files as a person sees them in headless Chromium: drawn, with their text, no error, no request.
+  browser = await reportBrowser();
+  const en = await browser.view(file, path.join(env.dir, 'report.png'));
+  assert.deepEqual(seenSections(en), []);
+  assert.match(en.sections.timeline.text, new RegExp(`Build release ${active.id}`));
+  assert.match(en.sections.architecture.text, new RegExp(`stable port ${env.port}`));
+  assert.match(en.sections.findings.text, /Preflight of .*: go/);
+  const zhView = await browser.view(path.join(env.dir, 'report-zh.html'), path.join(env.dir, 'report-zh.png'));
+  assert.deepEqual(seenSections(zhView), []);
+  assert.match(zhView.sections.timeline.text, /最近一次运行的时间线/);
+  assert.match(zhView.sections.architecture.text, /固定端口/);
 });
 
 test('secret values appear in no output, journal, log or state file', async () => {
