@@ -135,12 +135,19 @@ if (process.env.SLIPWAY_PROBE) {
       if (!pid) await new Promise((r) => setTimeout(r, 100));
     }
     assert.ok(pid > 0, 'the probe started');
+    // The probe's output reaches its log through the redacting line filter, a moment after the marker.
+    let text = '';
+    for (let i = 0; i < 300 && !/probe sees/.test(text); i++) {
+      const [log] = await probeLogs();
+      text = log ? await readFile(log, 'utf8').catch(() => '') : '';
+      if (!/probe sees/.test(text)) await new Promise((r) => setTimeout(r, 100));
+    }
     process.kill(run.pid, 'SIGKILL');
     await run.done;
     assert.ok(isRunning(pid), 'the probe outlived the killed CLI');
     const logs = await probeLogs();
     assert.equal(logs.length, 1, 'the probe log is there while the probe runs');
-    const text = await readFile(logs[0]!, 'utf8');
+    text = await readFile(logs[0]!, 'utf8');
     assert.match(text, /probe sees JWT_SECRET=\*{6}/);
     assert.ok(!text.includes(env.secret), 'the probe log is redacted');
     await env.editConfig((c) => {

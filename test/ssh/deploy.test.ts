@@ -82,6 +82,20 @@ describe('ssh target', () => {
     assert.equal((await status()).activeRelease, list[1]!.id);
   });
 
+  test('diagnose reads the newest release\'s evidence on the VM and matches no failure signature; report draws the VM, its stable port and the releases', async () => {
+    const d = await cli(['diagnose', 'staging', '--json']);
+    assert.equal(d.code, 0, d.stderr + d.stdout);
+    const diag = JSON.parse(d.stdout) as { type: string; release: string; findings: unknown[]; sources: string[] };
+    assert.equal(diag.type, 'diagnosis');
+    assert.deepEqual(diag.findings, []);
+    assert.ok(diag.sources.length > 0 && diag.sources.every((x) => x.includes(vm.address)), diag.sources.join(', '));
+    const r = await cli(['report', 'staging', '--json']);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const html = await readFile((JSON.parse(r.stdout) as { file: string }).file, 'utf8');
+    const releases = JSON.parse((await cli(['releases', 'staging', '--json'])).stdout) as { id: string }[];
+    for (const needle of [vm.address, `:${env.port}`, diag.release, ...releases.map((x) => x.id)]) assert.ok(html.includes(needle), needle);
+  });
+
   test('the secret appears in no output, in no file on the VM but the 0600 secrets file, and in no command line', async () => {
     for (const o of outputs) assert.ok(!(o.stdout + o.stderr).includes(CANARY), 'CLI output');
     // As written and as JSON writes it (the quote escaped).

@@ -17,7 +17,7 @@ import { fleetDeployPlan, fleetParallelPlan, fleetRollbackPlan } from '../machin
 import type { MachineRuntime } from '../machine/runtime.js';
 import { configHash, gitCommit, type MachineTarget } from '../machine/target.js';
 import { newReleaseId } from '../machine/releases.js';
-import type { DeployOptions, EnvState, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext } from '../types.js';
+import type { ArchitectureView, DeployOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory } from '../types.js';
 
 /** How the config names each host (`deploy@vm-a`, `deploy@vm-b:22`). */
 function hostNames(t: SshEnvironment): string[] {
@@ -188,6 +188,20 @@ export class SshFleet {
   ownPids(ctx: TargetContext): Promise<number[]> {
     return this.single.ownPids(this.first(ctx));
   }
+
+  /** The first host keeps the ledger, so its backups, releases and their evidence are the fleet's. */
+  history(ctx: TargetContext): Promise<TargetHistory> {
+    return this.single.history(this.first(ctx));
+  }
+
+  evidence(ctx: TargetContext, opts: { release?: string }): Promise<EvidenceReport> {
+    return this.single.evidence(this.first(ctx), opts);
+  }
+
+  /** The report draws the first host (the ledger's); `status` lists every host. */
+  architecture(ctx: TargetContext): Promise<ArchitectureView> {
+    return this.single.architecture(this.first(ctx));
+  }
 }
 
 /** The ssh target: a single VM, or a fleet when the environment has `hosts:`. */
@@ -208,6 +222,9 @@ export function fleetAware(single: MachineTarget & Pick<Target, 'trustHost'>): T
     state: (ctx) => pick(ctx).state(ctx),
     host: (ctx) => pick(ctx).host(ctx),
     ownPids: (ctx) => pick(ctx).ownPids(ctx),
+    history: (ctx) => pick(ctx).history(ctx),
+    evidence: (ctx, o) => pick(ctx).evidence(ctx, o),
+    architecture: (ctx) => pick(ctx).architecture(ctx),
     close: (ctx) => pick(ctx).close(ctx),
     ...(single.trustHost ? { trustHost: single.trustHost.bind(single) } : {}),
   };
