@@ -123,8 +123,17 @@ async function port(ctx: CheckContext, host: Host): Promise<Finding[]> {
   const bindHost = t.target === 'local' ? t.host : '0.0.0.0';
   const ss = await run(host, ['ss', '-ltnpH']);
   if (ss !== undefined) {
-    const l = listenersOf(ss, p);
+    let l = listenersOf(ss, p);
     if (!l.listening) return [f('host.port', 'passed', 'checks.host.portFree', { port: p })];
+    if (l.pids.some((x) => !ctx.ownPids.includes(x))) {
+      // A child the owner has just forked holds its sockets until it execs: look once more and keep
+      // only the holders seen both times.
+      await new Promise((r) => setTimeout(r, 200));
+      const again = listenersOf((await run(host, ['ss', '-ltnpH'])) ?? ss, p);
+      const pids = l.pids.filter((x) => ctx.ownPids.includes(x) || again.pids.includes(x));
+      l = { listening: again.listening, pids, procs: pids.length === l.pids.length ? l.procs : again.procs };
+      if (!l.listening) return [f('host.port', 'passed', 'checks.host.portFree', { port: p })];
+    }
     const own = l.pids.filter((x) => ctx.ownPids.includes(x));
     if (l.pids.length && own.length === l.pids.length) return [f('host.port', 'passed', 'checks.host.portOwn', { port: p, pids: own.join(', ') })];
     if (l.pids.length) {
