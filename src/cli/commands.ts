@@ -1,99 +1,16 @@
 /** Command handlers: each opens a session, calls the engine or target, prints. */
 import { colorEnabled, colors as pc } from '../report/colors.js';
-import { chooseMode, jsonRenderer, plainRenderer, ttyRenderer, type Renderer } from '../report/render.js';
-import { history as readHistory, lockOf, openSession, releaseEvidence, releaseOf, runMutation, targetHistory, type Session } from '../session/session.js';
+import { history as readHistory, lockOf, releaseEvidence, targetHistory, type Session } from '../session/session.js';
+import { attach, mutate, printDiagnosis, session, trapSignals } from './harness.js';
 export { closeSessions } from '../session/session.js';
 import { SlipwayError, isSlipwayError } from '../engine/errors.js';
 import { getLang, t } from '../engine/i18n.js';
 import '../engine/messages/report-html.js';
-import type { Plan } from '../engine/step.js';
 import type { PreflightReport } from '../checks/types.js';
 import type { Host } from '../host/types.js';
-import type { Diagnosis } from '../knowledge/diagnose.js';
 import type { InfraCapability, TargetHistory } from '../targets/types.js';
 import type { DeployFlags, GlobalFlags } from './flags.js';
-import { print, printJson, useRedactor, handleError } from './output.js';
-
-async function session(g: GlobalFlags, env: string | undefined, requireSecrets = false): Promise<Session> {
-  const s = await openSession({ ...(g.config ? { config: g.config } : {}), ...(env ? { env } : {}), requireSecrets });
-  useRedactor(s.ctx.redactor);
-  return s;
-}
-
-async function attach(s: Session, g: GlobalFlags): Promise<Renderer> {
-  const mode = chooseMode({ json: g.json, stream: process.stdout, env: process.env });
-  const r = mode === 'json' ? jsonRenderer(process.stdout) : mode === 'tty' ? await ttyRenderer(process.stdout) : plainRenderer(process.stdout, !!g.verbose);
-  s.bus.on((e) => r.onEvent(e));
-  return r;
-}
-
-/** SIGINT/SIGTERM stop launching steps and undo what ran; a second signal exits at once. */
-function trapSignals(s: Session): () => void {
-  let count = 0;
-  const handler = () => {
-    count++;
-    if (count > 1) process.exit(130);
-    s.bus.log('warn', 'run.interrupting');
-    s.abort.abort();
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
-}
-
-async function mutate(g: GlobalFlags, s: Session, command: string, makePlan: () => Promise<Plan>, forceUnlock: boolean, successKey: string, attached?: Renderer): Promise<number> {
-  const renderer = attached ?? (await attach(s, g));
-  const untrap = trapSignals(s);
-  try {
-    const out = await runMutation(s, { command, forceUnlock, makePlan });
-    renderer.close();
-    const url = command === 'destroy' ? undefined : await s.target.endpoint(s.ctx).catch(() => undefined);
-    // The release id and result: from the plan's meta (local) or what its steps reported (aws).
-    const reported = [...out.result.data.values()].find((d) => typeof d.release === 'string' && typeof d.result === 'string');
-    const release = releaseOf(out.plan, out.result) ?? '';
-    const unverified = reported?.result === 'unverified';
-    if (out.result.ok) {
-      if (g.json) printJson({ type: 'result', ok: true, command, env: s.envr.name, release, url: url ?? null, ...(reported ? { result: reported.result } : {}) });
-      else if (unverified) print(pc.yellow(`! ${t(`${command}.unverified`, { env: s.envr.name, release })}`));
-      else print(pc.green(`✓ ${t(successKey, { env: s.envr.name, release, url: url ?? '-' })}`));
-      return 0;
-    }
-    const e = out.result.error;
-    if (!g.json) print(pc.yellow(await failureSummary(s, out.result.undone)));
-    else printJson({ type: 'result', ok: false, command, env: s.envr.name, release, undone: out.result.undone });
-    if (!(isSlipwayError(e) && e.exitCode === 2)) await printDiagnosis(g, out.evidence);
-    handleError(isSlipwayError(e) ? e : new SlipwayError({ key: 'run.stepFailed', params: { reason: e instanceof Error ? e.message : String(e) }, fix: 'run.stepFailed.fix' }), g.json, 1);
-    return 1;
-  } finally {
-    renderer.close();
-    untrap();
-  }
-}
-
-/** A failure's evidence through the knowledge base: each cause and fix, above the raw lines (redacted). */
-async function printDiagnosis(g: GlobalFlags, evidence: string[], header?: string): Promise<Diagnosis | undefined> {
-  if (!evidence.length) return undefined;
-  const { diagnose } = await import('../knowledge/diagnose.js');
-  const d = diagnose(evidence);
-  if (g.json) printJson({ type: 'diagnosis', findings: d.findings, unmatched: d.unmatched, evidence });
-  else {
-    const { renderDiagnosis } = await import('../report/diagnosis.js');
-    print(renderDiagnosis(d, evidence, { color: colorEnabled(process.stdout, process.env), ...(header ? { header } : {}) }));
-  }
-  return d;
-}
-
-/** What is true after a failed run: which release still serves, or that none does. */
-async function failureSummary(s: Session, undone: boolean): Promise<string> {
-  if (!undone) return t('run.failedNotUndone', { env: s.envr.name });
-  const st = await s.target.status(s.ctx).catch(() => undefined);
-  if (!st) return t('run.failedUndoneBefore', { env: s.envr.name });
-  if (st.activeRelease && (st.state === 'serving' || st.state === 'degraded')) return t('run.failedUndone', { env: s.envr.name, release: st.activeRelease });
-  return t('run.failedUndoneNothing', { env: s.envr.name });
-}
+import { print, printJson, handleError } from './output.js';
 
 export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployFlags): Promise<number> {
   const s = await session(g, env, true);
