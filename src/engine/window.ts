@@ -108,6 +108,8 @@ const healthy = (s: HostSample): boolean => s.health !== undefined && s.health >
 export interface HostVerdict {
   host: string;
   release?: string;
+  /** The last health probe's HTTP status. */
+  health?: number;
   ok: boolean;
   /** Why it failed, one line each (the evidence). */
   problems: string[];
@@ -148,7 +150,7 @@ export function judgeWindow(looks: readonly HostSample[][], policy: WindowPolicy
     const lines = [...new Set(looks.flatMap((l) => l[i]?.logMatches ?? []))];
     if (lines.length) problems.push(`log: ${lines.length} line(s) match`, ...lines.slice(0, 5).map((l) => `  ${l}`));
     const t = s.traffic;
-    return { host: s.host, ...(s.release ? { release: s.release } : {}), ok: problems.length === 0, problems, errors: t ? `5xx ${t.classes['5xx'] ?? 0}/${t.total}` : 'not counted' };
+    return { host: s.host, ...(s.release ? { release: s.release } : {}), ...(s.health !== undefined ? { health: s.health } : {}), ok: problems.length === 0, problems, errors: t ? `5xx ${t.classes['5xx'] ?? 0}/${t.total}` : 'not counted' };
   });
   const evidence = hosts.flatMap((h) => h.problems.map((p) => (hosts.length > 1 ? `${h.host}: ${p}` : p)));
   if (hosts.length > 1 && hosts.every((h) => h.ok)) {
