@@ -98,7 +98,10 @@ export function durationSeconds(d: z.output<typeof durationSchema>): number {
 }
 
 /** A share like `1%` or `0.5%`. */
-export const percentSchema = z.string().refine((v) => parsePercent(v) !== undefined, 'a percentage from 0% to 100%, written with % (e.g. 1% or 0.5%)');
+export const percentSchema = z.union([z.string(), z.number()]).superRefine((v, c) => {
+  if (typeof v === 'number') c.addIssue({ code: 'custom', message: `a share written with %: \`${v}\` could mean ${v}% or ${v * 100}%; write e.g. 1% or 0.5%` });
+  else if (parsePercent(v) === undefined) c.addIssue({ code: 'custom', message: 'a percentage from 0% to 100%, written with % (e.g. 1% or 0.5%)' });
+});
 
 export const verifySettingsSchema = z
   .strictObject({
