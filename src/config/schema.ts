@@ -125,7 +125,7 @@ const common = {
   verify: z
     .union([z.array(verifyCheckSchema), verifySettingsSchema])
     .optional()
-    .describe('A list of checks (replaces the top-level ones), or `{ checks, window }`.'),
+    .describe('A list of checks (replaces the top-level ones), or `{ checks, window, maxErrorRate, logPatterns }`.'),
   database: databaseSchema
     .extend({ version: pgMajor.optional() })
     .partial()
