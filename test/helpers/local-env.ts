@@ -71,6 +71,8 @@ export interface EnvOptions {
   app?: (app: Record<string, unknown>) => void;
   /** Keep the app in a directory only root can enter (mode 0700, like /root). */
   privateDir?: boolean;
+  /** The app to copy (default the example, examples/shop-api), with its slipway.yaml. */
+  source?: string;
 }
 
 export async function makeEnv(name = 'local', opts: EnvOptions = {}): Promise<TestEnv> {
@@ -78,10 +80,11 @@ export async function makeEnv(name = 'local', opts: EnvOptions = {}): Promise<Te
   const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-test-'));
   await chmod(dir, opts.privateDir ? 0o700 : 0o755);
   const app = path.join(dir, 'app');
-  await cp(EXAMPLE, app, {
+  const source = opts.source ?? EXAMPLE;
+  await cp(source, app, {
     recursive: true,
     filter: (src) => {
-      const rel = path.relative(EXAMPLE, src).split(path.sep)[0] ?? '';
+      const rel = path.relative(source, src).split(path.sep)[0] ?? '';
       return !['node_modules', 'dist', '.slipway', '.env.local'].includes(rel);
     },
   });
