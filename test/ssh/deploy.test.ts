@@ -119,7 +119,7 @@ describe('ssh target', () => {
 
   test('env set on the VM: a new release of the same artifact with the flag off; the value reaches the app, never a remote command line', async () => {
     const value = `false-${Date.now().toString(36)}`;
-    const [was] = JSON.parse((await cli(['releases', 'staging', '--json'])).stdout) as { id: string; details: { artifact: string } }[];
+    const was = (JSON.parse((await cli(['releases', 'staging', '--json'])).stdout) as { id: string; active?: boolean; details: { artifact: string } }[]).find((x) => x.active);
     // Every process's command line while the command runs, but the CLI's own (the user typed it there).
     const seen: string[] = [];
     let sampling = true;
