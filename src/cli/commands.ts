@@ -6,6 +6,8 @@ export { closeSessions } from '../session/session.js';
 import { SlipwayError, isSlipwayError } from '../engine/errors.js';
 import { getLang, t } from '../engine/i18n.js';
 import '../engine/messages/report-html.js';
+import '../engine/messages/env-releases.js';
+import { formatChange } from '../engine/env-diff.js';
 import type { PreflightReport } from '../checks/types.js';
 import type { Host } from '../host/types.js';
 import type { InfraCapability, TargetHistory } from '../targets/types.js';
@@ -211,9 +213,19 @@ export async function releases(g: GlobalFlags, env: string | undefined): Promise
     const mark = r.active ? pc.green('●') : ' ';
     const res = r.result === 'succeeded' ? pc.green(r.result) : r.result === 'failed' ? pc.red(r.result) : pc.yellow(r.result);
     print(`${mark} ${r.id}  ${res.padEnd(20)} ${r.createdAt}  ${t('releases.config')} ${r.configHash}${r.gitCommit ? `  git ${r.gitCommit}` : ''}`);
+    for (const line of envLines(r)) print(`    ${line}`);
     for (const ev of r.evidence ?? []) print(pc.dim(`    ${ev}`));
   }
   return 0;
+}
+
+/** A release's env lines: what it was made from, what changed since the one before, the overrides in force. */
+function envLines(r: import('../targets/types.js').ReleaseRecord): string[] {
+  const out: string[] = [];
+  if (typeof r.details.envFrom === 'string') out.push(pc.dim(t('releases.envFrom', { from: r.details.envFrom })));
+  if (r.envChanges?.length) out.push(r.envChanges.map((c) => formatChange(c, t('releases.envChanged'), t('releases.envSecret'))).join(', '));
+  if (r.envOverrides) out.push(pc.dim(t('releases.envOverrides', { list: Object.entries(r.envOverrides).map(([k, v]) => `${k}=${v}`).join(', ') })));
+  return out;
 }
 
 export async function logs(g: GlobalFlags, env: string | undefined, o: { follow: boolean; lines: string }): Promise<number> {

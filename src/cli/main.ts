@@ -15,6 +15,7 @@ import type { DeployFlags, GlobalFlags } from './flags.js';
 export type { DeployFlags, GlobalFlags } from './flags.js';
 import '../engine/messages/ci.js';
 import '../engine/messages/verify-window.js';
+import '../engine/messages/env-releases.js';
 
 
 function version(): string {
@@ -138,7 +139,24 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--to <release>', t('cli.opt.to'))
     .option('--force-unlock', t('cli.opt.forceUnlock'), false)
     .option('--allow-unverified', t('cli.opt.allowUnverified'), false)
-    .action(run(async (g, env: string | undefined, o: { to?: string; forceUnlock: boolean; allowUnverified: boolean }) => (await cmds()).rollback(g, env, o)));
+    .option('--set <KEY=value>', t('cli.opt.rollbackSet'), collect, [])
+    .option('--unset <KEY>', t('cli.opt.rollbackUnset'), collect, [])
+    .action(
+      run(async (g, env: string | undefined, o: { to?: string; forceUnlock: boolean; allowUnverified: boolean; set: string[]; unset: string[] }) =>
+        o.set.length || o.unset.length ? (await import('./env.js')).rollbackSet(g, env, o) : (await cmds()).rollback(g, env, o),
+      ),
+    );
+
+  program
+    .command('env')
+    .description(t('cli.env'))
+    .command('set')
+    .description(t('cli.env.set'))
+    .argument('[env]', t('cli.arg.env'))
+    .argument('[assignments...]', t('cli.arg.assignments'))
+    .option('--unset <KEY>', t('cli.opt.unset'), collect, [])
+    .option('--force-unlock', t('cli.opt.forceUnlock'), false)
+    .action(run(async (g, env: string | undefined, assignments: string[], o: { unset: string[]; forceUnlock: boolean }) => (await import('./env.js')).envSet(g, env, assignments, o)));
 
   program
     .command('logs')

@@ -12,6 +12,7 @@ import type { Plan, Json, StepData } from '../engine/step.js';
 import type { Redactor } from '../engine/redact.js';
 import type { HostSample } from '../engine/window.js';
 import type { Host } from '../host/types.js';
+import type { EnvChange } from '../engine/env-diff.js';
 
 export interface TargetContext {
   envr: ResolvedEnvironment;
@@ -57,6 +58,15 @@ export interface RollbackOptions {
   allowUnverified?: boolean;
 }
 
+/** `slipway env set` / `rollback --set`: a new release of an existing release's code with env changes. */
+export interface EnvReleaseOptions {
+  set: Record<string, string>;
+  /** Names whose override is dropped (back to the config's value). */
+  unset: string[];
+  /** From `rollback`: start from the release rolled back to (`to`, default the last good one) instead of the serving one. */
+  rollback?: { to?: string };
+}
+
 export interface TrustResult {
   host: string;
   fingerprint: string;
@@ -83,6 +93,10 @@ export interface ReleaseRecord {
   /** Why it failed: stopped reasons, exit codes, last log lines. */
   evidence?: string[];
   active?: boolean;
+  /** What changed in env since the release before it (secrets by name only). */
+  envChanges?: EnvChange[];
+  /** Values set with `slipway env set` that this release runs with (never secrets). */
+  envOverrides?: Record<string, string>;
 }
 
 export interface StatusReport {
@@ -193,6 +207,8 @@ export interface Target {
   readonly name: string;
   deployPlan(ctx: TargetContext, opts: DeployOptions): Promise<Plan>;
   rollbackPlan(ctx: TargetContext, opts: RollbackOptions): Promise<Plan>;
+  /** A release with the same code and changed env (machine targets); absent where not supported. */
+  envPlan?(ctx: TargetContext, opts: EnvReleaseOptions): Promise<Plan>;
   destroyPlan(ctx: TargetContext, opts: { force: boolean }): Promise<Plan>;
   /** Rebuild the plan of an interrupted run from its journal meta, for recovery. */
   planFor(ctx: TargetContext, kind: string, meta: StepData): Promise<Plan>;

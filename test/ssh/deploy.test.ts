@@ -117,6 +117,32 @@ describe('ssh target', () => {
     assert.match(l.stdout, /no deploy lock/);
   });
 
+  test('env set on the VM: a new release of the same artifact with the flag off; the value reaches the app, never a remote command line', async () => {
+    const value = `false-${Date.now().toString(36)}`;
+    const was = (JSON.parse((await cli(['releases', 'staging', '--json'])).stdout) as { id: string; active?: boolean; details: { artifact: string } }[]).find((x) => x.active);
+    // Every process's command line while the command runs, but the CLI's own (the user typed it there).
+    const seen: string[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        seen.push(...(await commandLinesContaining(value)).filter((l) => !l.includes('slipway.js')));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    const r = await cli(['env', 'set', 'staging', `UPYUN_DIRECT_UPLOAD_ENABLED=${value}`]);
+    sampling = false;
+    await sampler;
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(seen, []);
+    assert.deepEqual(JSON.parse((await get(`${env.url}/flags`)).body), { UPYUN_DIRECT_UPLOAD_ENABLED: false });
+    const [now] = JSON.parse((await cli(['releases', 'staging', '--json'])).stdout) as { id: string; details: { artifact: string; envFrom: string }; envChanges: { name: string; to?: string }[] }[];
+    assert.equal(now!.details.envFrom, was!.id);
+    assert.equal(now!.details.artifact, was!.details.artifact);
+    assert.deepEqual(now!.envChanges.map((c) => [c.name, c.to]), [['UPYUN_DIRECT_UPLOAD_ENABLED', value]]);
+    const [pid] = [...(await vmReleaseProcesses(env.remoteDir)).keys()];
+    assert.ok((await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0').includes(`UPYUN_DIRECT_UPLOAD_ENABLED=${value}`));
+  });
+
   test('endpoint prints the VM stable URL; db import uploads the dump, backs up on the VM, and the app serves the imported rows', async () => {
     const ep = await cli(['endpoint', 'staging']);
     assert.equal(ep.code, 0, ep.stdout + ep.stderr);

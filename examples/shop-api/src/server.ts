@@ -82,6 +82,15 @@ async function handleHealth(res: ServerResponse): Promise<void> {
   }
 }
 
+/** Feature flags, read from the env on each request (`true`/`1`/`yes`/`on` turn one on): slipway changes them without a rebuild. */
+function flagOn(value: string | undefined): boolean {
+  return ['true', '1', 'yes', 'on'].includes((value ?? '').trim().toLowerCase());
+}
+
+function handleFlags(res: ServerResponse): void {
+  sendJson(res, 200, { UPYUN_DIRECT_UPLOAD_ENABLED: flagOn(process.env.UPYUN_DIRECT_UPLOAD_ENABLED) });
+}
+
 async function handleListProducts(res: ServerResponse, url: URL): Promise<void> {
   let limit = DEFAULT_LIMIT;
   const raw = url.searchParams.get('limit');
@@ -132,6 +141,7 @@ async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
 
   if (req.method === 'GET' || req.method === 'HEAD') {
     if (path === '/health') return handleHealth(res);
+    if (path === '/flags') return handleFlags(res);
     if (path === '/api/products') return handleListProducts(res, url);
     const match = /^\/api\/products\/([^/]+)$/.exec(path);
     if (match?.[1] !== undefined) return handleGetProduct(res, decodeURIComponent(match[1]));

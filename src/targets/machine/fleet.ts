@@ -49,10 +49,10 @@ export const hostPrefix = (i: number): string => `h${i + 1}/`;
 /** Steps that run once for the whole fleet keep their ids; the rest are the host's. */
 const FLEET_STEPS = new Set(['database', 'backup', 'migrate', 'commit', 'pack']);
 
-type Resolve = (id: string) => string[];
+export type Resolve = (id: string) => string[];
 
 /** A step of one host: ids namespaced, and what it asks of other steps looked up in its host's namespace. */
-function scoped(s: Step, resolve: Resolve, host: string): Step {
+export function scoped(s: Step, resolve: Resolve, host: string): Step {
   const wrap = (c: StepContext): StepContext => ({
     ...c,
     data: (id) => {
@@ -76,7 +76,7 @@ function scoped(s: Step, resolve: Resolve, host: string): Step {
   };
 }
 
-function hostResolve(i: number, hosts: number): Resolve {
+export function hostResolve(i: number, hosts: number): Resolve {
   return (id) => {
     if (id === 'switch' && i < 0) return Array.from({ length: hosts }, (_, k) => `${hostPrefix(k)}switch`);
     if (FLEET_STEPS.has(id)) return [id];
@@ -85,7 +85,7 @@ function hostResolve(i: number, hosts: number): Resolve {
 }
 
 /** One step run once for the fleet, on the first host (`switch` means any host's). */
-function fleetScoped(s: Step, hosts: number, where: string): Step {
+export function fleetScoped(s: Step, hosts: number, where: string): Step {
   return { ...scoped(s, hostResolve(-1, hosts), where), titleKey: s.titleKey, ...(s.titleParams ? { titleParams: s.titleParams } : {}) };
 }
 
@@ -94,7 +94,7 @@ function addNeeds(s: Step, needs: string[]): Step {
 }
 
 /** start → health → switch (not a commit here) → verify on every host, wave after wave; then commit, drain, record. */
-function waveSteps(rts: MachineRuntime[], release: string, waves: number[][], startNeeds: (i: number) => string[], kind: 'deploy' | 'rollback', finalizeNeeds: (i: number) => string[]): Step[] {
+export function waveSteps(rts: MachineRuntime[], release: string, waves: number[][], startNeeds: (i: number) => string[], kind: 'deploy' | 'rollback', finalizeNeeds: (i: number) => string[]): Step[] {
   const out: Step[] = [];
   let previous: string[] = [];
   waves.forEach((wave) => {

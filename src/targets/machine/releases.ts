@@ -11,6 +11,12 @@ import type { ReleaseRecord } from '../types.js';
 export interface ReleaseEnv {
   plain: Record<string, string>;
   secretNames: string[];
+  /** Keyed digests of the secrets' values (never the values), to tell that one changed. */
+  secretDigests?: Record<string, string>;
+  /** Values set with `slipway env set` on top of the config's env (already in `plain`); they carry into later deploys. */
+  overrides?: { set: Record<string, string> };
+  /** With overrides: the plain values before them (what `--unset` returns a name to). */
+  base?: Record<string, string>;
 }
 
 export function newReleaseId(now = new Date()): string {

@@ -16,6 +16,8 @@ import { getLang } from '../../engine/i18n.js';
 import { shell } from './shell.js';
 import { appDatabase, ensureSupervisor, processEnv, releaseEnvFor, servingFile, type MachineRuntime } from './runtime.js';
 import { installRelease, unpackRelease, type BuildMeta, type PackedApp } from './build.js';
+import { deployEnv } from './release-env.js';
+import '../../engine/messages/env-releases.js';
 
 const j = path.posix.join;
 
@@ -75,7 +77,11 @@ export function buildStep(rt: MachineRuntime, release: string, meta: BuildMeta, 
         details: {},
         acceptedRisks: meta.acceptedRisks,
       });
-      await rt.store.writeEnv(release, releaseEnvFor(rt));
+      // The config's env, with the overrides in force (`slipway env set`) carried over.
+      const { env, carried, dropped } = await deployEnv(rt);
+      if (carried) ctx.warn('envRelease.carried', { names: Object.entries(carried.set).map(([k, v]) => `${k}=${v}`).join(', '), env: rt.ctx.envr.name });
+      for (const name of dropped) ctx.warn('envRelease.overrideDropped', { name });
+      await rt.store.writeEnv(release, env);
       const artifact = await unpackRelease(rt, ctx, release, packed);
       const installed = await installRelease(rt, ctx, release);
       if (rt.ctx.envr.app.build) await shell(rt, ctx, rt.ctx.envr.app.build, rt.store.appDir(release), { NODE_ENV: 'development' }, 'build', release);
@@ -123,7 +129,8 @@ export function migrateStep(rt: MachineRuntime, release: string): Step {
       }
       const conn = await appDatabase(rt);
       await ctx.record({ started: true });
-      await shell(rt, ctx, cmd, rt.store.appDir(release), processEnv(rt, releaseEnvFor(rt), conn, release), 'migrate', release);
+      const env = (await rt.store.readEnv(release)) ?? releaseEnvFor(rt);
+      await shell(rt, ctx, cmd, rt.store.appDir(release), processEnv(rt, env, conn, release), 'migrate', release);
       return { migrated: true };
     },
     async undo(ctx) {

@@ -12,9 +12,12 @@ import { Redactor } from '../../engine/redact.js';
 import { t } from '../../engine/i18n.js';
 import type { Plan, StepData, Step } from '../../engine/step.js';
 import type { Host } from '../../host/types.js';
-import type { ArchitectureView, DeployOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory, WindowLook } from '../types.js';
+import type { ArchitectureView, DeployOptions, EnvReleaseOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory, WindowLook } from '../types.js';
 import { pickRelease } from '../evidence.js';
 import { newReleaseId } from './releases.js';
+import { envMetaOf, envReleasePlan } from './env-release.js';
+import { snapshotOf } from './release-env.js';
+import { diffEnv } from '../../engine/env-diff.js';
 import { machineArchitecture } from './architecture.js';
 import { probeHealthDbStep } from './probe-health-db.js';
 import { machineRuntime, type MachineRuntime, type MachineSetup } from './runtime.js';
@@ -139,6 +142,21 @@ async function listensOnAll(rt: MachineRuntime, port: number): Promise<boolean> 
   return r.stdout.split('\n').some((l) => /\s(?:0\.0\.0\.0|\*|\[::\]|::):\d+\s/.test(l + ' '));
 }
 
+/** `FLAG=false, X=1 (slipway env set; drop: slipway env set <env> --unset NAME)`. */
+function overrideList(set: Record<string, string>, env: string): string {
+  return `${Object.entries(set).map(([k, v]) => `${k}=${v}`).join(', ')} (slipway env set ${env} --unset NAME)`;
+}
+
+/** `--unset` drops an override; a name without one is refused (exit 2) with the overrides in force. */
+export async function checkUnset(ctx: TargetContext, env: Promise<import('./releases.js').ReleaseEnv | undefined>, release: string, unset: readonly string[]): Promise<void> {
+  if (!unset.length) return;
+  const set = (await env)?.overrides?.set ?? {};
+  const missing = unset.find((n) => !(n in set));
+  if (missing) {
+    throw new SlipwayError({ key: 'envRelease.noOverride', params: { name: missing, release }, place: `slipway env set ${ctx.envr.name} --unset ${missing}`, fix: 'envRelease.noOverride.fix', fixParams: { names: Object.keys(set).join(', ') || '-' }, exitCode: 2 });
+  }
+}
+
 export interface MachineTargetOptions {
   /** How to reach the machine; called once per command. */
   connect(ctx: TargetContext): Promise<MachineSetup>;
@@ -198,6 +216,24 @@ export class MachineTarget implements Target {
     return this.planFor(ctx, 'destroy', {});
   }
 
+  /** `env set` starts from the serving release; `rollback --set` from the one it rolls back to. */
+  async envPlan(ctx: TargetContext, opts: EnvReleaseOptions): Promise<Plan> {
+    const rt = await this.runtime(ctx);
+    const current = await rt.store.current();
+    let from = current;
+    if (opts.rollback) {
+      const to = opts.rollback.to;
+      const target = to ? await rt.store.get(to) : await rt.store.lastGood(current);
+      if (!target || (to && !(await rt.host.exists(rt.store.appDir(to))))) {
+        throw new SlipwayError({ key: to ? 'rollback.unknownRelease' : 'rollback.nothingToRollBackTo', params: { release: to ?? '' }, fix: 'rollback.fix', exitCode: to ? 2 : 1 });
+      }
+      from = target.id;
+    }
+    if (!from) throw new SlipwayError({ key: 'envRelease.nothingDeployed', params: { env: ctx.envr.name }, fix: 'envRelease.nothingDeployed.fix', fixParams: { env: ctx.envr.name }, exitCode: 2 });
+    await checkUnset(ctx, rt.store.readEnv(from), from, opts.unset);
+    return this.planFor(ctx, 'env', { release: newReleaseId(), from, set: opts.set, unset: opts.unset, rollback: !!opts.rollback, configHash: configHash(ctx) });
+  }
+
   async planFor(ctx: TargetContext, kind: string, meta: StepData): Promise<Plan> {
     const rt = await this.runtime(ctx);
     const release = String(meta.release ?? '');
@@ -208,6 +244,7 @@ export class MachineTarget implements Target {
     }
     if (kind === 'rollback') return { kind, meta, steps: rollbackSteps(rt, release) };
     if (kind === 'destroy') return { kind, meta, steps: destroySteps(rt, this.o.destroyExtra?.(rt) ?? []) };
+    if (kind === 'env') return envReleasePlan(rt, envMetaOf(meta));
     if (kind === 'import') return { kind, meta, steps: importSteps(rt, String(meta.file ?? ''), String(meta.backupId ?? 'import')) };
     throw new Error(`${this.name} target has no plan of kind ${kind}`);
   }
@@ -221,6 +258,7 @@ export class MachineTarget implements Target {
     const rt = await this.runtime(ctx);
     const [current, alive] = await Promise.all([rt.store.current(), rt.client.alive()]);
     const st = alive ? await rt.client.status() : undefined;
+    const overrides = current ? (await rt.store.readEnv(current))?.overrides?.set : undefined;
     const proc = st?.processes.find((p) => p.release === st.active);
     const [dbRunning, dbInfo, lastRun, extra, exposed] = await Promise.all([
       rt.pg ? rt.pg.isRunning() : undefined,
@@ -240,14 +278,28 @@ export class MachineTarget implements Target {
       { key: 'status.database', value: rt.pg ? (dbRunning ? `running (${dbInfo?.port ?? '?'})` : 'stopped') : ctx.envr.database?.urlSecret ? 'external' : '-' },
       ...(exposed && proc ? [{ key: 'status.direct', value: t('status.directValue', { port: proc.port, stable: rt.opts.port }) }] : []),
       ...extra,
+      ...(overrides && Object.keys(overrides).length ? [{ key: 'status.envOverrides', value: overrideList(overrides, ctx.envr.name) }] : []),
       ...(run ? [{ key: 'status.lastRun', value: `${run.kind} ${run.outcome} (${run.at})` }] : []),
       { key: 'status.stateDir', value: `${rt.setup.where}:${rt.layout.root}` },
     ];
     return { env: ctx.envr.name, target: this.name, state, ...(url ? { url } : {}), ...(current ? { activeRelease: current } : {}), rows, ...(run ? { lastRun: run } : {}) };
   }
 
+  /** The ledger, newest first, each with what changed in env since the release before it. */
   async releases(ctx: TargetContext): Promise<ReleaseRecord[]> {
-    return (await this.runtime(ctx)).store.list();
+    const rt = await this.runtime(ctx);
+    const list = await rt.store.list();
+    const envs = await Promise.all(list.map((r) => rt.store.readEnv(r.id).catch(() => undefined)));
+    return list.map((r, i) => {
+      const env = envs[i];
+      const before = envs[i + 1];
+      const overrides = env?.overrides?.set;
+      return {
+        ...r,
+        ...(env && before ? { envChanges: diffEnv(snapshotOf(before), snapshotOf(env)) } : {}),
+        ...(overrides && Object.keys(overrides).length ? { envOverrides: overrides } : {}),
+      };
+    });
   }
 
   async evidence(ctx: TargetContext, opts: { release?: string }): Promise<EvidenceReport> {

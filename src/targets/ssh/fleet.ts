@@ -15,9 +15,10 @@ import type { Host } from '../../host/types.js';
 import { packApp } from '../machine/build.js';
 import { fleetDeployPlan, fleetParallelPlan, fleetRollbackPlan } from '../machine/fleet.js';
 import type { MachineRuntime } from '../machine/runtime.js';
-import { configHash, gitCommit, type MachineTarget } from '../machine/target.js';
+import { checkUnset, configHash, gitCommit, type MachineTarget } from '../machine/target.js';
+import { envMetaOf, fleetEnvReleasePlan } from '../machine/env-release.js';
 import { newReleaseId } from '../machine/releases.js';
-import type { ArchitectureView, DeployOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory, WindowLook } from '../types.js';
+import type { ArchitectureView, DeployOptions, EnvReleaseOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory, WindowLook } from '../types.js';
 import type { HostSample } from '../../engine/window.js';
 
 /** How the config names each host (`deploy@vm-a`, `deploy@vm-b:22`). */
@@ -110,6 +111,33 @@ export class SshFleet {
     return this.planFor(ctx, 'destroy', {});
   }
 
+  /** Every host gets the new release: they must serve one release (or `rollback --to` names it), and have its code. */
+  async envPlan(ctx: TargetContext, opts: EnvReleaseOptions): Promise<Plan> {
+    const rts = await this.runtimes(ctx);
+    const env = ctx.envr.name;
+    const currents = await Promise.all(rts.map((rt) => rt.store.current()));
+    const mixed = new Set(currents).size > 1;
+    const hostsList = () => rts.map((rt, i) => `${rt.setup.where} → ${currents[i] ?? '-'}`).join(', ');
+    let from = currents[0];
+    if (opts.rollback?.to) {
+      if (!(await rts[0]!.store.get(opts.rollback.to))) throw new SlipwayError({ key: 'rollback.unknownRelease', params: { release: opts.rollback.to }, fix: 'rollback.fix', exitCode: 2 });
+      from = opts.rollback.to;
+    } else if (mixed) {
+      if (opts.rollback) throw new SlipwayError({ key: 'fleet.mixedReleases', params: { env, hosts: hostsList() }, place: `environments.${env}.hosts`, fix: 'fleet.mixedReleases.fix', fixParams: { env }, exitCode: 2 });
+      throw new SlipwayError({ key: 'envRelease.mixed', params: { env, hosts: hostsList() }, place: `environments.${env}.hosts`, fix: 'envRelease.mixed.fix', fixParams: { env }, exitCode: 2 });
+    } else if (opts.rollback) {
+      const target = await rts[0]!.store.lastGood(currents[0]);
+      if (!target) throw new SlipwayError({ key: 'rollback.nothingToRollBackTo', params: { release: '' }, fix: 'rollback.fix', exitCode: 1 });
+      from = target.id;
+    }
+    if (!from) throw new SlipwayError({ key: 'envRelease.nothingDeployed', params: { env }, fix: 'envRelease.nothingDeployed.fix', fixParams: { env }, exitCode: 2 });
+    const source = from;
+    const missing = (await Promise.all(rts.map(async (rt) => ((await rt.host.exists(rt.store.appDir(source))) ? undefined : rt.setup.where)))).filter((w): w is string => !!w);
+    if (missing.length) throw new SlipwayError({ key: 'fleet.releaseMissing', params: { release: source, hosts: missing.join(', ') }, place: `environments.${env}.hosts`, fix: 'fleet.releaseMissing.fix', fixParams: { env }, exitCode: 2 });
+    await checkUnset(ctx, rts[0]!.store.readEnv(source), source, opts.unset);
+    return this.planFor(ctx, 'env', { release: newReleaseId(), from: source, set: opts.set, unset: opts.unset, rollback: !!opts.rollback, configHash: configHash(ctx), hostNames: hostNames(ctx.envr.target as SshEnvironment) });
+  }
+
   async planFor(ctx: TargetContext, kind: string, meta: StepData): Promise<Plan> {
     // A run's steps are per host (`h2/…`): an interrupted one is finished only over the hosts it covered.
     const now = hostNames(ctx.envr.target as SshEnvironment);
@@ -129,6 +157,7 @@ export class SshFleet {
       const only = Array.isArray(meta.hosts) ? new Set(meta.hosts as number[]) : undefined;
       return fleetRollbackPlan(only ? rts.filter((_, i) => only.has(i)) : rts, release, waves, meta);
     }
+    if (kind === 'env') return fleetEnvReleasePlan(rts, envMetaOf(meta), waves, { hostNames: now });
     if (kind === 'destroy') {
       const plans = await Promise.all(this.hostContexts(ctx).map((c) => this.single.planFor(c, 'destroy', {})));
       return { ...fleetParallelPlan('destroy', plans, rts.map((rt) => rt.setup.where)), meta };
@@ -158,7 +187,7 @@ export class SshFleet {
       ok.length === reports.length && serving === ok.length && releases.size === 1 ? 'serving' : serving > 0 ? 'degraded' : ok.every((r) => r.state === 'not-deployed') ? 'not-deployed' : 'stopped';
     const head = reports[0]!.ok ? reports[0]!.r : undefined;
     const active = releases.size === 1 && ok.length === reports.length ? ok[0]?.activeRelease : undefined;
-    const keep = new Set(['status.url', 'status.database', 'status.lastRun', 'status.stateDir']);
+    const keep = new Set(['status.url', 'status.database', 'status.envOverrides', 'status.lastRun', 'status.stateDir']);
     return {
       env: ctx.envr.name,
       target: 'ssh',
@@ -229,6 +258,7 @@ export function fleetAware(single: MachineTarget & Pick<Target, 'trustHost'>): T
     name: 'ssh',
     deployPlan: (ctx, o) => pick(ctx).deployPlan(ctx, o),
     rollbackPlan: (ctx, o) => pick(ctx).rollbackPlan(ctx, o),
+    envPlan: (ctx, o) => pick(ctx).envPlan(ctx, o),
     destroyPlan: (ctx, o) => (isFleet(ctx) ? fleet.destroyPlan(ctx) : single.destroyPlan(ctx)),
     planFor: (ctx, kind, meta) => pick(ctx).planFor(ctx, kind, meta),
     status: (ctx) => pick(ctx).status(ctx),
