@@ -335,16 +335,22 @@ export async function history(g: GlobalFlags, env: string | undefined, o: { line
   return 0;
 }
 
-/** `slipway hosts trust <env>`: show the VM's host key and add it to known_hosts when confirmed. */
-export async function trustHost(g: GlobalFlags, env: string | undefined, o: { fingerprint?: string; yes: boolean }): Promise<number> {
+/** `slipway hosts trust <env>`: show each host's key (every host of a fleet) and add it to known_hosts when confirmed. */
+export async function trustHost(g: GlobalFlags, env: string | undefined, o: { fingerprint?: string[]; yes: boolean }): Promise<number> {
   const s = await session(g, env);
   if (!s.target.trustHost) throw new SlipwayError({ key: 'cli.notForTarget', params: { command: 'hosts trust', target: s.envr.target.target }, fix: 'cli.notForTarget.fix', exitCode: 2 });
-  const r = await s.target.trustHost(s.ctx, { ...(o.fingerprint ? { fingerprint: o.fingerprint } : {}), yes: o.yes });
-  if (g.json) printJson(r);
-  else if (r.added) print(pc.green(`✓ ${t('hosts.trusted', { host: r.host, fingerprint: r.fingerprint, file: r.file })}`));
-  else if (r.known) print(t('hosts.alreadyKnown', { host: r.host, fingerprint: r.fingerprint, file: r.file }));
-  else print(t('hosts.confirm', { host: r.host, fingerprint: r.fingerprint, env: s.envr.name }));
-  return r.added || r.known ? 0 : 1;
+  await import('../engine/messages/hosts.js');
+  const all = await s.target.trustHost(s.ctx, { fingerprints: o.fingerprint ?? [], yes: o.yes });
+  if (g.json) printJson(all.length === 1 ? all[0] : all);
+  const pending = all.filter((r) => !r.added && !r.known);
+  for (const r of g.json ? [] : all) {
+    if (r.added) print(pc.green(`✓ ${t('hosts.trusted', { host: r.host, fingerprint: r.fingerprint, file: r.file })}`));
+    else if (r.known) print(t('hosts.alreadyKnown', { host: r.host, fingerprint: r.fingerprint, file: r.file }));
+    else if (all.length === 1) print(t('hosts.confirm', { host: r.host, fingerprint: r.fingerprint, env: s.envr.name }));
+    else print(t('hosts.confirmPair', { host: r.host, address: r.host.replace(/:22$/, ''), fingerprint: r.fingerprint, env: s.envr.name }));
+  }
+  if (!g.json && pending.length > 1) print(t('hosts.confirmAll', { env: s.envr.name }));
+  return pending.length ? 1 : 0;
 }
 
 /** `slipway diagnose <env> [--release <id>]`: the evidence a release left behind, through the knowledge base. */

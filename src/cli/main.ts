@@ -14,6 +14,8 @@ import type { DeployFlags, GlobalFlags } from './flags.js';
 
 export type { DeployFlags, GlobalFlags } from './flags.js';
 import '../engine/messages/ci.js';
+import '../engine/messages/hosts.js';
+import '../engine/messages/promote.js';
 
 
 function version(): string {
@@ -211,9 +213,9 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .command('trust')
     .description(t('cli.hosts.trust'))
     .argument('[env]', t('cli.arg.env'))
-    .option('--fingerprint <sha256>', t('cli.opt.fingerprint'))
+    .option('--fingerprint <sha256>', t('cli.opt.fingerprints'), collect, [])
     .option('--yes', t('cli.opt.trustYes'), false)
-    .action(run(async (g, env: string | undefined, o: { fingerprint?: string; yes: boolean }) => (await cmds()).trustHost(g, env, o)));
+    .action(run(async (g, env: string | undefined, o: { fingerprint?: string[]; yes: boolean }) => (await cmds()).trustHost(g, env, o)));
 
   program
     .command('ci')

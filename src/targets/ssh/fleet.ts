@@ -173,8 +173,13 @@ export class SshFleet {
     return this.single.releases(this.first(ctx));
   }
 
+  /** Every host's app log, each line prefixed with its host; followed, lines come as each host writes them. */
   logs(ctx: TargetContext, opts: LogOptions): AsyncIterable<string> {
-    return this.single.logs(this.first(ctx), opts);
+    const names = hostNames(ctx.envr.target as SshEnvironment);
+    const contexts = this.hostContexts(ctx);
+    for (const c of contexts) void this.single.runtime(c).catch(() => undefined); // connect to every host at once
+    const streams = contexts.map((c, i) => prefixed(names[i]!, this.single.logs(c, opts)));
+    return opts.follow ? merged(streams) : concatenated(streams);
   }
 
   endpoint(ctx: TargetContext): Promise<string | undefined> {
@@ -201,6 +206,35 @@ export class SshFleet {
   /** The report draws the first host (the ledger's); `status` lists every host. */
   architecture(ctx: TargetContext): Promise<ArchitectureView> {
     return this.single.architecture(this.first(ctx));
+  }
+}
+
+async function* prefixed(host: string, lines: AsyncIterable<string>): AsyncIterable<string> {
+  try {
+    for await (const l of lines) yield `[${host}] ${l}`;
+  } catch (e) {
+    // One unreachable host does not hide the others' lines.
+    yield `[${host}] ${e instanceof SlipwayError ? e.text() : e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+async function* concatenated(streams: AsyncIterable<string>[]): AsyncIterable<string> {
+  for (const s of streams) yield* s;
+}
+
+/** Lines of several streams as they come. */
+async function* merged(streams: AsyncIterable<string>[]): AsyncIterable<string> {
+  const its = streams.map((s) => s[Symbol.asyncIterator]());
+  const next = (i: number) => its[i]!.next().then((r) => ({ i, r }));
+  const pending = new Map(its.map((_, i) => [i, next(i)]));
+  while (pending.size) {
+    const { i, r } = await Promise.race(pending.values());
+    if (r.done) {
+      pending.delete(i);
+      continue;
+    }
+    pending.set(i, next(i));
+    yield r.value;
   }
 }
 
