@@ -6,13 +6,15 @@ export { closeSessions } from '../session/session.js';
 import { SlipwayError, isSlipwayError } from '../engine/errors.js';
 import { getLang, t } from '../engine/i18n.js';
 import '../engine/messages/report-html.js';
+import '../engine/messages/promote.js';
 import type { PreflightReport } from '../checks/types.js';
 import type { Host } from '../host/types.js';
-import type { InfraCapability, TargetHistory } from '../targets/types.js';
+import type { InfraCapability, PromotedArtifact, TargetHistory } from '../targets/types.js';
 import type { DeployFlags, GlobalFlags } from './flags.js';
 import { print, printJson, handleError } from './output.js';
 
-export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployFlags): Promise<number> {
+/** `slipway deploy`; `slipway promote` comes through here too, with the artifact it fetched (no build, same pipeline). */
+export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployFlags, promoted?: PromotedArtifact): Promise<number> {
   const s = await session(g, env, true);
   const accept = o.acceptRisk ?? [];
   const renderer = await attach(s, g);
@@ -28,10 +30,10 @@ export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployF
   const deployed = await mutate(
     g,
     s,
-    'deploy',
-    () => s.target.deployPlan(s.ctx, { acceptRisks: accept, ...(o.image ? { image: o.image } : {}), ...(o.allowUnverified ? { allowUnverified: true } : {}) }),
+    promoted ? 'promote' : 'deploy',
+    () => s.target.deployPlan(s.ctx, { acceptRisks: accept, ...(o.image ? { image: o.image } : {}), ...(o.allowUnverified ? { allowUnverified: true } : {}), ...(promoted ? { promoted } : {}) }),
     o.forceUnlock,
-    'deploy.succeeded',
+    promoted ? 'promote.succeeded' : 'deploy.succeeded',
     renderer,
   ).catch(async (e: unknown) => {
     if (o.report) await reportAfterDeploy(g, s, o.report);
@@ -209,6 +211,7 @@ export async function releases(g: GlobalFlags, env: string | undefined): Promise
     const mark = r.active ? pc.green('●') : ' ';
     const res = r.result === 'succeeded' ? pc.green(r.result) : r.result === 'failed' ? pc.red(r.result) : pc.yellow(r.result);
     print(`${mark} ${r.id}  ${res.padEnd(20)} ${r.createdAt}  ${t('releases.config')} ${r.configHash}${r.gitCommit ? `  git ${r.gitCommit}` : ''}`);
+    if (r.promotedFrom) print(pc.dim(`    ${t('releases.promotedFrom', { from: `${r.promotedFrom.env}/${r.promotedFrom.release}` })}`));
     for (const ev of r.evidence ?? []) print(pc.dim(`    ${ev}`));
   }
   return 0;

@@ -113,6 +113,18 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .action(run(async (g, env: string | undefined, o: DeployFlags) => (await cmds()).deploy(g, env, o)));
 
   program
+    .command('promote')
+    .description(t('cli.promote'))
+    .argument('<from>', t('cli.arg.from'))
+    .argument('<to>', t('cli.arg.to'))
+    .option('--release <id>', t('cli.opt.promoteRelease'))
+    .option('--accept-risk <id>', t('cli.opt.acceptRisk'), collect, [])
+    .option('--force-unlock', t('cli.opt.forceUnlock'), false)
+    .option('--watch <seconds>', t('cli.opt.watch'))
+    .option('--report <file>', t('cli.opt.deployReport'))
+    .action(run(async (g, from: string, to: string, o: import('./promote.js').PromoteFlags) => (await import('./promote.js')).promote(g, from, to, o)));
+
+  program
     .command('status')
     .description(t('cli.status'))
     .argument('[env]', t('cli.arg.env'))

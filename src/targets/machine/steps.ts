@@ -74,6 +74,7 @@ export function buildStep(rt: MachineRuntime, release: string, meta: BuildMeta, 
         ...(meta.gitCommit ? { gitCommit: meta.gitCommit } : {}),
         details: {},
         acceptedRisks: meta.acceptedRisks,
+        ...(meta.promotedFrom ? { promotedFrom: meta.promotedFrom } : {}),
       });
       await rt.store.writeEnv(release, releaseEnvFor(rt));
       const artifact = await unpackRelease(rt, ctx, release, packed);

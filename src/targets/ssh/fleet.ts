@@ -12,12 +12,12 @@ import '../../engine/messages/fleet.js';
 import type { Plan, StepData } from '../../engine/step.js';
 import type { FleetHost, SshEnvironment } from '../../config/schema.js';
 import type { Host } from '../../host/types.js';
-import { packApp } from '../machine/build.js';
+import { packerOf, promotedMeta, withPromotion } from '../machine/promote.js';
 import { fleetDeployPlan, fleetParallelPlan, fleetRollbackPlan } from '../machine/fleet.js';
 import type { MachineRuntime } from '../machine/runtime.js';
 import { configHash, gitCommit, type MachineTarget } from '../machine/target.js';
 import { newReleaseId } from '../machine/releases.js';
-import type { ArchitectureView, DeployOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory } from '../types.js';
+import type { ArchitectureView, DeployOptions, PromotableRelease, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory } from '../types.js';
 
 /** How the config names each host (`deploy@vm-a`, `deploy@vm-b:22`). */
 function hostNames(t: SshEnvironment): string[] {
@@ -74,7 +74,16 @@ export class SshFleet {
   }
 
   async deployPlan(ctx: TargetContext, opts: DeployOptions): Promise<Plan> {
-    return this.planFor(ctx, 'deploy', { release: newReleaseId(), acceptedRisks: opts.acceptRisks, hostNames: hostNames(ctx.envr.target as SshEnvironment) });
+    return this.planFor(ctx, 'deploy', { release: newReleaseId(), acceptedRisks: opts.acceptRisks, hostNames: hostNames(ctx.envr.target as SshEnvironment), ...promotedMeta(opts.promoted) });
+  }
+
+  /** The first host keeps the ledger, and every host got the same archive: the first host's is read. */
+  promotable(ctx: TargetContext, opts: { release?: string }): Promise<PromotableRelease> {
+    return this.single.promotable(this.first(ctx), opts);
+  }
+
+  fetchArtifact(ctx: TargetContext, sha256: string, dest: string): Promise<void> {
+    return this.single.fetchArtifact(this.first(ctx), sha256, dest);
   }
 
   async rollbackPlan(ctx: TargetContext, opts: RollbackOptions): Promise<Plan> {
@@ -121,8 +130,8 @@ export class SshFleet {
     const waves = (ctx.envr.target as SshEnvironment).rollout?.waves;
     if (kind === 'deploy') {
       const commit = await gitCommit(ctx);
-      const m = { configHash: configHash(ctx), acceptedRisks: (meta.acceptedRisks as string[] | undefined) ?? [], ...(commit ? { gitCommit: commit } : {}) };
-      return fleetDeployPlan(rts, release, m, () => packApp(rts[0]!), waves, meta);
+      const m = withPromotion({ configHash: configHash(ctx), acceptedRisks: (meta.acceptedRisks as string[] | undefined) ?? [], ...(commit ? { gitCommit: commit } : {}) }, meta);
+      return fleetDeployPlan(rts, release, m, packerOf(rts[0]!, meta), waves, meta);
     }
     if (kind === 'rollback') {
       const only = Array.isArray(meta.hosts) ? new Set(meta.hosts as number[]) : undefined;
@@ -257,6 +266,8 @@ export function fleetAware(single: MachineTarget & Pick<Target, 'trustHost'>): T
     host: (ctx) => pick(ctx).host(ctx),
     ownPids: (ctx) => pick(ctx).ownPids(ctx),
     history: (ctx) => pick(ctx).history(ctx),
+    promotable: (ctx, o) => pick(ctx).promotable(ctx, o),
+    fetchArtifact: (ctx, sha, dest) => pick(ctx).fetchArtifact(ctx, sha, dest),
     evidence: (ctx, o) => pick(ctx).evidence(ctx, o),
     architecture: (ctx) => pick(ctx).architecture(ctx),
     close: (ctx) => pick(ctx).close(ctx),
