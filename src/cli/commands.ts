@@ -8,13 +8,15 @@ import { getLang, t } from '../engine/i18n.js';
 import '../engine/messages/report-html.js';
 import '../engine/messages/env-releases.js';
 import { formatChange } from '../engine/env-diff.js';
+import '../engine/messages/promote.js';
 import type { PreflightReport } from '../checks/types.js';
 import type { Host } from '../host/types.js';
-import type { InfraCapability, TargetHistory } from '../targets/types.js';
+import type { InfraCapability, PromotedArtifact, TargetHistory } from '../targets/types.js';
 import type { DeployFlags, GlobalFlags } from './flags.js';
 import { print, printJson, handleError } from './output.js';
 
-export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployFlags): Promise<number> {
+/** `slipway deploy`; `slipway promote` comes through here too, with the artifact it fetched (no build, same pipeline). */
+export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployFlags, promoted?: PromotedArtifact): Promise<number> {
   const s = await session(g, env, true);
   const accept = o.acceptRisk ?? [];
   const renderer = await attach(s, g);
@@ -30,10 +32,10 @@ export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployF
   const deployed = await mutate(
     g,
     s,
-    'deploy',
-    () => s.target.deployPlan(s.ctx, { acceptRisks: accept, ...(o.image ? { image: o.image } : {}), ...(o.allowUnverified ? { allowUnverified: true } : {}) }),
+    promoted ? 'promote' : 'deploy',
+    () => s.target.deployPlan(s.ctx, { acceptRisks: accept, ...(o.image ? { image: o.image } : {}), ...(o.allowUnverified ? { allowUnverified: true } : {}), ...(promoted ? { promoted } : {}) }),
     o.forceUnlock,
-    'deploy.succeeded',
+    promoted ? 'promote.succeeded' : 'deploy.succeeded',
     renderer,
   ).catch(async (e: unknown) => {
     if (o.report) await reportAfterDeploy(g, s, o.report);
@@ -214,6 +216,7 @@ export async function releases(g: GlobalFlags, env: string | undefined): Promise
     const res = r.result === 'succeeded' ? pc.green(r.result) : r.result === 'failed' ? pc.red(r.result) : pc.yellow(r.result);
     print(`${mark} ${r.id}  ${res.padEnd(20)} ${r.createdAt}  ${t('releases.config')} ${r.configHash}${r.gitCommit ? `  git ${r.gitCommit}` : ''}`);
     for (const line of envLines(r)) print(`    ${line}`);
+    if (r.promotedFrom) print(pc.dim(`    ${t('releases.promotedFrom', { from: `${r.promotedFrom.env}/${r.promotedFrom.release}` })}`));
     for (const ev of r.evidence ?? []) print(pc.dim(`    ${ev}`));
   }
   return 0;
@@ -349,16 +352,22 @@ export async function history(g: GlobalFlags, env: string | undefined, o: { line
   return 0;
 }
 
-/** `slipway hosts trust <env>`: show the VM's host key and add it to known_hosts when confirmed. */
-export async function trustHost(g: GlobalFlags, env: string | undefined, o: { fingerprint?: string; yes: boolean }): Promise<number> {
+/** `slipway hosts trust <env>`: show each host's key (every host of a fleet) and add it to known_hosts when confirmed. */
+export async function trustHost(g: GlobalFlags, env: string | undefined, o: { fingerprint?: string[]; yes: boolean }): Promise<number> {
   const s = await session(g, env);
   if (!s.target.trustHost) throw new SlipwayError({ key: 'cli.notForTarget', params: { command: 'hosts trust', target: s.envr.target.target }, fix: 'cli.notForTarget.fix', exitCode: 2 });
-  const r = await s.target.trustHost(s.ctx, { ...(o.fingerprint ? { fingerprint: o.fingerprint } : {}), yes: o.yes });
-  if (g.json) printJson(r);
-  else if (r.added) print(pc.green(`✓ ${t('hosts.trusted', { host: r.host, fingerprint: r.fingerprint, file: r.file })}`));
-  else if (r.known) print(t('hosts.alreadyKnown', { host: r.host, fingerprint: r.fingerprint, file: r.file }));
-  else print(t('hosts.confirm', { host: r.host, fingerprint: r.fingerprint, env: s.envr.name }));
-  return r.added || r.known ? 0 : 1;
+  await import('../engine/messages/hosts.js');
+  const all = await s.target.trustHost(s.ctx, { fingerprints: o.fingerprint ?? [], yes: o.yes });
+  if (g.json) printJson(all.length === 1 ? all[0] : all);
+  const pending = all.filter((r) => !r.added && !r.known);
+  for (const r of g.json ? [] : all) {
+    if (r.added) print(pc.green(`✓ ${t('hosts.trusted', { host: r.host, fingerprint: r.fingerprint, file: r.file })}`));
+    else if (r.known) print(t('hosts.alreadyKnown', { host: r.host, fingerprint: r.fingerprint, file: r.file }));
+    else if (all.length === 1) print(t('hosts.confirm', { host: r.host, fingerprint: r.fingerprint, env: s.envr.name }));
+    else print(t('hosts.confirmPair', { host: r.host, address: r.host.replace(/:22$/, ''), fingerprint: r.fingerprint, env: s.envr.name }));
+  }
+  if (!g.json && pending.length > 1) print(t('hosts.confirmAll', { env: s.envr.name }));
+  return pending.length ? 1 : 0;
 }
 
 /** `slipway diagnose <env> [--release <id>]`: the evidence a release left behind, through the knowledge base. */

@@ -16,6 +16,8 @@ export type { DeployFlags, GlobalFlags } from './flags.js';
 import '../engine/messages/ci.js';
 import '../engine/messages/verify-window.js';
 import '../engine/messages/env-releases.js';
+import '../engine/messages/hosts.js';
+import '../engine/messages/promote.js';
 
 
 function version(): string {
@@ -119,6 +121,18 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--window <duration>', t('cli.opt.window'))
     .option('--rollback-on-fail', t('cli.opt.rollbackOnFail'), false)
     .action(run(async (g, env: string | undefined, o: { window?: string; rollbackOnFail: boolean }) => (await import('./verify.js')).verify(g, env, o)));
+
+  program
+    .command('promote')
+    .description(t('cli.promote'))
+    .argument('<from>', t('cli.arg.from'))
+    .argument('<to>', t('cli.arg.to'))
+    .option('--release <id>', t('cli.opt.promoteRelease'))
+    .option('--accept-risk <id>', t('cli.opt.acceptRisk'), collect, [])
+    .option('--force-unlock', t('cli.opt.forceUnlock'), false)
+    .option('--watch <duration>', t('cli.opt.watch'))
+    .option('--report <file>', t('cli.opt.deployReport'))
+    .action(run(async (g, from: string, to: string, o: import('./promote.js').PromoteFlags) => (await import('./promote.js')).promote(g, from, to, o)));
 
   program
     .command('status')
@@ -238,9 +252,9 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .command('trust')
     .description(t('cli.hosts.trust'))
     .argument('[env]', t('cli.arg.env'))
-    .option('--fingerprint <sha256>', t('cli.opt.fingerprint'))
+    .option('--fingerprint <sha256>', t('cli.opt.fingerprints'), collect, [])
     .option('--yes', t('cli.opt.trustYes'), false)
-    .action(run(async (g, env: string | undefined, o: { fingerprint?: string; yes: boolean }) => (await cmds()).trustHost(g, env, o)));
+    .action(run(async (g, env: string | undefined, o: { fingerprint?: string[]; yes: boolean }) => (await cmds()).trustHost(g, env, o)));
 
   program
     .command('ci')

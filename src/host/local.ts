@@ -1,12 +1,12 @@
 /** This machine as a Host: child processes without a shell, atomic and durable file writes. */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { Duplex, Readable } from 'node:stream';
+import { Transform, type Duplex, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ExecOptions, ExecResult, FileInfo, Host, HostEndpoint, SpawnDetachedOptions, UploadResult } from './types.js';
 import { isAlive, killGroup, stopGroup } from './proc.js';
@@ -238,6 +238,22 @@ export class LocalHost implements Host {
       throw new Error(`upload to ${dest}: sha256 ${sha256} does not match the expected ${opts.sha256}`);
     }
     await rename(tmp, dest);
+    return { sha256, bytes };
+  }
+
+  async download(src: string, dest: Writable, opts: { sha256?: string } = {}): Promise<UploadResult> {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const tap = new Transform({
+      transform(c: Buffer, _e, cb) {
+        hash.update(c);
+        bytes += c.length;
+        cb(null, c);
+      },
+    });
+    await pipeline(createReadStream(src), tap, dest);
+    const sha256 = hash.digest('hex');
+    if (opts.sha256 && opts.sha256 !== sha256) throw new Error(`download of ${src}: sha256 ${sha256} does not match the expected ${opts.sha256}`);
     return { sha256, bytes };
   }
 

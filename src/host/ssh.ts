@@ -17,7 +17,8 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import path from 'node:path';
-import { Transform, type Duplex, type Readable } from 'node:stream';
+import { Transform, type Duplex, type Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { SlipwayError } from '../engine/errors.js';
 import { parseKnownHosts, verifyHostKey, type HostKeyVerdict } from './known-hosts.js';
@@ -395,6 +396,33 @@ export class SshHost implements Host {
       throw new SlipwayError({ key: 'ssh.uploadMismatch', params: { file: dest, host: this.name, sent, arrived: arrived || r.stderr.trim() }, place: `${this.name}:${dest}`, fix: 'ssh.uploadMismatch.fix' });
     }
     return { sha256: arrived, bytes };
+  }
+
+  async download(src: string, dest: Writable, opts: { sha256?: string } = {}): Promise<UploadResult> {
+    // The file's bytes on a channel of their own (exec's output is text), hashed on their way into `dest`.
+    const ch = await this.channel(remoteCommand(['cat', '--', src], {}));
+    const hash = createHash('sha256');
+    let bytes = 0;
+    let stderr = '';
+    let code: number | undefined;
+    ch.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    ch.on('exit', (c: number | null) => (code = c ?? 1));
+    const tap = new Transform({
+      transform(c: Buffer, _e, cb) {
+        hash.update(c);
+        bytes += c.length;
+        cb(null, c);
+      },
+    });
+    ch.end(envBlock(undefined));
+    await pipeline(ch, tap, dest).catch((e: unknown) => {
+      throw this.lost(e);
+    });
+    const sha256 = hash.digest('hex');
+    if (code === undefined) await new Promise((r) => ch.once('close', r));
+    if (code !== 0) throw new Error(`reading ${src} on ${this.name} failed (exit ${code ?? '?'}): ${stderr.trim()}`);
+    if (opts.sha256 && opts.sha256 !== sha256) throw new Error(`download of ${src} from ${this.name}: sha256 ${sha256} does not match the expected ${opts.sha256}`);
+    return { sha256, bytes };
   }
 
   async readFrom(p: string, offset: number): Promise<{ text: string; size: number }> {

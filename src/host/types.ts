@@ -6,7 +6,7 @@
  * shell unless the argv says so, and secrets never go on a command line (they travel in
  * the command's environment, on stdin or in a 0600 file).
  */
-import type { Duplex, Readable } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
 import type { CommandRunner, FileStore } from '../engine/ports.js';
 
 export type { ExecOptions, ExecResult, CommandRunner, FileStore, FileInfo, LockStore, JournalStore } from '../engine/ports.js';
@@ -42,6 +42,11 @@ export interface Host extends CommandRunner, FileStore {
    * `sha256` is given, a mismatch removes the file and fails.
    */
   upload(src: Readable, dest: string, opts?: { sha256?: string; mode?: number }): Promise<UploadResult>;
+  /**
+   * Stream a file of the host's into `dest` (ended when done); the sha256 is computed on the
+   * way, and when `sha256` is given a mismatch fails (the caller discards what it wrote).
+   */
+  download(src: string, dest: Writable, opts?: { sha256?: string }): Promise<UploadResult>;
   /** Read a file from an offset (for following logs). */
   readFrom(path: string, offset: number): Promise<{ text: string; size: number }>;
   /** Open a byte stream to a port or unix socket on the host (tunnelled over SSH for a VM). */

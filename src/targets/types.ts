@@ -49,6 +49,43 @@ export interface DeployOptions {
   image?: string;
   acceptRisks: string[];
   allowUnverified?: boolean;
+  /** `slipway promote`: deploy the artifact another environment verified instead of building one. */
+  promoted?: PromotedArtifact;
+}
+
+/** Which environment and release a promoted release came from. */
+export interface PromotedFrom {
+  env: string;
+  release: string;
+}
+
+/**
+ * The artifact of a release another environment verified, as `slipway promote` hands it to
+ * the target it deploys to: an archive already on this machine (machine targets), or an
+ * image by digest (container targets). Never rebuilt.
+ */
+export interface PromotedArtifact {
+  from: PromotedFrom;
+  /** Machine targets: the archive's sha256 and where it is on this machine. */
+  sha256?: string;
+  file?: string;
+  /** Container targets: `repo@sha256:…`. */
+  image?: string;
+  gitCommit?: string;
+}
+
+/** A release of an environment that `slipway promote` may take elsewhere, and where its artifact is. */
+export interface PromotableRelease {
+  record: ReleaseRecord;
+  /** `archive`: a content-addressed app archive on the machine; `image`: a container image by digest. */
+  kind: 'archive' | 'image';
+  /** The archive's sha256 or the image's digest (`sha256:…`). */
+  digest?: string;
+  /** `repo@sha256:…` for an image. */
+  image?: string;
+  /** Where the artifact is (for messages), and whether it is still there. */
+  where: string;
+  present: boolean;
 }
 
 export interface RollbackOptions {
@@ -97,6 +134,8 @@ export interface ReleaseRecord {
   envChanges?: EnvChange[];
   /** Values set with `slipway env set` that this release runs with (never secrets). */
   envOverrides?: Record<string, string>;
+  /** Deployed by `slipway promote` from this environment's release. */
+  promotedFrom?: PromotedFrom;
 }
 
 export interface StatusReport {
@@ -220,8 +259,15 @@ export interface Target {
   importPlan?(ctx: TargetContext, opts: { file: string; cidr?: string; acceptRisks?: readonly string[] }): Promise<Plan>;
   /** Where the lock and journal live when not in this machine's state dir (the VM, the cloud account). */
   state?(ctx: TargetContext): Promise<EnvState>;
-  /** ssh: show the VM's host key and add it to known_hosts when confirmed (`--fingerprint` or `--yes`). */
-  trustHost?(ctx: TargetContext, opts: { fingerprint?: string; yes: boolean }): Promise<TrustResult>;
+  /**
+   * ssh: show each host's key and add it to known_hosts when confirmed (`--yes`, or a
+   * `--fingerprint` naming it: `SHA256:…` when one host is unknown, `host=SHA256:…` for any).
+   */
+  trustHost?(ctx: TargetContext, opts: { fingerprints: string[]; yes: boolean }): Promise<TrustResult[]>;
+  /** `slipway promote`: the release (default the active one) and its artifact, read where the environment keeps them. */
+  promotable?(ctx: TargetContext, opts: { release?: string }): Promise<PromotableRelease>;
+  /** `slipway promote`: copy a release's archive from the machine to `dest` on this machine (streamed, sha256 checked). */
+  fetchArtifact?(ctx: TargetContext, sha256: string, dest: string): Promise<void>;
   /** The machine the environment runs on, for the preflight's host checks (local, the VM). */
   host?(ctx: TargetContext): Promise<Host>;
   /** Pids of the environment's own processes on the host checked by the preflight (they may hold its port). */

@@ -30,7 +30,9 @@ export { estimateCost, renderCost, type CostReport } from './cost.js';
 export { decide } from './decide.js';
 export { apiCalls } from './clients.js';
 
-export async function deployPlan(tc: TargetContext, opts: DeployOptions): Promise<Plan> {
+export async function deployPlan(tc: TargetContext, given: DeployOptions): Promise<Plan> {
+  // A promoted release runs the image another environment verified, by digest: never built here.
+  const opts = given.promoted?.image ? { ...given, image: given.promoted.image } : given;
   const a = awsCtx(tc);
   const [{ infraSteps }, { releaseSteps }, { recordFailure, recordStep, scalingStep }] = await steps();
   return {
@@ -93,6 +95,7 @@ export function createTarget(): Target {
       throw new Error(`aws target: no plan of kind ${kind}`);
     },
     status,
+    promotable: async (tc, opts) => (await import('./promote.js')).awsPromotable(tc, opts.release),
     async importPlan(tc, opts) {
       if (!opts.cidr) throw new SlipwayError({ key: 'aws.import.needsCidr', fix: 'aws.import.needsCidr.fix', exitCode: 2 });
       const { checkImportWindow, importPlan } = await importModule();

@@ -19,14 +19,17 @@ const text = (meta: StepData, k: string): string | undefined => (typeof meta[k] 
 const flag = (meta: StepData, k: string): boolean | undefined => (typeof meta[k] === 'boolean' ? (meta[k] as boolean) : undefined);
 
 export function deployMeta(o: DeployOptions): StepData {
-  return { ...(o.image ? { image: o.image } : {}), acceptRisks: [...o.acceptRisks], ...(o.allowUnverified === undefined ? {} : { allowUnverified: o.allowUnverified }) };
+  const from = o.promoted?.from;
+  return { ...(o.image ? { image: o.image } : {}), acceptRisks: [...o.acceptRisks], ...(o.allowUnverified === undefined ? {} : { allowUnverified: o.allowUnverified }), ...(from && o.image ? { promotedFrom: { env: from.env, release: from.release } } : {}) };
 }
 
 export function deployRequest(meta: StepData): DeployOptions {
   const image = text(meta, 'image');
   const allow = flag(meta, 'allowUnverified');
   const risks = Array.isArray(meta.acceptRisks) ? meta.acceptRisks.filter((x): x is string => typeof x === 'string') : [];
-  return { ...(image ? { image } : {}), acceptRisks: risks, ...(allow === undefined ? {} : { allowUnverified: allow }) };
+  const from = meta.promotedFrom as { env?: unknown; release?: unknown } | undefined;
+  const promoted = image && from && typeof from.env === 'string' && typeof from.release === 'string' ? { promoted: { from: { env: from.env, release: from.release }, image } } : {};
+  return { ...(image ? { image } : {}), acceptRisks: risks, ...(allow === undefined ? {} : { allowUnverified: allow }), ...promoted };
 }
 
 export function rollbackMeta(o: RollbackOptions): StepData {

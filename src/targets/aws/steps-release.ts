@@ -104,7 +104,7 @@ export function releaseSteps(a: AwsCtx, opts: DeployOptions): Step[] {
         const prev = typeof good?.details.taskDefinitionArn === 'string' ? good.details.taskDefinitionArn : '';
         const id = releaseId();
         await ctx.record({ release: id, previous: prev, previousRelease: active?.id ?? '' });
-        await a.ledger.put({ id, createdAt: new Date().toISOString(), result: 'pending', configHash: configHash(td), details: { image: str(ctx, 'image', 'image')!, imageDigest: str(ctx, 'image', 'digest') ?? '', fingerprint: fp, previous: prev }, ...(opts.acceptRisks.length ? { acceptedRisks: opts.acceptRisks } : {}) });
+        await a.ledger.put({ id, createdAt: new Date().toISOString(), result: 'pending', configHash: configHash(td), details: { image: str(ctx, 'image', 'image')!, imageDigest: str(ctx, 'image', 'digest') ?? '', fingerprint: fp, previous: prev }, ...(opts.acceptRisks.length ? { acceptedRisks: opts.acceptRisks } : {}), ...(opts.promoted ? { promotedFrom: opts.promoted.from } : {}) });
         const arn = await registerRevision(a.c, td);
         await ctx.record({ taskDefinitionArn: arn });
         await a.ledger.update(id, { details: { image: str(ctx, 'image', 'image')!, imageDigest: str(ctx, 'image', 'digest') ?? '', fingerprint: fp, previous: prev, taskDefinitionArn: arn, revision: Number(arn.split(':').pop()) } });

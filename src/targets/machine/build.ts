@@ -14,12 +14,15 @@ import { SlipwayError } from '../../engine/errors.js';
 import { explain } from '../../knowledge/explain.js';
 import type { StepContext, StepData } from '../../engine/step.js';
 import { asService, type MachineRuntime } from './runtime.js';
+import type { PromotedFrom } from '../types.js';
 import { shell } from './shell.js';
 
 export interface BuildMeta {
   configHash: string;
   gitCommit?: string;
   acceptedRisks: string[];
+  /** `slipway promote`: the environment and release whose artifact this is. */
+  promotedFrom?: PromotedFrom;
 }
 
 export type PackageManager = 'npm' | 'yarn' | 'pnpm';

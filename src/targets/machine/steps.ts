@@ -76,6 +76,7 @@ export function buildStep(rt: MachineRuntime, release: string, meta: BuildMeta, 
         ...(meta.gitCommit ? { gitCommit: meta.gitCommit } : {}),
         details: {},
         acceptedRisks: meta.acceptedRisks,
+        ...(meta.promotedFrom ? { promotedFrom: meta.promotedFrom } : {}),
       });
       // The config's env, with the overrides in force (`slipway env set`) carried over.
       const { env, carried, dropped } = await deployEnv(rt);

@@ -12,7 +12,7 @@ import { Redactor } from '../../engine/redact.js';
 import { t } from '../../engine/i18n.js';
 import type { Plan, StepData, Step } from '../../engine/step.js';
 import type { Host } from '../../host/types.js';
-import type { ArchitectureView, DeployOptions, EnvReleaseOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory, WindowLook } from '../types.js';
+import type { ArchitectureView, DeployOptions, EnvReleaseOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory, WindowLook, PromotableRelease } from '../types.js';
 import { pickRelease } from '../evidence.js';
 import { newReleaseId } from './releases.js';
 import { envMetaOf, envReleasePlan } from './env-release.js';
@@ -21,9 +21,10 @@ import { diffEnv } from '../../engine/env-diff.js';
 import { machineArchitecture } from './architecture.js';
 import { probeHealthDbStep } from './probe-health-db.js';
 import { machineRuntime, type MachineRuntime, type MachineSetup } from './runtime.js';
-import type { BuildMeta } from './build.js';
+import type { BuildMeta, PackedApp } from './build.js';
 import { lookAtMachine, markReleaseFailed } from './window.js';
 import type { HostSample } from '../../engine/window.js';
+import { fetchMachineArtifact, machinePromotable, packerOf, promotedMeta, withPromotion } from './promote.js';
 import {
   backupStep,
   buildStep,
@@ -66,11 +67,11 @@ function serveSteps(rt: MachineRuntime, release: string, startNeeds: string[], k
   ];
 }
 
-function deploySteps(rt: MachineRuntime, release: string, meta: BuildMeta): Step[] {
+function deploySteps(rt: MachineRuntime, release: string, meta: BuildMeta, packed?: () => Promise<PackedApp>): Step[] {
   return [
     databaseStep(rt),
     supervisorStep(rt),
-    buildStep(rt, release, meta),
+    buildStep(rt, release, meta, packed),
     backupStep(rt, release),
     migrateStep(rt, release),
     probeHealthDbStep(rt, release),
@@ -195,7 +196,15 @@ export class MachineTarget implements Target {
   }
 
   async deployPlan(ctx: TargetContext, opts: DeployOptions): Promise<Plan> {
-    return this.planFor(ctx, 'deploy', { release: newReleaseId(), acceptedRisks: opts.acceptRisks });
+    return this.planFor(ctx, 'deploy', { release: newReleaseId(), acceptedRisks: opts.acceptRisks, ...promotedMeta(opts.promoted) });
+  }
+
+  async promotable(ctx: TargetContext, opts: { release?: string }): Promise<PromotableRelease> {
+    return machinePromotable(await this.runtime(ctx), opts.release);
+  }
+
+  async fetchArtifact(ctx: TargetContext, sha256: string, dest: string): Promise<void> {
+    return fetchMachineArtifact(await this.runtime(ctx), sha256, dest);
   }
 
   async rollbackPlan(ctx: TargetContext, opts: RollbackOptions): Promise<Plan> {
@@ -239,8 +248,9 @@ export class MachineTarget implements Target {
     const release = String(meta.release ?? '');
     if (kind === 'deploy') {
       const commit = await gitCommit(ctx);
-      const m = { configHash: configHash(ctx), acceptedRisks: (meta.acceptedRisks as string[] | undefined) ?? [], ...(commit ? { gitCommit: commit } : {}) };
-      return { kind, meta, steps: deploySteps(rt, release, m), onFailure: (_c, e) => failed(rt, release, e) };
+      const m = withPromotion({ configHash: configHash(ctx), acceptedRisks: (meta.acceptedRisks as string[] | undefined) ?? [], ...(commit ? { gitCommit: commit } : {}) }, meta);
+      // A promoted release unpacks the archive another environment verified; otherwise the working tree is packed.
+      return { kind, meta, steps: deploySteps(rt, release, m, packerOf(rt, meta)), onFailure: (_c, e) => failed(rt, release, e) };
     }
     if (kind === 'rollback') return { kind, meta, steps: rollbackSteps(rt, release) };
     if (kind === 'destroy') return { kind, meta, steps: destroySteps(rt, this.o.destroyExtra?.(rt) ?? []) };

@@ -12,13 +12,13 @@ import '../../engine/messages/fleet.js';
 import type { Plan, StepData } from '../../engine/step.js';
 import type { FleetHost, SshEnvironment } from '../../config/schema.js';
 import type { Host } from '../../host/types.js';
-import { packApp } from '../machine/build.js';
+import { packerOf, promotedMeta, withPromotion } from '../machine/promote.js';
 import { fleetDeployPlan, fleetParallelPlan, fleetRollbackPlan } from '../machine/fleet.js';
 import type { MachineRuntime } from '../machine/runtime.js';
 import { checkUnset, configHash, gitCommit, type MachineTarget } from '../machine/target.js';
 import { envMetaOf, fleetEnvReleasePlan } from '../machine/env-release.js';
 import { newReleaseId } from '../machine/releases.js';
-import type { ArchitectureView, DeployOptions, EnvReleaseOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory, WindowLook } from '../types.js';
+import type { ArchitectureView, DeployOptions, EnvReleaseOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory, WindowLook, PromotableRelease } from '../types.js';
 import type { HostSample } from '../../engine/window.js';
 
 /** How the config names each host (`deploy@vm-a`, `deploy@vm-b:22`). */
@@ -76,7 +76,16 @@ export class SshFleet {
   }
 
   async deployPlan(ctx: TargetContext, opts: DeployOptions): Promise<Plan> {
-    return this.planFor(ctx, 'deploy', { release: newReleaseId(), acceptedRisks: opts.acceptRisks, hostNames: hostNames(ctx.envr.target as SshEnvironment) });
+    return this.planFor(ctx, 'deploy', { release: newReleaseId(), acceptedRisks: opts.acceptRisks, hostNames: hostNames(ctx.envr.target as SshEnvironment), ...promotedMeta(opts.promoted) });
+  }
+
+  /** The first host keeps the ledger, and every host got the same archive: the first host's is read. */
+  promotable(ctx: TargetContext, opts: { release?: string }): Promise<PromotableRelease> {
+    return this.single.promotable(this.first(ctx), opts);
+  }
+
+  fetchArtifact(ctx: TargetContext, sha256: string, dest: string): Promise<void> {
+    return this.single.fetchArtifact(this.first(ctx), sha256, dest);
   }
 
   async rollbackPlan(ctx: TargetContext, opts: RollbackOptions): Promise<Plan> {
@@ -150,8 +159,8 @@ export class SshFleet {
     const waves = (ctx.envr.target as SshEnvironment).rollout?.waves;
     if (kind === 'deploy') {
       const commit = await gitCommit(ctx);
-      const m = { configHash: configHash(ctx), acceptedRisks: (meta.acceptedRisks as string[] | undefined) ?? [], ...(commit ? { gitCommit: commit } : {}) };
-      return fleetDeployPlan(rts, release, m, () => packApp(rts[0]!), waves, meta);
+      const m = withPromotion({ configHash: configHash(ctx), acceptedRisks: (meta.acceptedRisks as string[] | undefined) ?? [], ...(commit ? { gitCommit: commit } : {}) }, meta);
+      return fleetDeployPlan(rts, release, m, packerOf(rts[0]!, meta), waves, meta);
     }
     if (kind === 'rollback') {
       const only = Array.isArray(meta.hosts) ? new Set(meta.hosts as number[]) : undefined;
@@ -203,8 +212,13 @@ export class SshFleet {
     return this.single.releases(this.first(ctx));
   }
 
+  /** Every host's app log, each line prefixed with its host; followed, lines come as each host writes them. */
   logs(ctx: TargetContext, opts: LogOptions): AsyncIterable<string> {
-    return this.single.logs(this.first(ctx), opts);
+    const names = hostNames(ctx.envr.target as SshEnvironment);
+    const contexts = this.hostContexts(ctx);
+    for (const c of contexts) void this.single.runtime(c).catch(() => undefined); // connect to every host at once
+    const streams = contexts.map((c, i) => prefixed(names[i]!, this.single.logs(c, opts)));
+    return opts.follow ? merged(streams) : concatenated(streams);
   }
 
   endpoint(ctx: TargetContext): Promise<string | undefined> {
@@ -250,6 +264,35 @@ export class SshFleet {
   }
 }
 
+async function* prefixed(host: string, lines: AsyncIterable<string>): AsyncIterable<string> {
+  try {
+    for await (const l of lines) yield `[${host}] ${l}`;
+  } catch (e) {
+    // One unreachable host does not hide the others' lines.
+    yield `[${host}] ${e instanceof SlipwayError ? e.text() : e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+async function* concatenated(streams: AsyncIterable<string>[]): AsyncIterable<string> {
+  for (const s of streams) yield* s;
+}
+
+/** Lines of several streams as they come. */
+async function* merged(streams: AsyncIterable<string>[]): AsyncIterable<string> {
+  const its = streams.map((s) => s[Symbol.asyncIterator]());
+  const next = (i: number) => its[i]!.next().then((r) => ({ i, r }));
+  const pending = new Map(its.map((_, i) => [i, next(i)]));
+  while (pending.size) {
+    const { i, r } = await Promise.race(pending.values());
+    if (r.done) {
+      pending.delete(i);
+      continue;
+    }
+    pending.set(i, next(i));
+    yield r.value;
+  }
+}
+
 /** The ssh target: a single VM, or a fleet when the environment has `hosts:`. */
 export function fleetAware(single: MachineTarget & Pick<Target, 'trustHost'>): Target {
   const fleet = new SshFleet(single);
@@ -270,6 +313,8 @@ export function fleetAware(single: MachineTarget & Pick<Target, 'trustHost'>): T
     host: (ctx) => pick(ctx).host(ctx),
     ownPids: (ctx) => pick(ctx).ownPids(ctx),
     history: (ctx) => pick(ctx).history(ctx),
+    promotable: (ctx, o) => pick(ctx).promotable(ctx, o),
+    fetchArtifact: (ctx, sha, dest) => pick(ctx).fetchArtifact(ctx, sha, dest),
     evidence: (ctx, o) => pick(ctx).evidence(ctx, o),
     architecture: (ctx) => pick(ctx).architecture(ctx),
     observe: (ctx, look) => pick(ctx).observe(ctx, look),

@@ -12,7 +12,8 @@ import { SlipwayError } from '../../engine/errors.js';
 import { t } from '../../engine/i18n.js';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { fingerprint, knownHostsLine, parseKnownHosts, verifyHostKey } from '../../host/known-hosts.js';
-import { scanHostKey, SshHost } from '../../host/ssh.js';
+import { scanHostKey, SshHost, type SshTarget } from '../../host/ssh.js';
+import '../../engine/messages/hosts.js';
 import type { Host } from '../../host/types.js';
 import { MachineTarget } from '../machine/target.js';
 import type { MachineRuntime } from '../machine/runtime.js';
@@ -57,29 +58,68 @@ async function bootMode(host: Host, t: SshEnvironment): Promise<Boot> {
   throw new SlipwayError({ key: 'ssh.systemdNeedsRoot', params: { login, host: host.name }, place: 'systemd', fix: 'ssh.systemdNeedsRoot.fix', fixParams: { login }, exitCode: 2 });
 }
 
-/** `slipway hosts trust`: the VM's key, added to known_hosts only when the user confirmed it. */
-async function trustHost(ctx: TargetContext, opts: { fingerprint?: string; yes: boolean }): Promise<TrustResult> {
-  const st = sshTarget(ctx.envr.target as SshEnvironment, os.homedir());
-  const file = st.knownHostsFile ?? path.join(os.homedir(), '.ssh', 'known_hosts');
-  const key = await scanHostKey(st).catch((e: Error) => {
-    throw new SlipwayError({ key: 'ssh.connectFailed', params: { host: `${st.address}:${st.port}`, reason: e.message }, place: `${st.address}:${st.port}`, fix: 'ssh.connectFailed.fix', fixParams: { user: st.user, host: st.address, port: st.port } });
-  });
-  const fp = fingerprint(key.toString('base64'));
-  const host = `${st.address}:${st.port}`;
+/** The hosts of an ssh environment (one VM, or each of a fleet) as connection settings. */
+function hostTargets(t: SshEnvironment): SshTarget[] {
+  const { hosts, ...rest } = t;
+  return (hosts ?? [t.host!]).map((h) => sshTarget({ ...rest, host: typeof h === 'string' ? h : { address: h.address, port: h.port, user: h.user } }, os.homedir()));
+}
+
+/** Whether a `host=` of `--fingerprint host=SHA256:…` names this host (`address`, `address:port`, `user@address[:port]`). */
+function namesHost(name: string, st: SshTarget): boolean {
+  return [st.address, `${st.address}:${st.port}`, `${st.user}@${st.address}`, `${st.user}@${st.address}:${st.port}`].includes(name);
+}
+
+/**
+ * `slipway hosts trust`: every host's key, added to known_hosts only when the user confirmed
+ * it — `--yes`, or a fingerprint: `host=SHA256:…` for a named host, a bare `SHA256:…` only
+ * when exactly one host is not trusted yet. A mismatch, or a changed key, adds nothing at all.
+ */
+async function trustHost(ctx: TargetContext, opts: { fingerprints: string[]; yes: boolean }): Promise<TrustResult[]> {
+  const env = ctx.envr.name;
+  const targets = hostTargets(ctx.envr.target as SshEnvironment);
+  const file = targets[0]!.knownHostsFile ?? path.join(os.homedir(), '.ssh', 'known_hosts');
+  const keys = await Promise.all(
+    targets.map((st) =>
+      scanHostKey(st).catch((e: Error) => {
+        throw new SlipwayError({ key: 'ssh.connectFailed', params: { host: `${st.address}:${st.port}`, reason: e.message }, place: `${st.address}:${st.port}`, fix: 'ssh.connectFailed.fix', fixParams: { user: st.user, host: st.address, port: st.port } });
+      }),
+    ),
+  );
   const existing = await readFile(file, 'utf8').catch(() => '');
-  const verdict = verifyHostKey(parseKnownHosts(existing), st.address, st.port, key);
-  if (verdict.kind === 'ok') return { host, fingerprint: fp, file, added: false, known: true };
-  if (opts.fingerprint && opts.fingerprint !== fp) {
-    throw new SlipwayError({ key: 'hosts.mismatch', params: { host, given: opts.fingerprint, presented: fp }, place: host, fix: 'hosts.mismatch.fix', exitCode: 1 });
+  const entries = parseKnownHosts(existing);
+  const seen = targets.map((st, i) => ({ st, key: keys[i]!, host: `${st.address}:${st.port}`, fp: fingerprint(keys[i]!.toString('base64')), verdict: verifyHostKey(entries, st.address, st.port, keys[i]!) }));
+  const pairs = opts.fingerprints.filter((f) => !f.startsWith('SHA256:') && f.includes('='));
+  const bare = opts.fingerprints.filter((f) => !pairs.includes(f));
+  for (const p of pairs) {
+    const name = p.slice(0, p.indexOf('='));
+    if (!targets.some((st) => namesHost(name, st))) {
+      throw new SlipwayError({ key: 'hosts.notInEnv', params: { host: name, env, hosts: seen.map((x) => x.host).join(', ') }, place: `environments.${env}`, fix: 'hosts.notInEnv.fix', fixParams: { env }, exitCode: 2 });
+    }
   }
-  if (!opts.fingerprint && !opts.yes) return { host, fingerprint: fp, file, added: false, known: false };
-  if (verdict.kind === 'changed' || verdict.kind === 'revoked') {
-    // A changed key is never replaced here: the old entry has to be removed by hand, knowingly.
-    throw new SlipwayError({ key: 'ssh.hostChanged', params: { host, fingerprint: fp, expected: verdict.kind === 'changed' ? verdict.expected.join(', ') : 'revoked', lines: verdict.kind === 'changed' ? verdict.lines.join(', ') : '-', file }, place: host, fix: 'ssh.hostChanged.fix', fixParams: { host: st.address, port: st.port, file } });
+  const unknown = seen.filter((x) => x.verdict.kind !== 'ok');
+  if (bare.length > 1 || (bare.length === 1 && unknown.length > 1)) {
+    throw new SlipwayError({ key: 'hosts.fingerprintAmbiguous', params: { env, hosts: unknown.map((x) => x.host).join(', ') }, place: '--fingerprint', fix: 'hosts.fingerprintAmbiguous.fix', fixParams: { env }, exitCode: 2 });
   }
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  await appendFile(file, `${existing && !existing.endsWith('\n') ? '\n' : ''}${knownHostsLine(st.address, st.port, key)}\n`, { mode: 0o600 });
-  return { host, fingerprint: fp, file, added: true, known: false };
+  const given = (x: (typeof seen)[number]): string | undefined => {
+    const pair = pairs.find((p) => namesHost(p.slice(0, p.indexOf('=')), x.st));
+    return pair ? pair.slice(pair.indexOf('=') + 1) : unknown.length === 1 && unknown[0] === x ? bare[0] : undefined;
+  };
+  // Every check before anything is written: a wrong fingerprint or a changed key trusts no host.
+  for (const x of unknown) {
+    const g = given(x);
+    if (g && g !== x.fp) throw new SlipwayError({ key: 'hosts.mismatch', params: { host: x.host, given: g, presented: x.fp }, place: x.host, fix: 'hosts.mismatch.fix', exitCode: 1 });
+    if ((g || opts.yes) && (x.verdict.kind === 'changed' || x.verdict.kind === 'revoked')) {
+      // A changed key is never replaced here: the old entry has to be removed by hand, knowingly.
+      const v = x.verdict;
+      throw new SlipwayError({ key: 'ssh.hostChanged', params: { host: x.host, fingerprint: x.fp, expected: v.kind === 'changed' ? v.expected.join(', ') : 'revoked', lines: v.kind === 'changed' ? v.lines.join(', ') : '-', file }, place: x.host, fix: 'ssh.hostChanged.fix', fixParams: { host: x.st.address, port: x.st.port, file } });
+    }
+  }
+  const add = unknown.filter((x) => given(x) || opts.yes);
+  if (add.length) {
+    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    await appendFile(file, `${existing && !existing.endsWith('\n') ? '\n' : ''}${add.map((x) => `${knownHostsLine(x.st.address, x.st.port, x.key)}\n`).join('')}`, { mode: 0o600 });
+  }
+  return seen.map((x) => ({ host: x.host, fingerprint: x.fp, file, added: add.includes(x), known: x.verdict.kind === 'ok' }));
 }
 
 export function createTarget(): Target {
