@@ -12,6 +12,14 @@ import type { Plan, Json, StepData } from '../engine/step.js';
 import type { Redactor } from '../engine/redact.js';
 import type { Host } from '../host/types.js';
 
+/** One machine of an environment as the preflight's host checks see it. */
+export interface MachineUnderCheck {
+  host: Host;
+  ownPids: number[];
+  /** The environment as this machine runs it (its own `dir`). */
+  envr: ResolvedEnvironment;
+}
+
 export interface TargetContext {
   envr: ResolvedEnvironment;
   secrets: SecretValues;
@@ -198,6 +206,8 @@ export interface Target {
   host?(ctx: TargetContext): Promise<Host>;
   /** Pids of the environment's own processes on the host checked by the preflight (they may hold its port). */
   ownPids?(ctx: TargetContext): Promise<number[]>;
+  /** Every machine of an environment that has several (a fleet), each with its own view of the environment, for the preflight's host checks. */
+  machines?(ctx: TargetContext): Promise<MachineUnderCheck[]>;
   /** The evidence of a release (default: the newest): its record, command and app logs, stop reasons. */
   evidence?(ctx: TargetContext, opts: { release?: string }): Promise<EvidenceReport>;
   /** The environment's backups and the releases it may return to, for the preflight's safety checks. */

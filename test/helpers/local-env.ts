@@ -46,7 +46,8 @@ export interface TestEnv {
   url: string;
   secret: string;
   cli(args: string[], opts?: { env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult>;
-  spawnCli(args: string[], opts?: { env?: Record<string, string> }): { done: Promise<CliResult>; pid: number };
+  /** `onStdout` sees the CLI's output as it comes (e.g. `--json` events, one a line). */
+  spawnCli(args: string[], opts?: { env?: Record<string, string>; onStdout?: (chunk: string) => void }): { done: Promise<CliResult>; pid: number };
   editConfig(fn: (c: Record<string, any>) => void): Promise<void>;
   destroy(): Promise<void>;
 }
@@ -103,7 +104,7 @@ export async function makeEnv(name = 'local', opts: EnvOptions = {}): Promise<Te
   await writeFile(config, stringify(cfg));
   // Double-quoted with escapes, so any value (with $, quotes, spaces) survives the dotenv parser.
   await writeFile(path.join(app, `.env.${name}`), `JWT_SECRET=${JSON.stringify(secret)}\n`, { mode: 0o600 });
-  const run = (args: string[], opts: { env?: Record<string, string> } = {}) => {
+  const run = (args: string[], opts: { env?: Record<string, string>; onStdout?: (chunk: string) => void } = {}) => {
     const child = spawn(process.execPath, [BIN, ...args, '--config', config], {
       cwd: dir,
       env: { ...process.env, SLIPWAY_LANG: 'en', CI: 'true', ...opts.env },
@@ -111,7 +112,10 @@ export async function makeEnv(name = 'local', opts: EnvOptions = {}): Promise<Te
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      opts.onStdout?.(c.toString());
+    });
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
     return { done, pid: child.pid! };

@@ -17,7 +17,7 @@ import { fleetDeployPlan, fleetParallelPlan, fleetRollbackPlan } from '../machin
 import type { MachineRuntime } from '../machine/runtime.js';
 import { configHash, gitCommit, type MachineTarget } from '../machine/target.js';
 import { newReleaseId } from '../machine/releases.js';
-import type { ArchitectureView, DeployOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory } from '../types.js';
+import type { ArchitectureView, DeployOptions, MachineUnderCheck, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory } from '../types.js';
 
 /** How the config names each host (`deploy@vm-a`, `deploy@vm-b:22`). */
 function hostNames(t: SshEnvironment): string[] {
@@ -189,6 +189,16 @@ export class SshFleet {
     return this.single.ownPids(this.first(ctx));
   }
 
+  /** Every host, for the preflight's host checks (run on each at once). */
+  machines(ctx: TargetContext): Promise<MachineUnderCheck[]> {
+    return Promise.all(
+      this.hostContexts(ctx).map(async (c) => {
+        const [host, ownPids] = await Promise.all([this.single.host(c), this.single.ownPids(c).catch(() => [])]);
+        return { host, ownPids, envr: c.envr };
+      }),
+    );
+  }
+
   /** The first host keeps the ledger, so its backups, releases and their evidence are the fleet's. */
   history(ctx: TargetContext): Promise<TargetHistory> {
     return this.single.history(this.first(ctx));
@@ -222,6 +232,7 @@ export function fleetAware(single: MachineTarget & Pick<Target, 'trustHost'>): T
     state: (ctx) => pick(ctx).state(ctx),
     host: (ctx) => pick(ctx).host(ctx),
     ownPids: (ctx) => pick(ctx).ownPids(ctx),
+    machines: (ctx) => (isFleet(ctx) ? fleet.machines(ctx) : Promise.resolve([])),
     history: (ctx) => pick(ctx).history(ctx),
     evidence: (ctx, o) => pick(ctx).evidence(ctx, o),
     architecture: (ctx) => pick(ctx).architecture(ctx),
