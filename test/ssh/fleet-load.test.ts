@@ -4,6 +4,7 @@
  * stable ports runs through a wave deploy and a rollback and must lose no request. Then the
  * link of the third host goes down as its wave starts: the run fails safely (the hosts already
  * switched are switched back), and once the link is up the next deploy converges all three.
+ * The preflight's host checks run on every host.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,6 +64,15 @@ describe('ssh fleet: load over the three stable ports, and a cut link', () => {
     const first = await env.cli(['deploy', 'production']);
     assert.equal(first.code, 0, first.stdout + first.stderr);
     good = (await fleet.versions())[0]!;
+    // The preflight's host checks ran on each host, each finding naming it; the stable port is each host's own supervisor's.
+    const check = await env.cli(['check', 'production', '--json']);
+    const findings = (JSON.parse(check.stdout) as { findings: { id: string; severity: string; subject?: string; title: string }[] }).findings;
+    for (const v of vms) {
+      const port = findings.find((f) => f.id === 'host.port' && f.subject?.includes(v.address));
+      assert.equal(port?.severity, 'passed', JSON.stringify(findings.filter((f) => f.id === 'host.port')));
+      assert.ok(port.title.includes(v.address), port.title);
+      assert.ok(findings.some((f) => f.id === 'host.disk' && f.subject?.includes(v.address)));
+    }
 
     const load = roundRobin(vms.map((v) => `${fleet.urlOf(v)}/health`), 6);
     const deploy = await env.cli(['deploy', 'production']);
