@@ -172,9 +172,9 @@ export async function servingVersion(env: TestEnv): Promise<string> {
   return (JSON.parse(r.body) as { version: string }).version;
 }
 
-export function get(url: string, agent?: http.Agent): Promise<{ status: number; body: string }> {
+export function get(url: string, agent?: http.Agent, timeoutMs = 5000): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: agent ?? false, timeout: 5000 }, (res) => {
+    const req = http.get(url, { agent: agent ?? false, timeout: timeoutMs }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));

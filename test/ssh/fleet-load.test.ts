@@ -35,7 +35,8 @@ function roundRobin(urls: string[], concurrency: number): { stop(): Promise<{ to
       const url = urls[i % urls.length]!;
       total++;
       try {
-        const r = await get(url);
+        // A slow answer on a loaded machine is not a lost one: 30 s before it counts as an error.
+        const r = await get(url, undefined, 30_000);
         if (r.status < 200 || r.status > 299) {
           lost++;
           errors.push(`${url}: HTTP ${r.status} ${r.body.slice(0, 120)}`);
