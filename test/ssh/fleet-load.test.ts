@@ -60,7 +60,7 @@ function roundRobin(urls: string[], concurrency: number): { stop(): Promise<{ to
 describe('ssh fleet: load over the three stable ports, and a cut link', () => {
   let good = '';
 
-  test('a wave deploy and a rollback under a round-robin load over the three stable ports lose 0 of ≥ 5,000 requests', async () => {
+  test('a wave deploy and a rollback under a round-robin load over the three stable ports lose 0 of ≥ 5,000 requests', async (t) => {
     const { env, vms } = fleet;
     const first = await env.cli(['deploy', 'production']);
     assert.equal(first.code, 0, first.stdout + first.stderr);
@@ -80,6 +80,7 @@ describe('ssh fleet: load over the three stable ports, and a cut link', () => {
     const next = deploy.code === 0 ? await fleet.versions() : [];
     const rollback = deploy.code === 0 ? await env.cli(['rollback', 'production']) : undefined;
     const { total, lost, errors } = await load.stop();
+    t.diagnostic(`${total} requests over the deploy and the rollback, ${lost} lost`);
     assert.equal(deploy.code, 0, deploy.stdout + deploy.stderr);
     assert.equal(rollback?.code, 0, (rollback?.stdout ?? '') + (rollback?.stderr ?? ''));
     assert.equal(new Set(next).size, 1, next.join(' '));
