@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { get } from '../helpers/local-env.js';
 import { startFleet, type Fleet } from '../helpers/fleet.js';
+import { vmReleaseProcesses } from '../helpers/ssh-env.js';
 
 let fleet: Fleet;
 
@@ -132,6 +133,8 @@ describe('ssh fleet: load over the three stable ports, and a cut link', () => {
     assert.equal(new Set(served).size, 1, served.join(' '));
     assert.notEqual(served[0], good);
     assert.deepEqual(await Promise.all(vms.map(fleet.currentOf)), served);
+    // Each host runs that one release (nothing the cut-off run started is left behind on the third host).
+    for (const v of vms) assert.deepEqual([...new Set((await vmReleaseProcesses(fleet.dirOf(v))).values())], [served[0]], v.address);
     const st = JSON.parse((await env.cli(['status', 'production', '--json'])).stdout) as { state: string; activeRelease: string };
     assert.equal(st.state, 'serving');
     assert.equal(st.activeRelease, served[0]);
