@@ -16,6 +16,7 @@ import { hostChecks } from './host.js';
 import { safetyChecks } from './safety.js';
 import { storageChecks } from './storage.js';
 import type { CheckContext, CheckDef, Finding, PreflightOptions, PreflightReport } from './types.js';
+import type { MachineUnderCheck } from '../targets/types.js';
 import { changeWindow } from './window.js';
 
 export type { Severity, Finding, PreflightReport, PreflightOptions, CheckContext, CheckDef } from './types.js';
@@ -68,6 +69,36 @@ async function defaultHost(envr: ResolvedEnvironment): Promise<Host | undefined>
   return new LocalHost();
 }
 
+/**
+ * A host check on every machine of a fleet at once, each with its own view of the environment
+ * (its directory), its own pids and memo; each finding names its machine (title and subject,
+ * so `--accept-risk host.disk:<machine>` accepts one machine's blocker).
+ */
+async function onEachMachine(def: CheckDef, ctx: CheckContext, machines: readonly MachineUnderCheck[], timeoutMs: number): Promise<Finding[]> {
+  const per = await Promise.all(
+    machines.map(async (m) => {
+      const memo = new Map<string, Promise<unknown>>();
+      const own: CheckContext = {
+        ...ctx,
+        envr: m.envr,
+        host: m.host,
+        ownPids: m.ownPids,
+        memo<T>(key: string, make: () => Promise<T>): Promise<T> {
+          let p = memo.get(key) as Promise<T> | undefined;
+          if (!p) {
+            p = make();
+            memo.set(key, p);
+          }
+          return p;
+        },
+      };
+      const found = await runOne(def, own, timeoutMs);
+      return found.map((f) => ({ ...f, title: `${m.host.name}: ${f.title}`, subject: f.subject ?? m.host.name }));
+    }),
+  );
+  return per.flat();
+}
+
 export async function runPreflight(envr: ResolvedEnvironment, secrets: SecretValues, opts: PreflightOptions = {}): Promise<PreflightReport> {
   const started = performance.now();
   const memo = new Map<string, Promise<unknown>>();
@@ -91,9 +122,14 @@ export async function runPreflight(envr: ResolvedEnvironment, secrets: SecretVal
   };
   const skip = envr.check.skip ?? [];
   const selected = CHECKS.filter((c) => !opts.areas || opts.areas.includes(c.area));
+  const machines = opts.machines && opts.machines.length > 1 ? opts.machines : undefined;
   const results = await Promise.all(
     selected.map((c) =>
-      skipped(c, skip) ? Promise.resolve([finding({ id: c.id, area: c.area, severity: 'info', key: 'checks.skippedByConfig', params: { check: c.id } })]) : runOne(c, ctx, opts.checkTimeoutMs ?? 15000),
+      skipped(c, skip)
+        ? Promise.resolve([finding({ id: c.id, area: c.area, severity: 'info', key: 'checks.skippedByConfig', params: { check: c.id } })])
+        : machines && c.area === 'host'
+          ? onEachMachine(c, ctx, machines, opts.checkTimeoutMs ?? 15000)
+          : runOne(c, ctx, opts.checkTimeoutMs ?? 15000),
     ),
   );
   const findings = results.flat();

@@ -4,7 +4,7 @@
  */
 import type { ResolvedEnvironment, SecretValues } from '../config/resolve.js';
 import type { Host } from '../host/types.js';
-import type { TargetHistory } from '../targets/types.js';
+import type { MachineUnderCheck, TargetHistory } from '../targets/types.js';
 
 export type Severity = 'blocker' | 'warning' | 'info' | 'passed';
 
@@ -39,6 +39,8 @@ export interface PreflightReport {
 export interface PreflightOptions {
   /** Where host checks run; default a LocalHost for local targets. */
   host?: Host;
+  /** Several machines (a fleet): the host checks run on each, in parallel, and their findings name the machine. */
+  machines?: MachineUnderCheck[];
   /** Check ids (or `id:subject`, or `area.*`) whose blockers are accepted. */
   acceptRisks?: string[];
   /** The time used by the change-window checks (default: now). */

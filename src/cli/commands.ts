@@ -11,7 +11,7 @@ import { formatChange } from '../engine/env-diff.js';
 import '../engine/messages/promote.js';
 import type { PreflightReport } from '../checks/types.js';
 import type { Host } from '../host/types.js';
-import type { InfraCapability, PromotedArtifact, TargetHistory } from '../targets/types.js';
+import type { InfraCapability, PromotedArtifact, TargetHistory, MachineUnderCheck } from '../targets/types.js';
 import type { DeployFlags, GlobalFlags } from './flags.js';
 import { print, printJson, handleError } from './output.js';
 
@@ -125,9 +125,9 @@ async function watchAfterDeploy(g: GlobalFlags, s: Session, seconds: number): Pr
 }
 
 /** Where the preflight's host checks run (the environment's machine), the pids that are its own there, and its history as the target keeps it. */
-async function preflightHost(s: Session): Promise<{ host?: Host; ownPids: number[]; history?: TargetHistory }> {
-  const [host, ownPids, history] = await Promise.all([s.target.host?.(s.ctx), s.target.ownPids?.(s.ctx).catch(() => []), targetHistory(s)]);
-  return { ...(host ? { host } : {}), ownPids: ownPids ?? [], ...(history ? { history } : {}) };
+async function preflightHost(s: Session): Promise<{ host?: Host; ownPids: number[]; history?: TargetHistory; machines?: MachineUnderCheck[] }> {
+  const [host, ownPids, history, machines] = await Promise.all([s.target.host?.(s.ctx), s.target.ownPids?.(s.ctx).catch(() => []), targetHistory(s), s.target.machines?.(s.ctx)]);
+  return { ...(host ? { host } : {}), ownPids: ownPids ?? [], ...(history ? { history } : {}), ...(machines ? { machines } : {}) };
 }
 
 /** The last preflight is kept for `slipway report`; failing to keep it never stops a check or a deploy. */

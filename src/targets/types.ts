@@ -14,6 +14,14 @@ import type { HostSample } from '../engine/window.js';
 import type { Host } from '../host/types.js';
 import type { EnvChange } from '../engine/env-diff.js';
 
+/** One machine of an environment as the preflight's host checks see it. */
+export interface MachineUnderCheck {
+  host: Host;
+  ownPids: number[];
+  /** The environment as this machine runs it (its own `dir`). */
+  envr: ResolvedEnvironment;
+}
+
 export interface TargetContext {
   envr: ResolvedEnvironment;
   secrets: SecretValues;
@@ -272,6 +280,8 @@ export interface Target {
   host?(ctx: TargetContext): Promise<Host>;
   /** Pids of the environment's own processes on the host checked by the preflight (they may hold its port). */
   ownPids?(ctx: TargetContext): Promise<number[]>;
+  /** Every machine of an environment that has several (a fleet), each with its own view of the environment, for the preflight's host checks. */
+  machines?(ctx: TargetContext): Promise<MachineUnderCheck[]>;
   /** The evidence of a release (default: the newest): its record, command and app logs, stop reasons. */
   evidence?(ctx: TargetContext, opts: { release?: string }): Promise<EvidenceReport>;
   /** The environment's backups and the releases it may return to, for the preflight's safety checks. */

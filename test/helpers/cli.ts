@@ -22,6 +22,8 @@ export interface CliOptions {
   cwd?: string;
   /** Added to the environment (after SLIPWAY_LANG=en and CI=true). */
   env?: Record<string, string>;
+  /** Called with each chunk of stdout as it arrives (e.g. to act on a --json event). */
+  onStdout?: (chunk: string) => void;
 }
 
 export interface SpawnedCli {
@@ -38,7 +40,10 @@ export function spawnCli(args: string[], o: CliOptions = {}): SpawnedCli {
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stdout!.on('data', (c: Buffer) => {
+    stdout += c.toString();
+    o.onStdout?.(c.toString());
+  });
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
   return { child, pid: child.pid!, done };

@@ -39,7 +39,8 @@ export interface TestEnv {
   url: string;
   secret: string;
   cli(args: string[], opts?: { env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult>;
-  spawnCli(args: string[], opts?: { env?: Record<string, string> }): { done: Promise<CliResult>; pid: number };
+  /** `onStdout` sees the CLI's output as it comes (e.g. `--json` events, one a line). */
+  spawnCli(args: string[], opts?: { env?: Record<string, string>; onStdout?: (chunk: string) => void }): { done: Promise<CliResult>; pid: number };
   editConfig(fn: (c: Record<string, any>) => void): Promise<void>;
   destroy(): Promise<void>;
 }
@@ -99,7 +100,8 @@ export async function makeEnv(name = 'local', opts: EnvOptions = {}): Promise<Te
   await writeFile(config, stringify(cfg));
   // Double-quoted with escapes, so any value (with $, quotes, spaces) survives the dotenv parser.
   await writeFile(path.join(app, `.env.${name}`), `JWT_SECRET=${JSON.stringify(secret)}\n`, { mode: 0o600 });
-  const run = (args: string[], opts: { env?: Record<string, string> } = {}) => spawnCli(args, { config, cwd: dir, ...(opts.env ? { env: opts.env } : {}) });
+  const run = (args: string[], opts: { env?: Record<string, string>; onStdout?: (chunk: string) => void } = {}) =>
+    spawnCli(args, { config, cwd: dir, ...(opts.env ? { env: opts.env } : {}), ...(opts.onStdout ? { onStdout: opts.onStdout } : {}) });
   const env: TestEnv = {
     dir,
     config,
@@ -152,9 +154,9 @@ export async function servingVersion(env: TestEnv): Promise<string> {
   return (JSON.parse(r.body) as { version: string }).version;
 }
 
-export function get(url: string, agent?: http.Agent): Promise<{ status: number; body: string }> {
+export function get(url: string, agent?: http.Agent, timeoutMs = 5000): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: agent ?? false, timeout: 5000 }, (res) => {
+    const req = http.get(url, { agent: agent ?? false, timeout: timeoutMs }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));

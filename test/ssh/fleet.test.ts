@@ -8,81 +8,28 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, chmod, copyFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { freePort } from '../../src/engine/net.js';
-import { get } from '../helpers/local-env.js';
-import { startVm, VM_USER, type Vm } from '../helpers/vm.js';
-import { exampleNpmCache, makeSshEnv, vmReleaseProcesses, type SshEnv } from '../helpers/ssh-env.js';
+import { startFleet, type Fleet } from '../helpers/fleet.js';
+import type { Vm } from '../helpers/vm.js';
+import { vmReleaseProcesses, type SshEnv } from '../helpers/ssh-env.js';
 
-const BIN = '/usr/lib/postgresql/15/bin';
-const PASSWORD = `fleet-${Date.now()}-pw`;
+let fleet: Fleet;
 let vms: Vm[] = [];
 let env: SshEnv;
-let pgRoot: string;
-let pgData: string;
-
-const dirOf = (vm: Vm) => path.join(vm.dir, 'srv', 'production');
-const urlOf = (vm: Vm) => `http://${vm.address}:${env.port}`;
-const version = async (vm: Vm) => (JSON.parse((await get(`${urlOf(vm)}/health`)).body) as { version: string }).version;
-const versions = () => Promise.all(vms.map(version));
-const currentOf = async (vm: Vm) => (await readFile(path.join(dirOf(vm), 'current'), 'utf8').catch(() => '')).trim();
-const asPostgres = (argv: string[]) => execFileSync('runuser', ['-u', 'postgres', '--', ...argv], { encoding: 'utf8', cwd: '/' });
+const dirOf = (vm: Vm) => fleet.dirOf(vm);
+const version = (vm: Vm) => fleet.version(vm);
+const versions = () => fleet.versions();
+const currentOf = (vm: Vm) => fleet.currentOf(vm);
 
 before(async () => {
-  vms = await Promise.all([startVm(), startVm(), startVm()]);
-  const [first, ...rest] = vms as [Vm, Vm, Vm];
-  // The external database: on this machine's end of the first host's link; the others route to it.
-  pgRoot = await mkdtemp(path.join(os.tmpdir(), 'slipway-fleetpg-'));
-  await chmod(pgRoot, 0o755);
-  pgData = path.join(pgRoot, 'data');
-  execFileSync('chown', ['postgres', pgRoot]);
-  const pw = path.join(pgRoot, 'pw');
-  await writeFile(pw, `${PASSWORD}\n`, { mode: 0o600 });
-  execFileSync('chown', ['postgres', pw]);
-  asPostgres([`${BIN}/initdb`, '-D', pgData, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pw}`, '-E', 'UTF8', '--locale=C']);
-  await appendFile(path.join(pgData, 'pg_hba.conf'), 'host all all 10.231.0.0/16 scram-sha-256\n');
-  const pgPort = await freePort();
-  asPostgres([`${BIN}/pg_ctl`, '-D', pgData, '-l', path.join(pgRoot, 'log'), '-o', `-c listen_addresses=${first.hostAddress} -c port=${pgPort} -c unix_socket_directories=''`, '-w', 'start']);
-  execFileSync(`${BIN}/psql`, ['-X', '-h', first.hostAddress, '-p', String(pgPort), '-U', 'postgres', '-d', 'postgres', '-c', `CREATE ROLE shop LOGIN PASSWORD '${PASSWORD}'`, '-c', 'CREATE DATABASE shop OWNER shop'], {
-    env: { ...process.env, PGPASSWORD: PASSWORD },
-  });
-  for (const vm of rest) vm.run(['ip', 'route', 'add', `${first.hostAddress}/32`, 'via', vm.hostAddress]);
-
-  const knownHosts = path.join(first.dir, 'keys', 'fleet_known_hosts');
-  await writeFile(knownHosts, vms.map((v) => `${v.address} ${v.hostKey}\n`).join(''), { mode: 0o600 });
-  env = await makeSshEnv(first, { name: 'production', knownHosts, environment: { database: { mode: 'external' } } });
-  await env.editConfig((c) => {
-    const e = c.environments.production;
-    delete e.host;
-    delete e.dir;
-    e.hosts = vms.map((v) => ({ address: v.address, user: VM_USER, dir: dirOf(v) }));
-    e.rollout = { waves: [1, '50%', '100%'] };
-    c.secrets = [...(c.secrets as string[]), 'DATABASE_URL'];
-    // A host with `crash-on-start` in its directory cannot start a release (the fault the second wave meets).
-    c.app.start = '[ ! -e ../../../crash-on-start ] && exec node dist/server.js';
-    // Built once here (dist/ goes into the artifact), so three hosts do not each run tsc: the fleet's steps are what is tested.
-    delete c.app.build;
-    // The third host alone, as its own environment (same directory): a way to make the hosts' releases differ.
-    c.environments.solo = { ...e, host: `${VM_USER}@${vms[2]!.address}`, dir: dirOf(vms[2]!) };
-    delete c.environments.solo.hosts;
-    delete c.environments.solo.rollout;
-  });
-  const built = path.join(path.dirname(await exampleNpmCache()), 'app');
-  if (!existsSync(path.join(built, 'dist', 'server.js'))) execFileSync('npm', ['run', 'build'], { cwd: built, stdio: 'ignore' });
-  await cp(path.join(built, 'dist'), path.join(env.dir, 'app', 'dist'), { recursive: true });
-  const dotenv = path.join(env.dir, 'app', '.env.production');
-  await appendFile(dotenv, `DATABASE_URL=postgres://shop:${PASSWORD}@${first.hostAddress}:${pgPort}/shop\n`);
-  await copyFile(dotenv, path.join(env.dir, 'app', '.env.solo'));
+  fleet = await startFleet({ crashMarker: true });
+  ({ vms, env } = fleet);
 });
 
 after(async () => {
-  if (pgData) execFileSync('runuser', ['-u', 'postgres', '--', `${BIN}/pg_ctl`, '-D', pgData, '-m', 'immediate', 'stop'], { stdio: 'ignore', cwd: '/' });
-  await Promise.all(vms.map((v) => v.stop()));
-  if (pgRoot) await rm(pgRoot, { recursive: true, force: true });
+  await fleet?.stop();
 });
 
 describe('ssh fleet: three hosts, waves [1, 50%, 100%], an external database', () => {

@@ -289,6 +289,11 @@ export function drainStep(rt: MachineRuntime, release: string): Step {
     needs: ['verify'],
     async run(ctx): Promise<StepData> {
       const previous = ctx.data('switch')?.previous as string | null | undefined;
+      // A release an earlier failed run started here and could not stop (the host was cut off during its undo)
+      // serves nothing: it goes too, so the host runs one release again.
+      const st = await rt.client.status().catch(() => undefined);
+      const strays = (st?.processes ?? []).map((p) => p.release).filter((r) => r !== release && r !== previous && r !== st?.active);
+      await Promise.all(strays.map((r) => rt.client.stop(r, 0).catch((e: unknown) => ctx.warn('log.stopFailed', { release: r, reason: e instanceof Error ? e.message : String(e) }))));
       if (!previous || previous === release) return { stopped: null };
       // The new release is verified and serving: a problem stopping the old one is a warning, not a rollback.
       try {

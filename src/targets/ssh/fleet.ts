@@ -18,7 +18,7 @@ import type { MachineRuntime } from '../machine/runtime.js';
 import { checkUnset, configHash, gitCommit, type MachineTarget } from '../machine/target.js';
 import { envMetaOf, fleetEnvReleasePlan } from '../machine/env-release.js';
 import { newReleaseId } from '../machine/releases.js';
-import type { ArchitectureView, DeployOptions, EnvReleaseOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory, WindowLook, PromotableRelease } from '../types.js';
+import type { ArchitectureView, DeployOptions, EnvReleaseOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory, WindowLook, PromotableRelease, MachineUnderCheck } from '../types.js';
 import type { HostSample } from '../../engine/window.js';
 
 /** How the config names each host (`deploy@vm-a`, `deploy@vm-b:22`). */
@@ -249,6 +249,16 @@ export class SshFleet {
     return this.single.ownPids(this.first(ctx));
   }
 
+  /** Every host, for the preflight's host checks (run on each at once). */
+  machines(ctx: TargetContext): Promise<MachineUnderCheck[]> {
+    return Promise.all(
+      this.hostContexts(ctx).map(async (c) => {
+        const [host, ownPids] = await Promise.all([this.single.host(c), this.single.ownPids(c).catch(() => [])]);
+        return { host, ownPids, envr: c.envr };
+      }),
+    );
+  }
+
   /** The first host keeps the ledger, so its backups, releases and their evidence are the fleet's. */
   history(ctx: TargetContext): Promise<TargetHistory> {
     return this.single.history(this.first(ctx));
@@ -312,6 +322,7 @@ export function fleetAware(single: MachineTarget & Pick<Target, 'trustHost'>): T
     state: (ctx) => pick(ctx).state(ctx),
     host: (ctx) => pick(ctx).host(ctx),
     ownPids: (ctx) => pick(ctx).ownPids(ctx),
+    machines: (ctx) => (isFleet(ctx) ? fleet.machines(ctx) : Promise.resolve([])),
     history: (ctx) => pick(ctx).history(ctx),
     promotable: (ctx, o) => pick(ctx).promotable(ctx, o),
     fetchArtifact: (ctx, sha, dest) => pick(ctx).fetchArtifact(ctx, sha, dest),
