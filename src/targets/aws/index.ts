@@ -90,9 +90,11 @@ export function createTarget(): Target {
       if (kind === 'rollback') return (await rollbackModule()).rollbackPlan(awsCtx(tc), rollbackRequest(meta));
       if (kind === 'destroy') return (await destroyModule()).destroyPlan(awsCtx(tc), destroyRequest(meta));
       if (kind === 'import') return (await importModule()).importPlan(awsCtx(tc), importRequest(meta));
+      if (kind === 'rotate-password') return (await import('./rotate.js')).rotatePlan(awsCtx(tc));
       throw new Error(`aws target: no plan of kind ${kind}`);
     },
     status,
+    rotatePasswordPlan: async (tc) => (await import('./rotate.js')).rotatePlan(awsCtx(tc)),
     async importPlan(tc, opts) {
       if (!opts.cidr) throw new SlipwayError({ key: 'aws.import.needsCidr', fix: 'aws.import.needsCidr.fix', exitCode: 2 });
       const { checkImportWindow, importPlan } = await importModule();
