@@ -18,6 +18,7 @@ import '../engine/messages/verify-window.js';
 import '../engine/messages/env-releases.js';
 import '../engine/messages/hosts.js';
 import '../engine/messages/promote.js';
+import '../engine/messages/rotate.js';
 
 
 function version(): string {
@@ -229,6 +230,12 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--accept-risk <id>', t('cli.opt.acceptRisk'), collect, [])
     .option('--force-unlock', t('cli.opt.forceUnlock'), false)
     .action(run(async (g, env: string | undefined, o: { file: string; cidr?: string; acceptRisk?: string[]; forceUnlock: boolean }) => (await cmds()).dbImport(g, env, o)));
+
+  db.command('rotate-password')
+    .description(t('cli.dbRotatePassword'))
+    .argument('[env]', t('cli.arg.env'))
+    .option('--force-unlock', t('cli.opt.forceUnlock'), false)
+    .action(run(async (g, env: string | undefined, o: { forceUnlock: boolean }) => (await import('./db.js')).rotatePassword(g, env, o)));
 
   const lockCmd = program.command('lock').description(t('cli.lock'));
   for (const action of ['status', 'release'] as const) {

@@ -13,9 +13,32 @@ import { findPgBinaries } from './binaries.js';
 import type { PgConn } from './conn.js';
 import type { DbHost } from './host.js';
 
+export interface DbLogin {
+  login: string;
+  password: string;
+}
+
+/** What `db rotate-password` is doing: from the live login to the new one. */
+export interface PendingRotation {
+  from: DbLogin;
+  to: DbLogin;
+}
+
 export interface ManagedPgInfo {
   major: number;
   port: number;
+}
+
+/** A SQL string literal. */
+const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** The SQL that lets `login` log in with `password` (an alternate login acts as `owner`). */
+function loginSql(login: string, owner: string, password: string): string {
+  return `
+SELECT format('%s ROLE %I WITH LOGIN PASSWORD %L', CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${lit(login)}) THEN 'ALTER' ELSE 'CREATE' END, ${lit(login)}, ${lit(password)}) \\gexec
+${login === owner ? '' : `SELECT format('GRANT %I TO %I', ${lit(owner)}, ${lit(login)}) \\gexec
+SELECT format('ALTER ROLE %I SET role = %L', ${lit(login)}, ${lit(owner)}) \\gexec`}
+`;
 }
 
 /** Where a cluster goes when the `postgres` user cannot reach the environment's directory. */
@@ -159,24 +182,80 @@ export class ManagedPostgres {
   }
 
   /**
-   * Make sure the app's role and database exist; returns the app's connection. The SQL
-   * (with the generated password) goes to psql on stdin, never on a command line.
+   * The role the app logs in as: the database's owner (`database.user`), or — after a
+   * `db rotate-password` — its alternate login `<user>_alt`, a member of the owner that
+   * starts every session as the owner (`SET role`), so what it creates belongs to the owner.
+   * Two logins let the old and the new password both work until the cutover is done.
    */
-  async ensureDatabase(superConn: PgConn, name: string, user: string): Promise<PgConn> {
-    const password = await this.secret('db-password');
+  async login(owner: string): Promise<string> {
+    const name = (await this.host.readFile(path.posix.join(this.secretsDir, 'db-login')))?.trim();
+    return name || owner;
+  }
+
+  /** The login and password the app uses from now on (two 0600 files in the secrets dir, each replaced atomically). */
+  async setLive(login: string, password: string): Promise<void> {
+    await this.host.mkdir(this.secretsDir, { mode: 0o700 });
+    await this.host.writeFile(path.posix.join(this.secretsDir, 'db-password'), password + '\n', 0o600);
+    await this.host.writeFile(path.posix.join(this.secretsDir, 'db-login'), login + '\n', 0o600);
+  }
+
+  /** SQL as the superuser, on psql's stdin (never a command line). */
+  private async psql(superConn: PgConn, sql: string): Promise<void> {
     const bins = await findPgBinaries(this.host, this.major);
-    const ident = `"${user.replace(/"/g, '""')}"`;
-    const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
-    const sql = `
-SELECT format('%s ROLE %I WITH LOGIN PASSWORD %L', CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${lit(user)}) THEN 'ALTER' ELSE 'CREATE' END, ${lit(user)}, ${lit(password)}) \\gexec
-SELECT format('CREATE DATABASE %I OWNER %s', ${lit(name)}, ${lit(ident)}) WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = ${lit(name)}) \\gexec
-`;
     const r = await this.host.exec([bins.bin('psql'), '--no-psqlrc', '--quiet', '-v', 'ON_ERROR_STOP=1', '--file', '-'], {
       env: { PGHOST: superConn.host, PGPORT: String(superConn.port), PGUSER: superConn.user, PGPASSWORD: superConn.password, PGDATABASE: superConn.database },
       input: sql,
     });
     if (r.code !== 0) throw new SlipwayError({ key: 'db.startFailed', params: { reason: lastLines(r.stderr) }, place: `${this.host.name}:${this.dir}`, fix: 'db.startFailed.fix' });
-    return { host: '127.0.0.1', port: superConn.port, user, password, database: name };
+  }
+
+  /** `login` may log in with `password`; an alternate login acts as `owner` (member, `SET role`). */
+  async setLogin(superConn: PgConn, login: string, owner: string, password: string): Promise<void> {
+    await this.psql(superConn, loginSql(login, owner, password));
+  }
+
+  /** A password rotation under way: both logins and passwords, in the 0600 secrets dir (never the journal). */
+  async rotation(): Promise<PendingRotation | undefined> {
+    const text = await this.host.readFile(this.rotationFile);
+    return text ? (JSON.parse(text) as PendingRotation) : undefined;
+  }
+
+  async saveRotation(r: PendingRotation): Promise<void> {
+    await this.host.mkdir(this.secretsDir, { mode: 0o700 });
+    await this.host.writeFile(this.rotationFile, JSON.stringify(r) + '\n', 0o600);
+  }
+
+  async clearRotation(): Promise<void> {
+    await this.host.rm(this.rotationFile);
+  }
+
+  private get rotationFile(): string {
+    return path.posix.join(this.secretsDir, 'db-rotation.json');
+  }
+
+  /** `login` can no longer log in (no password, NOLOGIN), and its open sessions end. */
+  async disableLogin(superConn: PgConn, login: string): Promise<void> {
+    const sql = `
+SELECT format('ALTER ROLE %I WITH NOLOGIN PASSWORD NULL', rolname) FROM pg_roles WHERE rolname = ${lit(login)} \\gexec
+SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = ${lit(login)};
+`;
+    await this.psql(superConn, sql);
+  }
+
+  /**
+   * Make sure the app's role and database exist; returns the app's connection. The SQL
+   * (with the generated password) goes to psql on stdin, never on a command line.
+   */
+  async ensureDatabase(superConn: PgConn, name: string, user: string): Promise<PgConn> {
+    const password = await this.secret('db-password');
+    const login = await this.login(user);
+    const ident = `"${user.replace(/"/g, '""')}"`;
+    const owner = login === user ? loginSql(user, user, password) : '';
+    const alt = login === user ? '' : loginSql(login, user, password);
+    await this.psql(superConn, `${owner}
+SELECT format('CREATE DATABASE %I OWNER %s', ${lit(name)}, ${lit(ident)}) WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = ${lit(name)}) \\gexec
+${alt}`);
+    return { host: '127.0.0.1', port: superConn.port, user: login, password, database: name };
   }
 
   async stop(): Promise<void> {

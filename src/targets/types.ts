@@ -265,6 +265,8 @@ export interface Target {
   endpoint(ctx: TargetContext): Promise<string | undefined>;
   /** Replace the database's contents with a pg_dump archive (backup/snapshot first). */
   importPlan?(ctx: TargetContext, opts: { file: string; cidr?: string; acceptRisks?: readonly string[] }): Promise<Plan>;
+  /** `db rotate-password`: a new database password, rolled out to the service with no request failing. */
+  rotatePasswordPlan?(ctx: TargetContext): Promise<Plan>;
   /** Where the lock and journal live when not in this machine's state dir (the VM, the cloud account). */
   state?(ctx: TargetContext): Promise<EnvState>;
   /**

@@ -3,7 +3,6 @@
  * master secret, the engine version the region offers, deletion protection by API, and
  * snapshots before migrations / destroy.
  */
-import { randomInt } from 'node:crypto';
 import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, RestoreSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateDBSnapshotCommand, DescribeDBEngineVersionsCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
@@ -62,13 +61,9 @@ export async function offeredVersions(rds: RDSClient, major: number): Promise<DB
   }
 }
 
-/** A password RDS accepts (pitfall 4: no @ " / or spaces), 32 characters. */
-export function generatePassword(len = 32): string {
-  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_.~';
-  let s = '';
-  for (let i = 0; i < len; i++) s += alphabet[randomInt(alphabet.length)];
-  return s;
-}
+/** A password RDS accepts (pitfall 4: no @ " / or spaces), 32 characters: the one rule, in db/password.ts. */
+export { generatePassword } from '../../db/password.js';
+import { generatePassword } from '../../db/password.js';
 
 export interface DbSecretValue {
   username: string;

@@ -87,6 +87,7 @@ export const CALLS: Record<string, Permission> = {
   'secretsmanager:GetSecretValue': { resources: secrets },
   'secretsmanager:PutSecretValue': { resources: secrets },
   'secretsmanager:RestoreSecret': { resources: secrets },
+  'secretsmanager:UpdateSecretVersionStage': { resources: secrets }, // db rotate-password
   'secretsmanager:DeleteSecret': { resources: secrets },
   'ecr:GetAuthorizationToken': { resources: ANY },
   'ecr:DescribeImages': { resources: repo },
@@ -94,6 +95,7 @@ export const CALLS: Record<string, Permission> = {
   'ecr:BatchDeleteImage': { resources: repo },
   'ecs:RegisterTaskDefinition': { resources: ANY },
   'ecs:DeregisterTaskDefinition': { resources: ANY },
+  'ecs:DescribeTaskDefinition': { resources: ANY }, // db rotate-password
   'ecs:CreateService': { resources: service },
   'ecs:UpdateService': { resources: service },
   'ecs:DeleteService': { resources: service },

@@ -2,13 +2,12 @@
  * The AWS target: ECS Fargate + RDS PostgreSQL + ECR, infrastructure through
  * CloudFormation (one stack per layer), releases through the ECS API. See docs/aws.md.
  */
-import { registerCatalog } from '../../engine/i18n.js';
+import { registerCatalog, t } from '../../engine/i18n.js';
 import type { Plan, StepData } from '../../engine/step.js';
 import { deployMeta, deployRequest, destroyRequest, importRequest, rollbackRequest } from './request.js';
 import { aws as catalog } from '../../engine/messages/aws.js';
 import type { DeployOptions, LogOptions, ReleaseRecord, StatusReport, Target, TargetContext } from '../types.js';
 import { awsCtx } from './context.js';
-import { t } from '../../engine/i18n.js';
 import { SlipwayError } from '../../engine/errors.js';
 import { clientsFor } from './clients.js';
 import { names } from './names.js';
@@ -92,10 +91,12 @@ export function createTarget(): Target {
       if (kind === 'rollback') return (await rollbackModule()).rollbackPlan(awsCtx(tc), rollbackRequest(meta));
       if (kind === 'destroy') return (await destroyModule()).destroyPlan(awsCtx(tc), destroyRequest(meta));
       if (kind === 'import') return (await importModule()).importPlan(awsCtx(tc), importRequest(meta));
+      if (kind === 'rotate-password') return (await import('./rotate.js')).rotatePlan(awsCtx(tc));
       throw new Error(`aws target: no plan of kind ${kind}`);
     },
     status,
     promotable: async (tc, opts) => (await import('./promote.js')).awsPromotable(tc, opts.release),
+    rotatePasswordPlan: async (tc) => (await import('./rotate.js')).rotatePlan(awsCtx(tc)),
     async importPlan(tc, opts) {
       if (!opts.cidr) throw new SlipwayError({ key: 'aws.import.needsCidr', fix: 'aws.import.needsCidr.fix', exitCode: 2 });
       const { checkImportWindow, importPlan } = await importModule();

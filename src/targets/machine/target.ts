@@ -18,6 +18,7 @@ import { newReleaseId } from './releases.js';
 import { envMetaOf, envReleasePlan } from './env-release.js';
 import { snapshotOf } from './release-env.js';
 import { diffEnv } from '../../engine/env-diff.js';
+import { rotateSteps } from './rotate.js';
 import { machineArchitecture } from './architecture.js';
 import { probeHealthDbStep } from './probe-health-db.js';
 import { machineRuntime, type MachineRuntime, type MachineSetup } from './runtime.js';
@@ -255,6 +256,7 @@ export class MachineTarget implements Target {
     if (kind === 'rollback') return { kind, meta, steps: rollbackSteps(rt, release) };
     if (kind === 'destroy') return { kind, meta, steps: destroySteps(rt, this.o.destroyExtra?.(rt) ?? []) };
     if (kind === 'env') return envReleasePlan(rt, envMetaOf(meta));
+    if (kind === 'rotate-password') return { kind, meta, steps: rotateSteps(rt, release), onFailure: (_c, e) => (release ? failed(rt, release, e) : Promise.resolve()) };
     if (kind === 'import') return { kind, meta, steps: importSteps(rt, String(meta.file ?? ''), String(meta.backupId ?? 'import')) };
     throw new Error(`${this.name} target has no plan of kind ${kind}`);
   }
@@ -262,6 +264,16 @@ export class MachineTarget implements Target {
   async importPlan(ctx: TargetContext, opts: { file: string }): Promise<Plan> {
     if (!ctx.envr.database) throw new SlipwayError({ key: 'db.noDatabase', params: { env: ctx.envr.name }, place: 'database', fix: 'db.noDatabase.fix', exitCode: 2 });
     return this.planFor(ctx, 'import', { file: opts.file, backupId: `before-import-${newReleaseId()}` });
+  }
+
+  async rotatePasswordPlan(ctx: TargetContext): Promise<Plan> {
+    const rt = await this.runtime(ctx);
+    if (!ctx.envr.database || ctx.envr.database.urlSecret) {
+      throw new SlipwayError({ key: 'rotate.notManaged', params: { env: ctx.envr.name }, place: 'database', fix: 'rotate.notManaged.fix', exitCode: 2 });
+    }
+    // No release yet: only the database's password changes (nothing runs with the old one).
+    const release = (await rt.store.current()) ? newReleaseId() : '';
+    return this.planFor(ctx, 'rotate-password', { release });
   }
 
   async status(ctx: TargetContext): Promise<StatusReport> {
