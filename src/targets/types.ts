@@ -11,6 +11,7 @@ import type { JournalStore, LockStore } from '../engine/ports.js';
 import type { Plan, Json, StepData } from '../engine/step.js';
 import type { Redactor } from '../engine/redact.js';
 import type { Host } from '../host/types.js';
+import type { DbWindowCapability } from './db-window-types.js';
 
 export interface TargetContext {
   envr: ResolvedEnvironment;
@@ -204,6 +205,8 @@ export interface Target {
   history?(ctx: TargetContext): Promise<TargetHistory>;
   /** Close what the target opened (SSH connections). */
   close?(ctx: TargetContext): Promise<void>;
+  /** `slipway db open|close`: a database window for a limited time. */
+  dbWindow?: DbWindowCapability;
   /** What the environment is made of, for `slipway report` (optional: a target without it has no drawing). */
   architecture?(ctx: TargetContext): Promise<ArchitectureView>;
   /** plan / synth / cost: only targets that provision infrastructure. */

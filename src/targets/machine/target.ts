@@ -16,6 +16,7 @@ import type { ArchitectureView, DeployOptions, EnvState, EvidenceReport, LogOpti
 import { pickRelease } from '../evidence.js';
 import { newReleaseId } from './releases.js';
 import { machineArchitecture } from './architecture.js';
+import { machineDbWindow } from './db-window.js';
 import { probeHealthDbStep } from './probe-health-db.js';
 import { machineRuntime, type MachineRuntime, type MachineSetup } from './runtime.js';
 import type { BuildMeta } from './build.js';
@@ -152,6 +153,9 @@ export class MachineTarget implements Target {
   private readonly runtimes = new WeakMap<TargetContext, Promise<MachineRuntime>>();
 
   constructor(readonly name: string, private readonly o: MachineTargetOptions) {}
+
+  /** `slipway db open|close`: a port-forward to the environment's PostgreSQL (machine/db-window.ts). */
+  readonly dbWindow = machineDbWindow(this);
 
   /** One runtime (one connection) per command. */
   runtime(ctx: TargetContext): Promise<MachineRuntime> {

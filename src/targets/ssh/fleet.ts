@@ -226,6 +226,7 @@ export function fleetAware(single: MachineTarget & Pick<Target, 'trustHost'>): T
     evidence: (ctx, o) => pick(ctx).evidence(ctx, o),
     architecture: (ctx) => pick(ctx).architecture(ctx),
     close: (ctx) => pick(ctx).close(ctx),
+    dbWindow: single.dbWindow,
     ...(single.trustHost ? { trustHost: single.trustHost.bind(single) } : {}),
   };
 }
