@@ -3,11 +3,15 @@ import '../engine/messages/db-window.js';
 import { colors as pc } from '../report/colors.js';
 import { SlipwayError } from '../engine/errors.js';
 import { t } from '../engine/i18n.js';
-import { MAX_TTL_MS, parseTtl, type DbConnection, type DbWindowCapability } from '../targets/db-window-types.js';
+import { parseDuration } from '../engine/duration.js';
+import type { DbConnection, DbWindowCapability } from '../targets/types-db-window.js';
 import type { Session } from '../session/session.js';
 import type { GlobalFlags } from './flags.js';
 import { session } from './harness.js';
 import { print, printJson } from './output.js';
+
+/** Longest window: 12 hours. */
+const MAX_TTL_MS = 12 * 3_600_000;
 
 export interface DbOpenFlags {
   ttl: string;
@@ -28,7 +32,7 @@ export function connectionUrl(c: DbConnection): string {
 }
 
 export async function dbOpen(g: GlobalFlags, env: string | undefined, o: DbOpenFlags): Promise<number> {
-  const ttlMs = parseTtl(o.ttl);
+  const ttlMs = parseDuration(o.ttl);
   if (!ttlMs || ttlMs > MAX_TTL_MS) throw new SlipwayError({ key: 'dbwindow.badTtl', params: { ttl: o.ttl }, fix: 'dbwindow.badTtl.fix', exitCode: 2 });
   const port = o.port === undefined ? undefined : Number(o.port);
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new SlipwayError({ key: 'dbwindow.badPort', params: { port: o.port ?? '' }, fix: 'dbwindow.badPort.fix', exitCode: 2 });

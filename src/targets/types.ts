@@ -11,7 +11,7 @@ import type { JournalStore, LockStore } from '../engine/ports.js';
 import type { Plan, Json, StepData } from '../engine/step.js';
 import type { Redactor } from '../engine/redact.js';
 import type { Host } from '../host/types.js';
-import type { DbWindowCapability } from './db-window-types.js';
+import type { DbWindowCapability } from './types-db-window.js';
 
 export interface TargetContext {
   envr: ResolvedEnvironment;

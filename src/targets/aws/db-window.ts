@@ -12,7 +12,7 @@ import path from 'node:path';
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { SlipwayError } from '../../engine/errors.js';
 import { httpRequest } from '../../engine/net.js';
-import type { DbWindowCapability, DbWindowLease, DbWindowOpened, DbWindowOptions } from '../db-window-types.js';
+import type { DbWindowCapability, DbWindowLease, DbWindowOpened, DbWindowOptions } from '../types-db-window.js';
 import type { TargetContext } from '../types.js';
 import { awsErrorName } from './clients.js';
 import { awsCtx, type AwsCtx } from './context.js';

@@ -66,14 +66,3 @@ export interface DbWindowCapability {
   sweep?(ctx: TargetContext): Promise<DbWindowLease | undefined>;
   current(ctx: TargetContext): Promise<DbWindowLease | undefined>;
 }
-
-export function parseTtl(text: string): number | undefined {
-  const m = /^(\d+)(s|m|h)?$/.exec(text.trim());
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const unit = m[2] ?? 'm';
-  return n * (unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
-}
-
-/** Longest window: 12 hours. */
-export const MAX_TTL_MS = 12 * 3_600_000;
