@@ -7,7 +7,7 @@ export const dbWindow: Catalog = {
     'zh-CN': '在限定时间内向本机开放数据库（aws：单个地址 + 公网访问；local/ssh：在前台保持的端口转发）',
   },
   'cli.dbClose': { en: 'close the database window now (`db open`)', 'zh-CN': '立即关闭数据库窗口（`db open` 打开的）' },
-  'cli.opt.dbTtl': { en: 'how long the window stays open: 90s, 30m, 2h (at most 12h; default 30m)', 'zh-CN': '窗口保持开放的时长：90s、30m、2h（最长 12h；默认 30m）' },
+  'cli.opt.dbTtl': { en: 'how long the window stays open: 90s, 30m, 2h (at most 12h)', 'zh-CN': '窗口保持开放的时长：90s、30m、2h（最长 12h）' },
   'cli.opt.dbOpenCidr': {
     en: 'aws: the address allowed in, <ip>/32 (default: this machine\'s public address from checkip.amazonaws.com)',
     'zh-CN': 'aws：允许访问的地址，<ip>/32（默认：通过 checkip.amazonaws.com 获取本机公网地址）',
