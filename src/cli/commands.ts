@@ -37,9 +37,11 @@ export async function deploy(g: GlobalFlags, env: string | undefined, o: DeployF
     if (o.report) await reportAfterDeploy(g, s, o.report);
     throw e;
   });
-  // `--watch N` overrides the environment's `verify.window`; 0 turns watching off.
-  const watch = o.watch !== undefined ? (o.watch === '0' ? 0 : Number(o.watch)) : s.envr.verifyWindowSeconds;
-  const code = deployed === 0 && watch !== undefined && watch !== 0 ? await watchAfterDeploy(g, s, watch) : deployed;
+  // `--watch 5m` overrides the environment's `verify.window`; 0 turns watching off.
+  const { durationFlag, watchWindow } = await import('./verify.js');
+  const watch = o.watch !== undefined ? durationFlag('--watch', o.watch) : s.envr.verifyWindowSeconds;
+  // Machine targets watch each host (health, the proxy's 5xx share, log patterns); others their health.
+  const code = deployed === 0 && watch !== undefined && watch !== 0 ? await (s.target.observe ? watchWindow(g, s, watch) : watchAfterDeploy(g, s, watch)) : deployed;
   if (o.report) await reportAfterDeploy(g, s, o.report);
   return code;
 }

@@ -15,6 +15,7 @@ import type { DeployFlags, GlobalFlags } from './flags.js';
 export type { DeployFlags, GlobalFlags } from './flags.js';
 import '../engine/messages/ci.js';
 import '../engine/messages/db-window.js';
+import '../engine/messages/verify-window.js';
 
 
 function version(): string {
@@ -107,9 +108,17 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--force-unlock', t('cli.opt.forceUnlock'), false)
     .option('--image <uri>', t('cli.opt.image'))
     .option('--allow-unverified', t('cli.opt.allowUnverified'), false)
-    .option('--watch <seconds>', t('cli.opt.watch'))
+    .option('--watch <duration>', t('cli.opt.watch'))
     .option('--report <file>', t('cli.opt.deployReport'))
     .action(run(async (g, env: string | undefined, o: DeployFlags) => (await cmds()).deploy(g, env, o)));
+
+  program
+    .command('verify')
+    .description(t('cli.verify'))
+    .argument('[env]', t('cli.arg.env'))
+    .option('--window <duration>', t('cli.opt.window'))
+    .option('--rollback-on-fail', t('cli.opt.rollbackOnFail'), false)
+    .action(run(async (g, env: string | undefined, o: { window?: string; rollbackOnFail: boolean }) => (await import('./verify.js')).verify(g, env, o)));
 
   program
     .command('status')

@@ -13,6 +13,7 @@ import { checkEnvRefs } from './env-refs.js';
 import { targetProvidedEnv } from './provided.js';
 import type { LoadedConfig } from './load.js';
 import { checkDatabaseOwnership } from './db-ownership.js';
+import { parsePercent } from '../engine/window.js';
 
 export interface ResolvedEnvironment<T extends EnvironmentConfig = EnvironmentConfig> {
   /** Environment name, e.g. `production`. */
@@ -30,6 +31,10 @@ export interface ResolvedEnvironment<T extends EnvironmentConfig = EnvironmentCo
   verify: VerifyCheck[];
   /** Seconds a deploy watches the release afterwards (`verify.window`); `deploy --watch` overrides. */
   verifyWindowSeconds?: number;
+  /** `verify.maxErrorRate` as a fraction (`1%` → 0.01), when given. */
+  verifyMaxErrorRate?: number;
+  /** `verify.logPatterns`: log lines after a switch that are a breach. */
+  verifyLogPatterns?: string[];
   check: CheckSettings;
   production: boolean;
   target: T;
@@ -77,6 +82,7 @@ export function resolveEnvironment(loaded: LoadedConfig, name: string | undefine
   const verify = own?.checks ?? config.verify;
   checkSecretRefs(verify, secretNames, loaded.file, own?.checks ? `environments.${envName}.verify` : 'verify');
   const window = own?.window !== undefined ? durationSeconds(own.window) : undefined;
+  const maxErrorRate = own?.maxErrorRate !== undefined ? parsePercent(own.maxErrorRate) : undefined;
   return {
     name: envName,
     configFile: loaded.file,
@@ -88,6 +94,8 @@ export function resolveEnvironment(loaded: LoadedConfig, name: string | undefine
     secretNames,
     verify,
     ...(window !== undefined ? { verifyWindowSeconds: window } : {}),
+    ...(maxErrorRate !== undefined ? { verifyMaxErrorRate: maxErrorRate } : {}),
+    verifyLogPatterns: own?.logPatterns ?? [],
     check,
     production,
     target,

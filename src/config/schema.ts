@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { checkSettingsSchema, domainSchema, storageSchema } from './checks-schema.js';
 import { awsOptions, checkAwsValues } from './aws-schema.js';
+import { compilePattern, parseDuration, parsePercent } from '../engine/window.js';
 
 export { checkSettingsSchema, domainSchema, storageSchema };
 
@@ -93,17 +94,28 @@ export const durationSchema = z.union([z.number().int().min(0), z.string().regex
 
 /** Seconds of a duration (`5m` → 300). */
 export function durationSeconds(d: z.output<typeof durationSchema>): number {
-  if (typeof d === 'number') return d;
-  const n = Number(/^\d+/.exec(d)![0]);
-  return d.endsWith('h') ? n * 3600 : d.endsWith('m') ? n * 60 : n;
+  return parseDuration(d) ?? 0;
 }
+
+/** A share like `1%` or `0.5%`. */
+export const percentSchema = z.union([z.string(), z.number()]).superRefine((v, c) => {
+  if (typeof v === 'number') c.addIssue({ code: 'custom', message: `a share written with %: \`${v}\` could mean ${v}% or ${v * 100}%; write e.g. 1% or 0.5%` });
+  else if (parsePercent(v) === undefined) c.addIssue({ code: 'custom', message: 'a percentage from 0% to 100%, written with % (e.g. 1% or 0.5%)' });
+});
 
 export const verifySettingsSchema = z
   .strictObject({
     checks: z.array(verifyCheckSchema).optional().describe('Replaces the top-level verify checks for this environment.'),
     window: durationSchema
       .optional()
-      .describe('After a deploy, watch the release this long (`5m`) and roll back automatically if it keeps failing (`deploy --watch` overrides; `0` is off).'),
+      .describe('After a deploy, watch the release this long (`5m`) and roll back automatically on a breach (`deploy --watch` overrides; `0` is off).'),
+    maxErrorRate: percentSchema
+      .optional()
+      .describe("Highest share of 5xx answers slipway's proxy may count for the new release during the window (`1%`), judged once it answered at least 20 requests; default 5%. local and ssh."),
+    logPatterns: z
+      .array(z.string().min(1).refine((p) => compilePattern(p) !== undefined, 'a substring, or /regex/ that compiles'))
+      .optional()
+      .describe('A line of the app\'s log written after the switch that contains one of these (`FATAL`, or `/regex/i`) is a breach. local and ssh.'),
   })
   .describe('Verification of an environment: its checks and the window watched after a deploy.');
 
@@ -113,7 +125,7 @@ const common = {
   verify: z
     .union([z.array(verifyCheckSchema), verifySettingsSchema])
     .optional()
-    .describe('A list of checks (replaces the top-level ones), or `{ checks, window }`.'),
+    .describe('A list of checks (replaces the top-level ones), or `{ checks, window, maxErrorRate, logPatterns }`.'),
   database: databaseSchema
     .extend({ version: pgMajor.optional() })
     .partial()
@@ -218,6 +230,12 @@ export const awsTargetSchema = z
     ...awsOptions,
   })
   .superRefine(checkAwsValues)
+  .superRefine((t, c) => {
+    // The 5xx share and the log lines come from slipway's own proxy and supervisor, which an aws environment does not run.
+    for (const k of ['maxErrorRate', 'logPatterns'] as const) {
+      if (t.verify && !Array.isArray(t.verify) && t.verify[k] !== undefined) c.addIssue({ code: 'custom', path: ['verify', k], message: `verify.${k} needs slipway's proxy: local and ssh environments only (aws watches health)` });
+    }
+  })
   .describe('AWS: ECS Fargate + RDS PostgreSQL + ECR via CloudFormation.');
 
 export const environmentSchema = z.discriminatedUnion('target', [localTargetSchema, sshTargetSchema, awsTargetSchema]);

@@ -10,6 +10,7 @@ import type { EventBus } from '../engine/events.js';
 import type { JournalStore, LockStore } from '../engine/ports.js';
 import type { Plan, Json, StepData } from '../engine/step.js';
 import type { Redactor } from '../engine/redact.js';
+import type { HostSample } from '../engine/window.js';
 import type { Host } from '../host/types.js';
 import type { DbWindowCapability } from './types-db-window.js';
 
@@ -178,6 +179,17 @@ export interface TargetHistory {
   releases: { where: string; count: number; good: string[] } | { where: string; error: string };
 }
 
+/** One look of the verification window (see `engine/window.ts`). */
+export interface WindowLook {
+  /** `verify.logPatterns`. */
+  patterns: readonly string[];
+  /** Run the environment's verify checks too (`slipway verify`). */
+  checks: boolean;
+  /** Where each host's log was read up to, kept by the caller between looks. */
+  cursors: Map<string, number>;
+  signal?: AbortSignal;
+}
+
 export interface Target {
   readonly name: string;
   deployPlan(ctx: TargetContext, opts: DeployOptions): Promise<Plan>;
@@ -211,6 +223,10 @@ export interface Target {
   architecture?(ctx: TargetContext): Promise<ArchitectureView>;
   /** plan / synth / cost: only targets that provision infrastructure. */
   infra?: InfraCapability;
+  /** The verification window's look at each host: health, the proxy's 5xx counts, matching log lines (machine targets). */
+  observe?(ctx: TargetContext, look: WindowLook): Promise<HostSample[]>;
+  /** Record a release the window found bad as failed, with the evidence, on every host. */
+  markFailed?(ctx: TargetContext, release: string, evidence: string[]): Promise<void>;
 }
 
 export type TargetFactory = () => Promise<Target>;

@@ -6,7 +6,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { startMoto, awsTestEnv, type Moto } from './moto.js';
 import { loadEnv, writeConfig } from './helpers.js';
 import { ensureBuilt, ROOT } from '../helpers/local-env.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 import { allows, CALLS, deployPolicy, NO_PERMISSION_NEEDED, PROVISIONING, resourceTypes, iamPrefix } from '../../src/targets/aws/iam-policy.js';
 import { githubStackTemplate } from '../../src/targets/aws/github-setup.js';
 import { toYaml } from '../../src/targets/aws/synth.js';
@@ -23,18 +24,8 @@ import { toYaml } from '../../src/targets/aws/synth.js';
 const IMAGE = '123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/shop-api';
 let moto: Moto;
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'slipway.js'), ...args], {
-      env: { ...process.env, ...awsTestEnv, AWS_ENDPOINT_URL: moto.url, JWT_SECRET: 'jwt-ci-oidc-test', CI: 'true', SLIPWAY_LANG: 'en', SLIPWAY_AWS_POLL_MS: '50', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(args, { env: { ...awsTestEnv, AWS_ENDPOINT_URL: moto.url, JWT_SECRET: 'jwt-ci-oidc-test', SLIPWAY_AWS_POLL_MS: '50', ...env } });
 }
 
 const clientOpts = () => ({ endpoint: moto.url, region: 'ap-southeast-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });

@@ -5,7 +5,6 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import { ECSClient, DescribeServicesCommand, DescribeTaskDefinitionCommand } fro
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { startMoto, awsTestEnv, type Moto } from './moto.js';
 import { ensureBuilt, ROOT } from '../helpers/local-env.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 import { reportBrowser, seenSections, type ReportBrowser } from '../helpers/browser.js';
 import { decodeUtf8 } from '../../src/config/encoding.js';
 
@@ -25,18 +25,8 @@ let stateDir: string;
 /** The release the first successful deploy made. */
 let firstRelease = '';
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'slipway.js'), ...args, '--config', CONFIG], {
-      env: { ...process.env, ...awsTestEnv, AWS_ENDPOINT_URL: moto.url, JWT_SECRET: SECRET, CI: 'true', SLIPWAY_LANG: 'en' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[]): Promise<CliResult> {
+  return runCli(args, { config: CONFIG, env: { ...awsTestEnv, AWS_ENDPOINT_URL: moto.url, JWT_SECRET: SECRET } });
 }
 
 const clientOpts = () => ({ endpoint: moto.url, region: 'ap-southeast-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });

@@ -6,13 +6,12 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { startMoto, awsTestEnv, type Moto } from './moto.js';
 import { writeConfig } from './helpers.js';
-import { ensureBuilt, ROOT } from '../helpers/local-env.js';
+import { ensureBuilt } from '../helpers/local-env.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 import { t } from '../../src/engine/i18n.js';
 import '../../src/knowledge/diagnose.js';
 
@@ -22,18 +21,8 @@ const GROUP = '/ecs/shop-api-production';
 let moto: Moto;
 let config: string;
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'slipway.js'), ...args, '--config', config], {
-      env: { ...process.env, ...awsTestEnv, AWS_ENDPOINT_URL: moto.url, JWT_SECRET: 'jwt-diagnose-test', CI: 'true', SLIPWAY_LANG: 'en', SLIPWAY_AWS_POLL_MS: '500' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[]): Promise<CliResult> {
+  return runCli(args, { config: config, env: { ...awsTestEnv, AWS_ENDPOINT_URL: moto.url, JWT_SECRET: 'jwt-diagnose-test', SLIPWAY_AWS_POLL_MS: '500' } });
 }
 
 before(async () => {

@@ -5,29 +5,18 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { ECSClient, DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { startMoto, awsTestEnv, type Moto } from './moto.js';
 import { writeConfig } from './helpers.js';
-import { ensureBuilt, ROOT } from '../helpers/local-env.js';
+import { ensureBuilt } from '../helpers/local-env.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 
 const IMAGE = '123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/shop-api';
 let moto: Moto;
 let config: string;
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'slipway.js'), ...args, '--config', config], {
-      env: { ...process.env, ...awsTestEnv, AWS_ENDPOINT_URL: moto.url, JWT_SECRET: 'jwt-failed-rollout', CI: 'true', SLIPWAY_LANG: 'en', SLIPWAY_AWS_POLL_MS: '1000' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[]): Promise<CliResult> {
+  return runCli(args, { config: config, env: { ...awsTestEnv, AWS_ENDPOINT_URL: moto.url, JWT_SECRET: 'jwt-failed-rollout', SLIPWAY_AWS_POLL_MS: '1000' } });
 }
 
 before(async () => {

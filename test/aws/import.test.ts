@@ -6,7 +6,6 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -16,24 +15,15 @@ import { SecretsManagerClient, DeleteSecretCommand } from '@aws-sdk/client-secre
 import { startMoto, awsTestEnv, type Moto } from './moto.js';
 import { writeConfig } from './helpers.js';
 import { ensureBuilt, ROOT } from '../helpers/local-env.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 
 const TINY = path.join(ROOT, 'test', 'fixtures', 'dumps', 'tiny.dump');
 const CIDR = '203.0.113.7/32';
 let moto: Moto;
 let config: string;
 
-function cli(args: string[], extra: Record<string, string> = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'slipway.js'), ...args, '--config', config], {
-      env: { ...process.env, ...awsTestEnv, AWS_ENDPOINT_URL: moto.url, JWT_SECRET: 'import-test-secret-value', PGSSLROOTCERT: '/nonexistent/rds-ca.pem', CI: 'true', SLIPWAY_LANG: 'en', ...extra },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+function cli(args: string[], extra: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(args, { config: config, env: { ...awsTestEnv, AWS_ENDPOINT_URL: moto.url, JWT_SECRET: 'import-test-secret-value', PGSSLROOTCERT: '/nonexistent/rds-ca.pem', ...extra } });
 }
 
 const opts = () => ({ endpoint: moto.url, region: 'ap-southeast-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });

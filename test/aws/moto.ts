@@ -1,6 +1,5 @@
 /** Start / reset / stop a private moto_server on a free loopback port for a test file. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { freePort } from '../../src/engine/net.js';
 
 export interface Moto {

@@ -8,35 +8,17 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { startMoto, awsTestEnv, type Moto } from './moto.js';
 import { writeConfig } from './helpers.js';
-import { ensureBuilt, ROOT } from '../helpers/local-env.js';
+import { ensureBuilt } from '../helpers/local-env.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 
 const IMAGE = '123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/shop-api';
 let moto: Moto;
 let config: string;
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], extra: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'slipway.js'), ...args, '--config', config], {
-      env: { ...process.env, ...awsTestEnv, AWS_ENDPOINT_URL: moto.url, JWT_SECRET: 'jwt-resume', CI: 'true', SLIPWAY_LANG: 'en', SLIPWAY_AWS_POLL_MS: '500', ...extra },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+function cli(args: string[], extra: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(args, { config: config, env: { ...awsTestEnv, AWS_ENDPOINT_URL: moto.url, JWT_SECRET: 'jwt-resume', SLIPWAY_AWS_POLL_MS: '500', ...extra } });
 }
 
 interface Rel {

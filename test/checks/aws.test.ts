@@ -9,7 +9,8 @@ import { certCovers, classifyStack, pickEngineVersion, zonesOf } from '../../src
 import { networkTemplate } from '../../src/targets/aws/templates/network.js';
 import { templateInput } from '../../src/targets/aws/synth.js';
 import { asAws } from '../../src/targets/aws/names.js';
-import { DAY, byId, makePki, one, preflight, setup, startMoto, tempDir } from './helpers.js';
+import { DAY, byId, makePki, one, preflight, setup, tempDir } from './helpers.js';
+import { startMoto } from '../aws/moto.js';
 
 const REGION = 'ap-southeast-2';
 const CREDS = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', HOME: '/nonexistent' };
@@ -51,13 +52,13 @@ describe('AWS checks against moto_server', () => {
   let moto: Awaited<ReturnType<typeof startMoto>>;
   let cfg: { region: string; endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   before(async () => {
-    moto = await startMoto();
-    cfg = { region: REGION, endpoint: moto.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+    moto = await startMoto({ serviceRunning: false });
+    cfg = { region: REGION, endpoint: moto.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   });
   after(async () => moto.stop());
   // moto's EC2 model takes seconds to load after each reset: tests use their own environment names instead.
   const aws = async (environment: Record<string, unknown> = {}, processEnv: NodeJS.ProcessEnv = CREDS, now?: Date, envName = 'prod') => {
-    const s = await setup({ envName, config: { app: { name: 'shop', start: 'node server.js' }, database: { name: 'shop', user: 'shop', version: 15 } }, environment: { target: 'aws', region: REGION, endpoint: moto.endpoint, port: undefined, ...environment } });
+    const s = await setup({ envName, config: { app: { name: 'shop', start: 'node server.js' }, database: { name: 'shop', user: 'shop', version: 15 } }, environment: { target: 'aws', region: REGION, endpoint: moto.url, port: undefined, ...environment } });
     return preflight(s, { areas: ['aws'], processEnv, ...(now ? { now } : {}) });
   };
 
@@ -85,7 +86,7 @@ describe('AWS checks against moto_server', () => {
 
   /** slipway's own network template (the stack `deploy` creates), with the two zones given. */
   const network = async (envName: string, zones: [string, string]) => {
-    const s = await setup({ envName, config: { app: { name: 'shop', start: 'node server.js' } }, environment: { target: 'aws', region: REGION, endpoint: moto.endpoint, port: undefined } });
+    const s = await setup({ envName, config: { app: { name: 'shop', start: 'node server.js' } }, environment: { target: 'aws', region: REGION, endpoint: moto.url, port: undefined } });
     return networkTemplate({ ...templateInput(asAws(s.envr)), availabilityZones: zones });
   };
 

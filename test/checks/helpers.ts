@@ -1,8 +1,7 @@
-/** Test helpers for the preflight checks: configs in temp dirs, ports, dnsmasq, openssl, moto. */
+/** Test helpers for the preflight checks: configs in temp dirs, ports, dnsmasq, openssl (moto: test/aws/moto.ts). */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { promises as dnsp } from 'node:dns';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -134,23 +133,6 @@ export async function startDns(records: Record<string, string>): Promise<{ serve
     return (await r.resolve4(first)).length > 0;
   });
   return { server, stop: stopper(child) };
-}
-
-/** moto_server on a free loopback port (must be installed; see docs/checks.md). */
-export async function startMoto(): Promise<{ endpoint: string; reset: () => Promise<void>; stop: () => Promise<void> }> {
-  if (!has('moto_server')) throw new Error('moto_server is required for the AWS tests (pip install "moto[server]")');
-  const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  const endpoint = `http://127.0.0.1:${port}`;
-  await waitFor('moto_server', async () => {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}`);
-    return (await fetch(`${endpoint}/moto-api/`)).ok;
-  }, 60_000);
-  return {
-    endpoint,
-    reset: async () => void (await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' })),
-    stop: stopper(child),
-  };
 }
 
 const openssl = (args: string[], cwd: string) => execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });

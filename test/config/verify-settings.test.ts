@@ -1,4 +1,4 @@
-/** An environment's `verify`: a list of checks (as before) or `{ checks, window }`; the window is in seconds after resolution. */
+/** An environment's `verify`: a list of checks (as before) or `{ checks, window, maxErrorRate, logPatterns }`; the window is in seconds after resolution. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateConfig } from '../../src/config/load.js';
@@ -33,14 +33,32 @@ test('the object form: its checks replace the top-level ones, or the top-level o
   assert.equal(resolve({ window: 45 }).verifyWindowSeconds, 45);
 });
 
-test('settings slipway does not enforce yet (maxErrorRate) and a bad duration are configuration errors', () => {
-  assert.throws(() => resolve({ window: '5m', maxErrorRate: '1%' }), ConfigError);
-  assert.throws(() => resolve({ window: '5 minutes' }), ConfigError);
+test('maxErrorRate and logPatterns: a percentage as a fraction, patterns kept; none given is no patterns and the default rate', () => {
+  const r = resolve({ window: '5m', maxErrorRate: '0.5%', logPatterns: ['FATAL', '/econn(refused|reset)/i'] });
+  assert.equal(r.verifyMaxErrorRate, 0.005);
+  assert.deepEqual(r.verifyLogPatterns, ['FATAL', '/econn(refused|reset)/i']);
+  const plain = resolve({ window: '5m' });
+  assert.equal(plain.verifyMaxErrorRate, undefined);
+  assert.deepEqual(plain.verifyLogPatterns, []);
+});
+
+test('a bad duration, percentage or pattern is a configuration error that says what is expected', () => {
+  const says = (verify: unknown, re: RegExp) => assert.throws(() => resolve(verify), (e: unknown) => e instanceof ConfigError && re.test(e.text()));
+  says({ window: '5 minutes' }, /a duration: 30s, 5m, 1h/);
+  says({ maxErrorRate: '1' }, /verify\.maxErrorRate[\s\S]*written with %/);
+  says({ maxErrorRate: 0.01 }, /verify\.maxErrorRate[\s\S]*could mean 0\.01% or 1%/);
+  says({ maxErrorRate: '150%' }, /0% to 100%/);
+  says({ logPatterns: ['/(unclosed/'] }, /verify\.logPatterns\[0\][\s\S]*regex\/ that compiles/);
 });
 
 test('an unknown key in the object form names the keys it has', () => {
   assert.throws(
-    () => resolve({ window: '5m', maxErrorRate: '1%' }),
-    (e: unknown) => e instanceof ConfigError && /maxErrorRate/.test(e.text()) && e.params.known === 'checks, window',
+    () => resolve({ window: '5m', maxErrorRates: '1%' }),
+    (e: unknown) => e instanceof ConfigError && /maxErrorRates/.test(e.text()) && e.params.known === 'checks, window, maxErrorRate, logPatterns',
   );
+});
+
+test('an aws environment refuses maxErrorRate and logPatterns (no slipway proxy there)', () => {
+  const cfg = { app: { name: 'shop', start: 'node server.js' }, environments: { prod: { target: 'aws', region: 'ap-southeast-2', verify: { window: '5m', logPatterns: ['FATAL'] } } } };
+  assert.throws(() => validateConfig(cfg, file), (e: unknown) => e instanceof ConfigError && /local and ssh environments only/.test(e.text()));
 });

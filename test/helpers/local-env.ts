@@ -3,20 +3,20 @@
  * state dir), and a way to run the real CLI against it. PostgreSQL runs as the postgres
  * user, so the temp dirs are world-traversable (0755).
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmod, cp, mkdtemp, readFile, rm, writeFile, readdir, readlink } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import assert from 'node:assert/strict';
 import { freePort } from '../../src/engine/net.js';
+import { ROOT, spawnCli, type CliResult } from './cli.js';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export { ROOT, type CliResult } from './cli.js';
+
 export const EXAMPLE = path.join(ROOT, 'examples', 'shop-api');
-const BIN = path.join(ROOT, 'bin', 'slipway.js');
 
 let built = false;
 /** The CLI runs from dist/: build once per test process when sources are newer. */
@@ -29,13 +29,6 @@ export function ensureBuilt(): void {
   }
   void statSync(main);
   built = true;
-}
-
-export interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
 }
 
 export interface TestEnv {
@@ -78,6 +71,8 @@ export interface EnvOptions {
   app?: (app: Record<string, unknown>) => void;
   /** Keep the app in a directory only root can enter (mode 0700, like /root). */
   privateDir?: boolean;
+  /** The app to copy (default the example, examples/shop-api), with its slipway.yaml. */
+  source?: string;
 }
 
 export async function makeEnv(name = 'local', opts: EnvOptions = {}): Promise<TestEnv> {
@@ -85,10 +80,11 @@ export async function makeEnv(name = 'local', opts: EnvOptions = {}): Promise<Te
   const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-test-'));
   await chmod(dir, opts.privateDir ? 0o700 : 0o755);
   const app = path.join(dir, 'app');
-  await cp(EXAMPLE, app, {
+  const source = opts.source ?? EXAMPLE;
+  await cp(source, app, {
     recursive: true,
     filter: (src) => {
-      const rel = path.relative(EXAMPLE, src).split(path.sep)[0] ?? '';
+      const rel = path.relative(source, src).split(path.sep)[0] ?? '';
       return !['node_modules', 'dist', '.slipway', '.env.local'].includes(rel);
     },
   });
@@ -103,19 +99,7 @@ export async function makeEnv(name = 'local', opts: EnvOptions = {}): Promise<Te
   await writeFile(config, stringify(cfg));
   // Double-quoted with escapes, so any value (with $, quotes, spaces) survives the dotenv parser.
   await writeFile(path.join(app, `.env.${name}`), `JWT_SECRET=${JSON.stringify(secret)}\n`, { mode: 0o600 });
-  const run = (args: string[], opts: { env?: Record<string, string> } = {}) => {
-    const child = spawn(process.execPath, [BIN, ...args, '--config', config], {
-      cwd: dir,
-      env: { ...process.env, SLIPWAY_LANG: 'en', CI: 'true', ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-    return { done, pid: child.pid! };
-  };
+  const run = (args: string[], opts: { env?: Record<string, string> } = {}) => spawnCli(args, { config, cwd: dir, ...(opts.env ? { env: opts.env } : {}) });
   const env: TestEnv = {
     dir,
     config,

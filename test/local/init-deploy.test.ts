@@ -9,21 +9,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { access, chmod, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { ROOT, ensureBuilt, get, type CliResult } from '../helpers/local-env.js';
+import { ROOT, ensureBuilt, get } from '../helpers/local-env.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 
-function cli(args: string[], cwd: string): Promise<CliResult> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'slipway.js'), ...args], { cwd, env: { ...process.env, SLIPWAY_LANG: 'en', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-}
+const cli = (args: string[], cwd: string): Promise<CliResult> => runCli(args, { cwd });
 
 test('the convict + knex app deploys to local with the config init wrote plus SESSION_SECRET in .env.local: yarn install, knex migration, rows served', async () => {
   ensureBuilt();

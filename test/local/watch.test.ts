@@ -33,8 +33,8 @@ ${original}`,
     const r = await env.cli(['deploy', 'local', '--watch', '60']);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /Deployed .* to local/);
-    assert.match(r.stdout, /keeps failing .*rolling back automatically/);
-    assert.match(r.stderr, /failed after the deploy .* was rolled back to the previous release/);
+    assert.match(r.stdout, /Rolling every host of local back to the last good release/);
+    assert.match(r.stderr, /breached the verification window \(health: .*\) and local was rolled back to the last good release/);
     assert.equal((JSON.parse((await get(`${env.url}/health`)).body) as { version: string }).version, good);
     assert.deepEqual([...(await releaseProcesses(env.stateDir)).values()], [good]);
     const list = JSON.parse((await env.cli(['releases', 'local', '--json'])).stdout) as { id: string; result: string; active?: boolean }[];
@@ -46,7 +46,7 @@ ${original}`,
 });
 
 test('a healthy release passes --watch (exit 0)', async () => {
-  const r = await env.cli(['deploy', 'local', '--watch', '4']);
+  const r = await env.cli(['deploy', 'local', '--watch', '4s']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /stayed healthy for 4s/);
+  assert.match(r.stdout, /held for 4s: local 5xx 0\/\d+/);
 });

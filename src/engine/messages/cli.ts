@@ -60,7 +60,7 @@ export const cli: Catalog = {
   'cli.err.invalidArgument': { en: 'The value {value} is not valid for {name}.', 'zh-CN': '{value} 不是 {name} 的有效取值。' },
   'cli.err.didYouMean': { en: 'Did you mean {name}?', 'zh-CN': '是否想输入 {name}？' },
   'cli.err.fix': { en: 'See `slipway <command> --help`.', 'zh-CN': '运行 `slipway <命令> --help` 查看用法。' },
-  'cli.opt.watch': { en: 'after the deploy, watch the release for this many seconds and roll back automatically if it fails', 'zh-CN': '部署后持续观察新发布指定的秒数，若出现故障则自动回滚' },
+  'cli.opt.watch': { en: 'after the deploy, watch the release this long (`5m`, `300`; 0: off) and roll back automatically on a breach (overrides verify.window)', 'zh-CN': '部署后在这段时间内持续观察新发布（`5m`、`300`；0 表示关闭），出现异常则自动回滚（覆盖 verify.window）' },
   'watch.start': { en: 'Watching the new release for {seconds}s ({url})…', 'zh-CN': '正在观察新发布 {seconds} 秒（{url}）……' },
   'watch.bad': { en: 'Check failed: state {state}, health {health} {error}', 'zh-CN': '检查失败：状态 {state}，健康检查 {health} {error}' },
   'watch.healthy': { en: 'The new release stayed healthy for {seconds}s.', 'zh-CN': '新发布在 {seconds} 秒内保持健康。' },

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import { createConnectionVia } from '../../engine/net.js';
 import type { Host } from '../../host/types.js';
+import type { Traffic } from './proxy.js';
 import type { ProcInfo, StartRequest, SupervisorStatus } from './supervisor.js';
 
 export class SupervisorClient {
@@ -40,6 +41,10 @@ export class SupervisorClient {
 
   status(): Promise<SupervisorStatus> {
     return this.request('GET', '/status', undefined, 5000);
+  }
+  /** The proxy's counts per release since its switch (a supervisor older than this answers 404: rejected). */
+  async traffic(): Promise<Record<string, Traffic>> {
+    return (await this.request<{ traffic: Record<string, Traffic> }>('GET', '/traffic', undefined, 5000)).traffic;
   }
   start(req: StartRequest): Promise<ProcInfo> {
     return this.request('POST', '/start', req);

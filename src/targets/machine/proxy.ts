@@ -13,12 +13,27 @@ export interface Upstream {
   agent: http.Agent;
 }
 
+/** What the proxy counted for a release since it was switched to (the shape of `engine/window.ts`'s TrafficCounts). */
+export interface Traffic {
+  since: string;
+  total: number;
+  classes: Record<string, number>;
+  routes5xx: Record<string, number>;
+}
+
+/** Routes a release's 5xx are counted by; the rest go under OTHER_ROUTES (paths with ids must not grow the map). */
+export const MAX_ROUTES = 50;
+export const OTHER_ROUTES = '(other routes)';
+/** slipway's own probes (the window's health checks) carry this header and are not counted. */
+export const PROBE_HEADER = 'x-slipway-probe';
+
 const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
 
 export class SwitchingProxy {
   private active: Upstream | undefined;
   private readonly upstreams = new Map<string, Upstream>();
   private readonly waiters = new Map<string, (() => void)[]>();
+  private readonly counts = new Map<string, Traffic>();
   readonly server: http.Server;
 
   constructor(private readonly upstreamHost = '127.0.0.1') {
@@ -38,6 +53,25 @@ export class SwitchingProxy {
     return this.active?.id;
   }
 
+  /** Answers counted per release since it was last switched to. */
+  traffic(): Record<string, Traffic> {
+    return Object.fromEntries([...this.counts].map(([id, t]) => [id, { ...t, classes: { ...t.classes }, routes5xx: { ...t.routes5xx } }]));
+  }
+
+  private count(id: string, req: http.IncomingMessage, status: number): void {
+    if (req.headers[PROBE_HEADER] !== undefined) return;
+    const t = this.counts.get(id);
+    if (!t) return;
+    t.total++;
+    const cls = `${Math.floor(status / 100)}xx`;
+    t.classes[cls] = (t.classes[cls] ?? 0) + 1;
+    if (status < 500) return;
+    // The path only: a query string may carry tokens.
+    let route = `${req.method ?? '?'} ${(req.url ?? '/').split('?')[0]!.slice(0, 200)}`;
+    if (t.routes5xx[route] === undefined && Object.keys(t.routes5xx).length >= MAX_ROUTES) route = OTHER_ROUTES;
+    t.routes5xx[route] = (t.routes5xx[route] ?? 0) + 1;
+  }
+
   inflight(id: string): number {
     return this.upstreams.get(id)?.inflight ?? 0;
   }
@@ -54,6 +88,8 @@ export class SwitchingProxy {
       up = { id: target.id, port: target.port, inflight: 0, agent: new http.Agent({ keepAlive: true, maxSockets: 256 }) };
       this.upstreams.set(target.id, up);
     }
+    // A switch starts the release's counts afresh: the window judges what it answered since.
+    if (previous !== target.id) this.counts.set(target.id, { since: new Date().toISOString(), total: 0, classes: {}, routes5xx: {} });
     this.active = up;
     return previous;
   }
@@ -78,6 +114,7 @@ export class SwitchingProxy {
     if (up && this.active !== up) {
       up.agent.destroy();
       this.upstreams.delete(id);
+      this.counts.delete(id);
     }
   }
 
@@ -117,6 +154,7 @@ export class SwitchingProxy {
       const preq = http.request(
         { host: this.upstreamHost, port: up.port, method: req.method, path: req.url, headers, agent: up.agent },
         (pres) => {
+          this.count(up.id, req, pres.statusCode ?? 502);
           const out: http.OutgoingHttpHeaders = {};
           for (const [k, v] of Object.entries(pres.headers)) if (!HOP.has(k) && v !== undefined) out[k] = v;
           res.writeHead(pres.statusCode ?? 502, out);
@@ -129,6 +167,7 @@ export class SwitchingProxy {
         if (attempt === 0 && retryable && preq.reusedSocket && err.code === 'ECONNRESET' && !res.headersSent) return send(1);
         finish();
         if (!res.headersSent) {
+          this.count(up.id, req, 502);
           res.writeHead(502, { 'content-type': 'application/json' });
           res.end('{"error":"upstream failed"}');
         } else res.destroy();

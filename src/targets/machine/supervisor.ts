@@ -279,6 +279,8 @@ export class Supervisor {
       switch (`${req.method} ${req.url}`) {
         case 'GET /status':
           return send(200, this.status());
+        case 'GET /traffic':
+          return send(200, { traffic: this.proxy.traffic() });
         case 'POST /start':
           return send(200, await this.startRelease(body as unknown as StartRequest));
         case 'POST /switch':

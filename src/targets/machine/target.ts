@@ -12,7 +12,7 @@ import { Redactor } from '../../engine/redact.js';
 import { t } from '../../engine/i18n.js';
 import type { Plan, StepData, Step } from '../../engine/step.js';
 import type { Host } from '../../host/types.js';
-import type { ArchitectureView, DeployOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory } from '../types.js';
+import type { ArchitectureView, DeployOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory, WindowLook } from '../types.js';
 import { pickRelease } from '../evidence.js';
 import { newReleaseId } from './releases.js';
 import { machineArchitecture } from './architecture.js';
@@ -20,6 +20,8 @@ import { machineDbWindow } from './db-window.js';
 import { probeHealthDbStep } from './probe-health-db.js';
 import { machineRuntime, type MachineRuntime, type MachineSetup } from './runtime.js';
 import type { BuildMeta } from './build.js';
+import { lookAtMachine, markReleaseFailed } from './window.js';
+import type { HostSample } from '../../engine/window.js';
 import {
   backupStep,
   buildStep,
@@ -298,6 +300,14 @@ export class MachineTarget implements Target {
 
   async host(ctx: TargetContext): Promise<Host> {
     return (await this.runtime(ctx)).host;
+  }
+
+  async observe(ctx: TargetContext, look: WindowLook): Promise<HostSample[]> {
+    return [await lookAtMachine(await this.runtime(ctx), look)];
+  }
+
+  async markFailed(ctx: TargetContext, release: string, evidence: string[]): Promise<void> {
+    await markReleaseFailed(await this.runtime(ctx), release, evidence);
   }
 
   async ownPids(ctx: TargetContext): Promise<number[]> {

@@ -17,7 +17,8 @@ import { fleetDeployPlan, fleetParallelPlan, fleetRollbackPlan } from '../machin
 import type { MachineRuntime } from '../machine/runtime.js';
 import { configHash, gitCommit, type MachineTarget } from '../machine/target.js';
 import { newReleaseId } from '../machine/releases.js';
-import type { ArchitectureView, DeployOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory } from '../types.js';
+import type { ArchitectureView, DeployOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory, WindowLook } from '../types.js';
+import type { HostSample } from '../../engine/window.js';
 
 /** How the config names each host (`deploy@vm-a`, `deploy@vm-b:22`). */
 function hostNames(t: SshEnvironment): string[] {
@@ -185,6 +186,22 @@ export class SshFleet {
     return this.single.host(this.first(ctx));
   }
 
+  /** Every host looked at side by side; an unreachable one is a failed health probe, not an error. */
+  async observe(ctx: TargetContext, look: WindowLook): Promise<HostSample[]> {
+    const names = hostNames(ctx.envr.target as SshEnvironment);
+    return (
+      await Promise.all(
+        this.hostContexts(ctx).map((c, i) =>
+          this.single.observe(c, look).catch((e: unknown): HostSample[] => [{ host: names[i]!, error: ctx.redactor.redact(e instanceof Error ? e.message : String(e)), logMatches: [] }]),
+        ),
+      )
+    ).flat();
+  }
+
+  async markFailed(ctx: TargetContext, release: string, evidence: string[]): Promise<void> {
+    await Promise.all(this.hostContexts(ctx).map((c) => this.single.markFailed(c, release, evidence).catch(() => undefined)));
+  }
+
   ownPids(ctx: TargetContext): Promise<number[]> {
     return this.single.ownPids(this.first(ctx));
   }
@@ -225,6 +242,8 @@ export function fleetAware(single: MachineTarget & Pick<Target, 'trustHost'>): T
     history: (ctx) => pick(ctx).history(ctx),
     evidence: (ctx, o) => pick(ctx).evidence(ctx, o),
     architecture: (ctx) => pick(ctx).architecture(ctx),
+    observe: (ctx, look) => pick(ctx).observe(ctx, look),
+    markFailed: (ctx, release, evidence) => pick(ctx).markFailed(ctx, release, evidence),
     close: (ctx) => pick(ctx).close(ctx),
     dbWindow: single.dbWindow,
     ...(single.trustHost ? { trustHost: single.trustHost.bind(single) } : {}),
