@@ -7,7 +7,6 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -17,7 +16,8 @@ import { SecretsManagerClient, GetSecretValueCommand } from '@aws-sdk/client-sec
 import { SSMClient, GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { startMoto, awsTestEnv, type Moto } from './moto.js';
 import { writeConfig } from './helpers.js';
-import { ensureBuilt, ROOT } from '../helpers/local-env.js';
+import { ensureBuilt } from '../helpers/local-env.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 
 const CIDR = '203.0.113.9/32';
 const LEASE = '/slipway/shop-api-production/db-window';
@@ -27,21 +27,10 @@ let config: string;
 let password = '';
 const outputs: string[] = [];
 
-function cli(args: string[], extra: Record<string, string> = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'slipway.js'), ...args, '--config', config], {
-      env: { ...process.env, ...awsTestEnv, AWS_ENDPOINT_URL: moto.url, JWT_SECRET: 'db-window-test-secret', PGSSLROOTCERT: '/etc/ssl/rds-ca.pem', CI: 'true', SLIPWAY_LANG: 'en', ...extra },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code, signal) => {
-      outputs.push(stdout, stderr);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+async function cli(args: string[], extra: Record<string, string> = {}): Promise<CliResult> {
+  const r = await runCli(args, { config, env: { ...awsTestEnv, AWS_ENDPOINT_URL: moto.url, JWT_SECRET: 'db-window-test-secret', PGSSLROOTCERT: '/etc/ssl/rds-ca.pem', ...extra } });
+  outputs.push(r.stdout, r.stderr);
+  return r;
 }
 
 const opts = () => ({ endpoint: moto.url, region: 'ap-southeast-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
