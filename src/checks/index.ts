@@ -7,6 +7,7 @@ import type { ResolvedEnvironment, SecretValues } from '../config/resolve.js';
 import type { Host } from '../host/types.js';
 import { appBuild } from './app.js';
 import { awsChecks } from './aws/checks.js';
+import { dbWindowCheck } from './aws/db-window.js';
 import { configChecks } from './config.js';
 import { dockerChecks } from './docker.js';
 import { domainChecks } from './domains.js';
@@ -26,7 +27,7 @@ export { pickEngineVersion, classifyStack } from './aws/logic.js';
 /** Areas in report order. */
 export const AREAS = ['config', 'env', 'app', 'docker', 'host', 'domains', 'storage', 'aws', 'safety', 'window'] as const;
 
-export const CHECKS: readonly CheckDef[] = [...configChecks, envContract, appBuild, dockerChecks, ...hostChecks, domainChecks, storageChecks, ...awsChecks, ...safetyChecks, changeWindow];
+export const CHECKS: readonly CheckDef[] = [...configChecks, envContract, appBuild, dockerChecks, ...hostChecks, domainChecks, storageChecks, ...awsChecks, dbWindowCheck, ...safetyChecks, changeWindow];
 
 const SEVERITY_ORDER = { blocker: 0, warning: 1, info: 2, passed: 3 } as const;
 

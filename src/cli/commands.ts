@@ -296,7 +296,7 @@ export async function plan(g: GlobalFlags, env: string | undefined, o: { image?:
 }
 
 export async function synth(g: GlobalFlags, env: string | undefined, o: { out: string }): Promise<number> {
-  const s = await session(g, env);
+  const s = await session(g, env, false, { sweep: false });
   const files = await infraOf(s, 'synth').synth(s.ctx, o.out);
   if (g.json) printJson({ type: 'synth', files });
   else for (const f of files) print(f);
@@ -304,7 +304,7 @@ export async function synth(g: GlobalFlags, env: string | undefined, o: { out: s
 }
 
 export async function cost(g: GlobalFlags, env: string | undefined): Promise<number> {
-  const s = await session(g, env);
+  const s = await session(g, env, false, { sweep: false });
   const report = infraOf(s, 'cost').cost(s.ctx);
   if (g.json) printJson(report.data);
   else print(report.text);
@@ -393,7 +393,7 @@ export async function diagnoseEnv(g: GlobalFlags, env: string | undefined, o: { 
 
 /** `slipway ci github [env]`: the deploy workflow (and with --setup-aws the OIDC role it assumes). */
 export async function ciGithub(g: GlobalFlags, env: string | undefined, o: import('../ci/github.js').CiGithubOptions): Promise<number> {
-  const s = await session(g, env);
+  const s = await session(g, env, false, { sweep: false });
   const { ciGithub: write, ROLE_VARIABLE } = await import('../ci/github.js');
   const r = await write(s.envr, s.ctx.localHost, o, (e) => s.bus.log('info', 'aws.stack.event', { stack: 'ci', resource: e.LogicalResourceId ?? '', type: '', status: e.ResourceStatus ?? '', reason: e.ResourceStatusReason ?? '' }));
   if (g.json) printJson({ type: 'ci', ...r });
@@ -410,7 +410,7 @@ export async function ciGithub(g: GlobalFlags, env: string | undefined, o: impor
 
 /** `slipway iam policy [env]`: the CI deploy role's policy, as JSON. */
 export async function iamPolicy(g: GlobalFlags, env: string | undefined): Promise<number> {
-  const s = await session(g, env);
+  const s = await session(g, env, false, { sweep: false });
   const { iamPolicy: policyOf } = await import('../ci/github.js');
   print(JSON.stringify(await policyOf(s.envr), null, 2));
   return 0;

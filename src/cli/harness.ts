@@ -9,9 +9,10 @@ import type { Diagnosis } from '../knowledge/diagnose.js';
 import type { GlobalFlags } from './flags.js';
 import { print, printJson, useRedactor, handleError } from './output.js';
 
-export async function session(g: GlobalFlags, env: string | undefined, requireSecrets = false): Promise<Session> {
+export async function session(g: GlobalFlags, env: string | undefined, requireSecrets = false, o: { sweep?: boolean } = {}): Promise<Session> {
   const s = await openSession({ ...(g.config ? { config: g.config } : {}), ...(env ? { env } : {}), requireSecrets });
   useRedactor(s.ctx.redactor);
+  if (o.sweep !== false && s.target.dbWindow?.sweep) await (await import('./db-window-sweep.js')).sweepDbWindow(s);
   return s;
 }
 

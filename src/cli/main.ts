@@ -14,6 +14,7 @@ import type { DeployFlags, GlobalFlags } from './flags.js';
 
 export type { DeployFlags, GlobalFlags } from './flags.js';
 import '../engine/messages/ci.js';
+import '../engine/messages/db-window.js';
 import '../engine/messages/verify-window.js';
 import '../engine/messages/env-releases.js';
 import '../engine/messages/hosts.js';
@@ -230,6 +231,18 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--accept-risk <id>', t('cli.opt.acceptRisk'), collect, [])
     .option('--force-unlock', t('cli.opt.forceUnlock'), false)
     .action(run(async (g, env: string | undefined, o: { file: string; cidr?: string; acceptRisk?: string[]; forceUnlock: boolean }) => (await cmds()).dbImport(g, env, o)));
+  db.command('open')
+    .description(t('cli.dbOpen'))
+    .argument('[env]', t('cli.arg.env'))
+    .option('--ttl <duration>', t('cli.opt.dbTtl'), '30m')
+    .option('--cidr <cidr>', t('cli.opt.dbOpenCidr'))
+    .option('--port <port>', t('cli.opt.dbOpenPort'))
+    .option('--accept-risk <id>', t('cli.opt.acceptRisk'), collect, [])
+    .action(run(async (g, env: string | undefined, o: import('./db-window.js').DbOpenFlags) => (await import('./db-window.js')).dbOpen(g, env, o)));
+  db.command('close')
+    .description(t('cli.dbClose'))
+    .argument('[env]', t('cli.arg.env'))
+    .action(run(async (g, env: string | undefined) => (await import('./db-window.js')).dbClose(g, env)));
 
   db.command('rotate-password')
     .description(t('cli.dbRotatePassword'))

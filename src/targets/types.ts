@@ -21,6 +21,7 @@ export interface MachineUnderCheck {
   /** The environment as this machine runs it (its own `dir`). */
   envr: ResolvedEnvironment;
 }
+import type { DbWindowCapability } from './types-db-window.js';
 
 export interface TargetContext {
   envr: ResolvedEnvironment;
@@ -290,6 +291,8 @@ export interface Target {
   history?(ctx: TargetContext): Promise<TargetHistory>;
   /** Close what the target opened (SSH connections). */
   close?(ctx: TargetContext): Promise<void>;
+  /** `slipway db open|close`: a database window for a limited time. */
+  dbWindow?: DbWindowCapability;
   /** What the environment is made of, for `slipway report` (optional: a target without it has no drawing). */
   architecture?(ctx: TargetContext): Promise<ArchitectureView>;
   /** plan / synth / cost: only targets that provision infrastructure. */

@@ -85,7 +85,7 @@ async function identity(ctx: CheckContext): Promise<{ account?: string; arn?: st
   });
 }
 
-function awsCheck(id: string, body: (ctx: CheckContext, cfg: ClientConfig, t: AwsEnvironment) => Promise<Finding[]>): CheckDef {
+export function awsCheck(id: string, body: (ctx: CheckContext, cfg: ClientConfig, t: AwsEnvironment) => Promise<Finding[]>): CheckDef {
   return {
     id,
     area: 'aws',

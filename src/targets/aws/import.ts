@@ -6,8 +6,6 @@
  * (at once, or by the next command's recovery). The preflight's `aws.public-db` check
  * flags any `slipway-temp` rule that is still open.
  */
-import { AuthorizeSecurityGroupIngressCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
-import { ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { SlipwayError } from '../../engine/errors.js';
 import type { Plan, Step, StepContext } from '../../engine/step.js';
@@ -15,19 +13,15 @@ import { findPgBinaries } from '../../db/binaries.js';
 import { lastLines } from '../../engine/text.js';
 import { cidrPrefix, isIpv4Cidr } from '../../config/aws-values.js';
 import { LocalHost } from '../../host/local.js';
-import { awsErrorName, awsPoll } from './clients.js';
-import { poll } from '../../engine/poll.js';
 import type { AwsCtx } from './context.js';
 import { describeDb, snapshotDb, type DbSecretValue } from './database.js';
 import { importMeta } from './request.js';
-import { describeStack, outputsOf } from './stacks.js';
+import { authorizeRule, closeWindow, makePublic, TEMP, windowTarget } from './window.js';
 
 export interface ImportOptions {
   file: string;
   cidr: string;
 }
-
-const TEMP = 'slipway-temp';
 
 /** The risk id that lets `db import` open a window wider than one address. */
 export const WIDE_WINDOW_RISK = 'import-wide-cidr';
@@ -44,40 +38,11 @@ export function checkImportWindow(cidr: string, acceptRisks: readonly string[]):
   }
 }
 
-async function target(a: AwsCtx): Promise<{ id: string; sg: string }> {
-  const [db, sec] = await Promise.all([describeStack(a.c.cfn, a.n.stack('database')), describeStack(a.c.cfn, a.n.stack('security'))]);
-  const id = outputsOf(db).DbInstanceId;
-  const sg = outputsOf(sec).DbSecurityGroupId;
-  if (!id || !sg) throw new SlipwayError({ key: 'aws.import.noDatabase', params: { env: a.envr.name }, place: a.n.stack('database'), fix: 'aws.import.noDatabase.fix', fixParams: { env: a.envr.name } });
-  return { id, sg };
-}
-
-async function waitAvailable(a: AwsCtx, id: string, signal: AbortSignal): Promise<void> {
-  const r = await poll(async () => {
-    const db = await describeDb(a.c.rds, id);
-    return db?.DBInstanceStatus === 'available' && db.PubliclyAccessible ? { done: true } : undefined;
-  }, awsPoll('resource', signal, 30 * 60_000));
-  if (r.kind === 'done') return;
-  throw new SlipwayError({ key: 'aws.import.notAvailable', params: { id }, fix: 'aws.import.notAvailable.fix' });
-}
-
-function permission(cidr: string, description: string) {
-  return [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: cidr, Description: description }] }];
-}
-
 /** Close the window recorded by `open-window`: idempotent, tolerant of a half-opened one. */
-async function closeWindow(a: AwsCtx, ctx: StepContext): Promise<void> {
+async function closeRecorded(a: AwsCtx, ctx: StepContext): Promise<void> {
   const w = ctx.data('open-window');
   if (!w?.sg || !w.cidr) return;
-  try {
-    await a.c.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: String(w.sg), IpPermissions: permission(String(w.cidr), String(w.description)) }));
-  } catch (e) {
-    if (awsErrorName(e) !== 'InvalidPermission.NotFound') throw e;
-  }
-  if (w.wasPublic === false) {
-    const db = await describeDb(a.c.rds, String(w.id));
-    if (db?.PubliclyAccessible) await a.c.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: String(w.id), PubliclyAccessible: false, ApplyImmediately: true }));
-  }
+  await closeWindow(a, { id: String(w.id), sg: String(w.sg), cidr: String(w.cidr), description: String(w.description), wasPublic: w.wasPublic !== false });
   ctx.log('aws.import.closed', { sg: String(w.sg), cidr: String(w.cidr), id: String(w.id) });
 }
 
@@ -101,7 +66,7 @@ export function importPlan(a: AwsCtx, opts: ImportOptions): Plan {
       titleKey: 'aws.import.step.snapshot',
       needs: ['check-dump'],
       async run(ctx) {
-        const { id } = await target(a);
+        const { id } = await windowTarget(a);
         const snap = `${a.n.prefix}-before-import-${ctx.runId}`.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 255);
         await snapshotDb(a.c.rds, id, snap, ctx.signal);
         return { snapshot: snap };
@@ -113,24 +78,17 @@ export function importPlan(a: AwsCtx, opts: ImportOptions): Plan {
       titleParams: { cidr: opts.cidr },
       needs: ['snapshot'],
       async run(ctx) {
-        const { id, sg } = await target(a);
+        const { id, sg } = await windowTarget(a);
         const db = await describeDb(a.c.rds, id);
-        const description = `${TEMP} import ${ctx.runId}`;
+        const w = { id, sg, cidr: opts.cidr, description: `${TEMP} import ${ctx.runId}`, wasPublic: !!db?.PubliclyAccessible };
         // Record first: if we die between the two calls below, the undo still knows what to close.
-        await ctx.record({ id, sg, cidr: opts.cidr, description, wasPublic: !!db?.PubliclyAccessible });
-        try {
-          await a.c.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: sg, IpPermissions: permission(opts.cidr, description) }));
-        } catch (e) {
-          if (awsErrorName(e) !== 'InvalidPermission.Duplicate') throw e;
-        }
-        if (!db?.PubliclyAccessible) {
-          await a.c.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, PubliclyAccessible: true, ApplyImmediately: true }));
-          await waitAvailable(a, id, ctx.signal);
-        }
+        await ctx.record({ ...w });
+        await authorizeRule(a, w);
+        await makePublic(a, w, ctx.signal);
         ctx.warn('aws.import.opened', { cidr: opts.cidr, id });
         return { host: db?.Endpoint?.Address ?? '', port: db?.Endpoint?.Port ?? 5432 };
       },
-      undo: (ctx) => closeWindow(a, ctx),
+      undo: (ctx) => closeRecorded(a, ctx),
     },
     {
       id: 'restore',
@@ -164,7 +122,7 @@ export function importPlan(a: AwsCtx, opts: ImportOptions): Plan {
       titleKey: 'aws.import.step.close',
       needs: ['restore'],
       async run(ctx) {
-        await closeWindow(a, ctx);
+        await closeRecorded(a, ctx);
         return { closed: true };
       },
     },

@@ -23,6 +23,7 @@ const steps = () => Promise.all([import('./steps-infra.js'), import('./steps-rel
 const rollbackModule = () => import('./rollback.js');
 const destroyModule = () => import('./destroy.js');
 const importModule = () => import('./import.js');
+const dbWindowModule = () => import('./db-window.js');
 
 export { synth, stackSpecs } from './synth.js';
 export { estimateCost, renderCost, type CostReport } from './cost.js';
@@ -102,6 +103,12 @@ export function createTarget(): Target {
       const { checkImportWindow, importPlan } = await importModule();
       checkImportWindow(opts.cidr, opts.acceptRisks ?? []);
       return importPlan(awsCtx(tc), { file: opts.file, cidr: opts.cidr });
+    },
+    dbWindow: {
+      open: async (tc, opts) => (await dbWindowModule()).awsDbWindow.open(tc, opts),
+      close: async (tc) => (await dbWindowModule()).awsDbWindow.close(tc),
+      sweep: async (tc) => (await dbWindowModule()).awsDbWindow.sweep!(tc),
+      current: async (tc) => (await dbWindowModule()).awsDbWindow.current(tc),
     },
     // The lock lives in the account (every machine sees it); the journal stays on this machine.
     state: async (tc) => {

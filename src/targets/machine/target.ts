@@ -20,6 +20,7 @@ import { snapshotOf } from './release-env.js';
 import { diffEnv } from '../../engine/env-diff.js';
 import { rotateSteps } from './rotate.js';
 import { machineArchitecture } from './architecture.js';
+import { machineDbWindow } from './db-window.js';
 import { probeHealthDbStep } from './probe-health-db.js';
 import { machineRuntime, type MachineRuntime, type MachineSetup } from './runtime.js';
 import type { BuildMeta, PackedApp } from './build.js';
@@ -174,6 +175,9 @@ export class MachineTarget implements Target {
   private readonly runtimes = new WeakMap<TargetContext, Promise<MachineRuntime>>();
 
   constructor(readonly name: string, private readonly o: MachineTargetOptions) {}
+
+  /** `slipway db open|close`: a port-forward to the environment's PostgreSQL (machine/db-window.ts). */
+  readonly dbWindow = machineDbWindow(this);
 
   /** One runtime (one connection) per command. */
   runtime(ctx: TargetContext): Promise<MachineRuntime> {

@@ -331,6 +331,7 @@ export function fleetAware(single: MachineTarget & Pick<Target, 'trustHost'>): T
     observe: (ctx, look) => pick(ctx).observe(ctx, look),
     markFailed: (ctx, release, evidence) => pick(ctx).markFailed(ctx, release, evidence),
     close: (ctx) => pick(ctx).close(ctx),
+    dbWindow: single.dbWindow,
     ...(single.trustHost ? { trustHost: single.trustHost.bind(single) } : {}),
   };
 }
