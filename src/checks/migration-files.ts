@@ -60,3 +60,31 @@ export async function migrationSetHash(appDir: string, migrate: string | undefin
   for (const f of files) h.update(`${f.rel}\n`).update(await readFile(f.abs)).update('\n');
   return h.digest('hex').slice(0, 16);
 }
+
+/** What `slipway db rehearse` records, per migration set, in this machine's state directory of the environment. */
+export interface RehearsalRecord {
+  set: string;
+  ok: boolean;
+  at: string;
+  env: string;
+  /** The backup restored (its name and where it was). */
+  backup: string;
+  durationMs: number;
+  /** The statement PostgreSQL rejected, and its error (redacted). */
+  statement?: string;
+  error?: string;
+  locks: { relation: string; mode: string; seconds: number; query: string }[];
+  lockThresholdSeconds: number;
+}
+
+export function rehearsalFile(stateDir: string, set: string): string {
+  return path.join(stateDir, 'rehearsals', `${set}.json`);
+}
+
+export async function readRehearsal(stateDir: string, set: string): Promise<RehearsalRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(rehearsalFile(stateDir, set), 'utf8')) as RehearsalRecord;
+  } catch {
+    return undefined;
+  }
+}

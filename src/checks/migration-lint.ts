@@ -177,3 +177,21 @@ export function lintSql(sql: string, file: string, state: LintState = newLintSta
   }
   return { hits };
 }
+
+/** The statements of a SQL text, as written (call `loadParser()` first); the whole text when it does not parse. */
+export function splitStatements(sql: string): string[] {
+  let parsed: { stmts?: unknown[] };
+  try {
+    parsed = parseSync(sql) as { stmts?: unknown[] };
+  } catch {
+    return [sql];
+  }
+  const buf = Buffer.from(sql, 'utf8');
+  return (parsed.stmts ?? []).map((raw) => {
+    const s = obj(raw) ?? {};
+    const loc = typeof s.stmt_location === 'number' ? s.stmt_location : 0;
+    const { start } = lineOf(buf, loc);
+    const end = typeof s.stmt_len === 'number' && s.stmt_len > 0 ? loc + s.stmt_len : buf.length;
+    return buf.subarray(start, end).toString('utf8').trim();
+  }).filter(Boolean);
+}

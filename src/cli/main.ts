@@ -14,6 +14,7 @@ import type { DeployFlags, GlobalFlags } from './flags.js';
 
 export type { DeployFlags, GlobalFlags } from './flags.js';
 import '../engine/messages/ci.js';
+import '../engine/messages/rehearse.js';
 
 
 function version(): string {
@@ -188,6 +189,13 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--accept-risk <id>', t('cli.opt.acceptRisk'), collect, [])
     .option('--force-unlock', t('cli.opt.forceUnlock'), false)
     .action(run(async (g, env: string | undefined, o: { file: string; cidr?: string; acceptRisk?: string[]; forceUnlock: boolean }) => (await cmds()).dbImport(g, env, o)));
+
+  db.command('rehearse')
+    .description(t('cli.dbRehearse'))
+    .argument('[env]', t('cli.arg.env'))
+    .option('--fresh', t('cli.opt.freshBackup'), false)
+    .option('--lock-threshold <seconds>', t('cli.opt.lockThreshold'))
+    .action(run(async (g, env: string | undefined, o: { fresh: boolean; lockThreshold?: string }) => (await import('./db-rehearse.js')).dbRehearse(g, env, o)));
 
   const lockCmd = program.command('lock').description(t('cli.lock'));
   for (const action of ['status', 'release'] as const) {

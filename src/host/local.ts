@@ -1,7 +1,7 @@
 /** This machine as a Host: child processes without a shell, atomic and durable file writes. */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -239,6 +239,10 @@ export class LocalHost implements Host {
     }
     await rename(tmp, dest);
     return { sha256, bytes };
+  }
+
+  async readStream(p: string): Promise<Readable> {
+    return createReadStream(p);
   }
 
   async readFrom(p: string, offset: number): Promise<{ text: string; size: number }> {
