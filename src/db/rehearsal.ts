@@ -114,7 +114,7 @@ export function failedStatement(log: string): { error?: string; statement?: stri
       if (/^\d{4}-\d\d-\d\d [\d:.]+ /.test(l)) break;
       rest.push(l);
     }
-    return { error: m[1]!, statement: rest.join(' ').replace(/\s+/g, ' ').trim().slice(0, 300) };
+    return { error: m[1]!, statement: rest.join('\n').trim() };
   }
   return {};
 }

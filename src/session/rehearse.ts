@@ -31,11 +31,11 @@ export async function narrowStatement(statement: string | undefined, error: stri
   if (!statement) return undefined;
   await loadParser();
   const parts = splitStatements(statement);
-  if (parts.length <= 1) return statement;
   const names = [...(error ?? '').matchAll(/"([^"]+)"/g)].map((m) => m[1]!.toLowerCase());
   const score = (p: string) => names.filter((n) => p.toLowerCase().includes(n)).length;
-  const best = [...parts].sort((a, b) => score(b) - score(a))[0]!;
-  return score(best) > 0 ? best : statement;
+  const best = parts.length === 1 ? parts[0]! : [...parts].sort((a, b) => score(b) - score(a))[0];
+  const chosen = best && (parts.length === 1 || score(best) > 0) ? best : statement;
+  return chosen.replace(/\s+/g, ' ').replace(/;\s*$/, '').trim().slice(0, 300);
 }
 
 export async function rehearse(s: Session, opts: { fresh: boolean; lockSeconds?: number }): Promise<RehearsalResult> {

@@ -51,6 +51,25 @@ async function latestBackup(rt: MachineRuntime, major: number): Promise<{ file: 
   return undefined;
 }
 
+/**
+ * On this machine, the serving release's node_modules are hard-linked in when its lockfile
+ * is the same (what a deploy does between releases); elsewhere the build installs.
+ */
+async function reuseServingModules(rt: MachineRuntime, build: MachineRuntime, release: string): Promise<boolean> {
+  if (!rt.host.local) return false;
+  const current = await rt.store.current();
+  if (!current) return false;
+  const from = rt.store.appDir(current);
+  const to = build.store.appDir(release);
+  for (const lock of ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml']) {
+    const [a, b] = await Promise.all([rt.host.readFile(j(from, lock)), build.host.readFile(j(to, lock))]);
+    if (a === undefined && b === undefined) continue;
+    if (a !== b || !(await rt.host.exists(j(from, 'node_modules')))) return false;
+    return (await build.host.exec(['cp', '-al', j(from, 'node_modules'), j(to, 'node_modules')])).code === 0;
+  }
+  return false;
+}
+
 export async function rehearseOnMachine(rt: MachineRuntime, opts: RehearsalOptions): Promise<RehearsalOutcome> {
   const { ctx } = rt;
   const db = ctx.envr.database;
@@ -98,7 +117,7 @@ export async function rehearseOnMachine(rt: MachineRuntime, opts: RehearsalOptio
     const bctx = looseContext(build, 'rehearse');
     const built = (async () => {
       await unpackRelease(build, bctx, release);
-      await installRelease(build, bctx, release);
+      if (!(await reuseServingModules(rt, build, release))) await installRelease(build, bctx, release);
       if (ctx.envr.app.build) await shell(build, bctx, ctx.envr.app.build, build.store.appDir(release), { NODE_ENV: 'development' }, 'build', release);
       log('rehearse.build', { dir: build.store.appDir(release) });
     })();
