@@ -14,6 +14,7 @@ import { domainChecks } from './domains.js';
 import { envContract } from './envcontract/contract.js';
 import { finding, reason } from './finding.js';
 import { hostChecks } from './host.js';
+import { migrationLint, rehearsalRequired } from './migrations.js';
 import { safetyChecks } from './safety.js';
 import { storageChecks } from './storage.js';
 import type { CheckContext, CheckDef, Finding, PreflightOptions, PreflightReport } from './types.js';
@@ -27,7 +28,7 @@ export { pickEngineVersion, classifyStack } from './aws/logic.js';
 /** Areas in report order. */
 export const AREAS = ['config', 'env', 'app', 'docker', 'host', 'domains', 'storage', 'aws', 'safety', 'window'] as const;
 
-export const CHECKS: readonly CheckDef[] = [...configChecks, envContract, appBuild, dockerChecks, ...hostChecks, domainChecks, storageChecks, ...awsChecks, dbWindowCheck, ...safetyChecks, changeWindow];
+export const CHECKS: readonly CheckDef[] = [...configChecks, envContract, appBuild, migrationLint, dockerChecks, ...hostChecks, domainChecks, storageChecks, ...awsChecks, dbWindowCheck, ...safetyChecks, rehearsalRequired, changeWindow];
 
 const SEVERITY_ORDER = { blocker: 0, warning: 1, info: 2, passed: 3 } as const;
 
@@ -137,12 +138,13 @@ export async function runPreflight(envr: ResolvedEnvironment, secrets: SecretVal
   const accepts = opts.acceptRisks ?? [];
   const used = new Set<string>();
   for (const f of findings) {
-    if (f.severity !== 'blocker') continue;
+    if (f.severity !== 'blocker' && f.severity !== 'warning') continue;
     const hit = accepts.filter((a) => acceptMatches(a, f));
-    if (hit.length) {
-      f.accepted = true;
-      hit.forEach((h) => used.add(h));
-    }
+    if (!hit.length) continue;
+    hit.forEach((h) => used.add(h));
+    // An accepted warning (e.g. a migration lint finding) is kept, as information.
+    if (f.severity === 'warning') f.severity = 'info';
+    else f.accepted = true;
   }
   for (const a of accepts) {
     if (!used.has(a)) findings.push(finding({ id: 'preflight.accept-risk', area: 'config', severity: 'warning', key: 'checks.acceptUnused', params: { entry: a } }));

@@ -20,6 +20,7 @@ import '../engine/messages/env-releases.js';
 import '../engine/messages/hosts.js';
 import '../engine/messages/promote.js';
 import '../engine/messages/rotate.js';
+import '../engine/messages/rehearse.js';
 
 
 function version(): string {
@@ -249,6 +250,13 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .argument('[env]', t('cli.arg.env'))
     .option('--force-unlock', t('cli.opt.forceUnlock'), false)
     .action(run(async (g, env: string | undefined, o: { forceUnlock: boolean }) => (await import('./db.js')).rotatePassword(g, env, o)));
+
+  db.command('rehearse')
+    .description(t('cli.dbRehearse'))
+    .argument('[env]', t('cli.arg.env'))
+    .option('--fresh', t('cli.opt.freshBackup'), false)
+    .option('--lock-threshold <seconds>', t('cli.opt.lockThreshold'))
+    .action(run(async (g, env: string | undefined, o: { fresh: boolean; lockThreshold?: string }) => (await import('./db-rehearse.js')).dbRehearse(g, env, o)));
 
   const lockCmd = program.command('lock').description(t('cli.lock'));
   for (const action of ['status', 'release'] as const) {

@@ -83,6 +83,11 @@ export const databaseSchema = z
       .enum(['managed', 'external'])
       .optional()
       .describe('`managed`: slipway runs PostgreSQL for the environment (default). `external`: a database you run, its URL in the secret `urlSecret` (default `DATABASE_URL`).'),
+    rehearse: z
+      .enum(['optional', 'required'])
+      .optional()
+      .describe('`required`: a deploy that migrates needs a passing `slipway db rehearse` of the same migration set, recorded on this machine (the preflight blocks otherwise).'),
+    rehearseLockSeconds: z.number().positive().optional().describe('`db rehearse` reports locks held longer than this many seconds (default 5).'),
   })
   .describe('The PostgreSQL database the app uses.');
 

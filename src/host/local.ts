@@ -257,6 +257,10 @@ export class LocalHost implements Host {
     return { sha256, bytes };
   }
 
+  async readStream(p: string): Promise<Readable> {
+    return createReadStream(p);
+  }
+
   async readFrom(p: string, offset: number): Promise<{ text: string; size: number }> {
     const s = await this.stat(p);
     if (!s || s.size <= offset) return { text: '', size: s?.size ?? 0 };

@@ -425,6 +425,18 @@ export class SshHost implements Host {
     return { sha256, bytes };
   }
 
+  /** `cat` on the VM, its stdout streamed back over the channel (with SSH's flow control). */
+  async readStream(p: string): Promise<Readable> {
+    const ch = await this.channel(remoteCommand(['cat', '--', p], {}));
+    ch.end(envBlock(undefined));
+    let err = '';
+    ch.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    ch.on('exit', (code: number | null) => {
+      if (code) ch.emit('error', new Error(`cat ${p} on ${this.name} failed (exit ${code}): ${err.trim()}`));
+    });
+    return ch;
+  }
+
   async readFrom(p: string, offset: number): Promise<{ text: string; size: number }> {
     const r = await this.sh('s=$(stat -L -c %s -- "$1" 2>/dev/null) || { echo 0; exit 0; }; echo "$s"; [ "$s" -gt "$2" ] && tail -c +$(($2 + 1)) -- "$1" | head -c $((s - $2)); exit 0', [p, offset], { retry: true });
     const nl = r.stdout.indexOf('\n');

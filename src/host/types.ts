@@ -47,6 +47,8 @@ export interface Host extends CommandRunner, FileStore {
    * way, and when `sha256` is given a mismatch fails (the caller discards what it wrote).
    */
   download(src: string, dest: Writable, opts?: { sha256?: string }): Promise<UploadResult>;
+  /** Stream a file's bytes off the host (a dump fetched from a VM), never held whole in memory. */
+  readStream?(path: string): Promise<Readable>;
   /** Read a file from an offset (for following logs). */
   readFrom(path: string, offset: number): Promise<{ text: string; size: number }>;
   /** Open a byte stream to a port or unix socket on the host (tunnelled over SSH for a VM). */

@@ -59,6 +59,7 @@ export const SIGNATURES: readonly Signature[] = [
   { id: 'pg.extension-unavailable', kind: 'generic', pitfall: 12, supersedes: ['pg.pgcrypto-missing'], match: [{ re: /extension "[^"]*" is not available|could not open extension control file/i }] },
   { id: 'pg.pgcrypto-missing', kind: 'generic', pitfall: 12, match: [{ re: /function (?:digest|gen_random_bytes|crypt|gen_salt|hmac|pgp_sym_encrypt)\([^)]*\) does not exist/i }] },
   { id: 'pg.undefined-table', kind: 'generic', match: [{ re: /relation "[^"]*" does not exist/i }, { pgCode: '42P01' }] },
+  { id: 'pg.null-rows', kind: 'generic', match: [{ re: /column "[^"]*"(?: of relation "[^"]*")? contains null values/i }] },
   { id: 'pg.permission', kind: 'auth', match: [{ re: /permission denied for (?:table|schema|relation|sequence|database|function)|must be owner of/i }, { pgCode: '42501' }] },
   { id: 'pg.refused', kind: 'connection', match: [{ re: /connect ECONNREFUSED \S+:5432|connection to server at .* failed: Connection refused|could not connect to server/i }] },
 

@@ -251,6 +251,31 @@ export interface WindowLook {
   signal?: AbortSignal;
 }
 
+/** `db rehearse`: which backup, and what counts as a long lock. */
+export interface RehearsalOptions {
+  /** Take a new backup of the live database first (read-only for it). */
+  fresh: boolean;
+  lockThresholdMs: number;
+}
+
+/** A rehearsal's result: the backup restored, how the migrations went, the long locks. */
+export interface RehearsalOutcome {
+  /** The backup's name and where it was (`local:/…/x.dump`). */
+  backup: string;
+  ok: boolean;
+  restoreMs: number;
+  /** The migrate command's run time. */
+  durationMs: number;
+  /** The statement PostgreSQL rejected and its error, from the throwaway server's log. */
+  statement?: string;
+  dbError?: string;
+  /** The migrate command's failure, explained (redacted). */
+  error?: string;
+  /** The failure's evidence lines (redacted), for the knowledge base. */
+  evidence: string[];
+  locks: { relation: string; mode: string; seconds: number; query: string }[];
+}
+
 export interface Target {
   readonly name: string;
   deployPlan(ctx: TargetContext, opts: DeployOptions): Promise<Plan>;
@@ -289,6 +314,8 @@ export interface Target {
   evidence?(ctx: TargetContext, opts: { release?: string }): Promise<EvidenceReport>;
   /** The environment's backups and the releases it may return to, for the preflight's safety checks. */
   history?(ctx: TargetContext): Promise<TargetHistory>;
+  /** Restore the latest backup into a throwaway PostgreSQL on this machine and run the pending migrations there. */
+  rehearse?(ctx: TargetContext, opts: RehearsalOptions): Promise<RehearsalOutcome>;
   /** Close what the target opened (SSH connections). */
   close?(ctx: TargetContext): Promise<void>;
   /** `slipway db open|close`: a database window for a limited time. */

@@ -45,6 +45,7 @@ const CASES: [string, string[]][] = [
   ['pg.extension-unavailable', ['ERROR:  extension "pgcrypto" is not available', 'DETAIL:  Could not open extension control file "/usr/share/postgresql/15/extension/pgcrypto.control": No such file or directory.']],
   ['pg.pgcrypto-missing', ['pg_restore: error: could not execute query: ERROR:  function digest(text, unknown) does not exist']],
   ['pg.undefined-table', ['error: relation "orders" does not exist', "  code: '42P01',"]],
+  ['pg.null-rows', ['migrate: failed: column "sku_hash" of relation "products" contains null values']],
   ['pg.permission', ['error: permission denied for table orders', "  code: '42501',"]],
   ['pg.permission', ['ERROR:  42501: permission denied for schema public']],
   ['pg.refused', ['Error: connect ECONNREFUSED 127.0.0.1:5432']],

@@ -12,7 +12,7 @@ import { Redactor } from '../../engine/redact.js';
 import { t } from '../../engine/i18n.js';
 import type { Plan, StepData, Step } from '../../engine/step.js';
 import type { Host } from '../../host/types.js';
-import type { ArchitectureView, DeployOptions, EnvReleaseOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory, WindowLook, PromotableRelease } from '../types.js';
+import type { ArchitectureView, DeployOptions, EnvReleaseOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory, WindowLook, PromotableRelease, RehearsalOptions, RehearsalOutcome } from '../types.js';
 import { pickRelease } from '../evidence.js';
 import { newReleaseId } from './releases.js';
 import { envMetaOf, envReleasePlan } from './env-release.js';
@@ -370,6 +370,11 @@ export class MachineTarget implements Target {
     ).flat();
     const good = all.filter((r) => r.result === 'succeeded').map((r) => r.id);
     return { backups: { where: at(rt.layout.backups), items }, releases: { where: at(rt.layout.releases), count: all.length, good } };
+  }
+
+  async rehearse(ctx: TargetContext, opts: RehearsalOptions): Promise<RehearsalOutcome> {
+    const { rehearseOnMachine } = await import('./rehearse.js');
+    return rehearseOnMachine(await this.runtime(ctx), opts);
   }
 
   async host(ctx: TargetContext): Promise<Host> {
