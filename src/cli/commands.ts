@@ -5,7 +5,6 @@ import { attach, mutate, printDiagnosis, session, trapSignals } from './harness.
 export { closeSessions } from '../session/session.js';
 import { SlipwayError, isSlipwayError } from '../engine/errors.js';
 import { getLang, t } from '../engine/i18n.js';
-import '../engine/messages/report-html.js';
 import type { PreflightReport } from '../checks/types.js';
 import type { Host } from '../host/types.js';
 import type { InfraCapability, TargetHistory } from '../targets/types.js';

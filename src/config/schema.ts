@@ -6,6 +6,9 @@ import { z } from 'zod';
 import { checkSettingsSchema, domainSchema, storageSchema } from './checks-schema.js';
 import { awsOptions, checkAwsValues } from './aws-schema.js';
 
+// A command parses its config once: compiling zod's fast path (new Function per object schema) costs more than it saves.
+z.config({ jitless: true });
+
 export { checkSettingsSchema, domainSchema, storageSchema };
 
 const envName = z
