@@ -41,9 +41,12 @@ if (missing.length) {
   }
 }
 
-// The CLI under test runs from dist/: build it once, up front.
+// The CLI under test runs from dist/: build it once, up front (the same steps as `npm run build`).
 const build = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
 if (build.status !== 0) process.exit(build.status ?? 1);
+// …and bundle it, as users run it (bin/slipway.js loads dist/cli-bundle/).
+const bundle = spawnSync(process.execPath, [path.join(root, 'scripts', 'bundle.mjs')], { stdio: 'inherit', cwd: root });
+if (bundle.status !== 0) process.exit(bundle.status ?? 1);
 const concurrency = process.env.SLIPWAY_TEST_CONCURRENCY ?? '2';
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
   stdio: 'inherit',

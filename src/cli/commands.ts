@@ -5,7 +5,6 @@ import { attach, mutate, printDiagnosis, session, trapSignals } from './harness.
 export { closeSessions } from '../session/session.js';
 import { SlipwayError, isSlipwayError } from '../engine/errors.js';
 import { getLang, t } from '../engine/i18n.js';
-import '../engine/messages/report-html.js';
 import '../engine/messages/env-releases.js';
 import { formatChange } from '../engine/env-diff.js';
 import '../engine/messages/promote.js';

@@ -4,11 +4,12 @@
  */
 import { Command, Option } from 'commander';
 import { normalizeLang, registerCatalog, setLang, detectLang, t } from '../engine/i18n.js';
-import { knowledge } from '../engine/messages/knowledge.js';
-import '../engine/messages/report-html.js';
+import { help } from '../engine/messages/help.js';
 import { handleError } from './output.js';
 import { exitQuietlyOnClosedPipe } from './pipe.js';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { packageRoot } from '../engine/install.js';
 import type { InitFlags } from './commands.js';
 import type { DeployFlags, GlobalFlags } from './flags.js';
 
@@ -24,7 +25,7 @@ import '../engine/messages/rehearse.js';
 
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 
@@ -56,7 +57,8 @@ function earlyLang(argv: readonly string[]): void {
 }
 
 export async function main(argv: string[] = process.argv): Promise<number> {
-  registerCatalog(knowledge); // `diagnose` help, and the diagnosis printed after a failure
+  // Help text of every command; an area's own catalog (ci, report, knowledge) loads with the code of the command that needs it.
+  registerCatalog(help);
   exitQuietlyOnClosedPipe();
   earlyLang(argv);
   const program = new Command('slipway');

@@ -12,6 +12,7 @@ import { decodeUtf8, lineOfByte } from './encoding.js';
 import { nearest } from '../engine/text.js';
 import { checkConsistency } from './consistency.js';
 import { formatPath } from './path.js';
+import type { RawConfig } from './yaml-file.js';
 
 export { formatPath };
 
@@ -58,12 +59,6 @@ async function checkAppDir(config: SlipwayConfig, file: string, locate: RawConfi
   });
 }
 
-interface RawConfig {
-  value: unknown;
-  /** Line of a config path, when the source format knows it. */
-  locate: (p: readonly PropertyKey[]) => number | undefined;
-}
-
 export async function readUtf8File(file: string): Promise<string> {
   let bytes: Buffer;
   try {
@@ -93,39 +88,9 @@ export async function readUtf8File(file: string): Promise<string> {
 
 async function readYamlFile(file: string): Promise<RawConfig> {
   const text = await readUtf8File(file);
-  const { parseDocument, LineCounter, isNode, isMap, isScalar } = await import('yaml');
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const err = doc.errors[0];
-  if (err) {
-    const pos = lineCounter.linePos(err.pos[0]);
-    throw new ConfigError({
-      key: 'config.yamlSyntax',
-      params: { file, line: pos.line, col: pos.col, reason: err.message.split('\n')[0] },
-      place: `${file}:${pos.line}:${pos.col}`,
-      fix: 'config.yamlSyntax.fix',
-    });
-  }
-  const value: unknown = doc.toJS();
-  if (value === null || value === undefined) {
-    throw new ConfigError({ key: 'config.empty', params: { file }, place: file, fix: 'config.empty.fix' });
-  }
-  return {
-    value,
-    locate: (p) => {
-      // The line of the key itself when its parent is a map (a block value starts on the next line).
-      const parent = p.length ? (p.length === 1 ? doc.contents : doc.getIn(p.slice(0, -1) as unknown[], true)) : undefined;
-      if (isMap(parent)) {
-        const pair = parent.items.find((it) => isScalar(it.key) && it.key.value === p[p.length - 1]);
-        if (pair && isScalar(pair.key) && pair.key.range) return lineCounter.linePos(pair.key.range[0]).line;
-      }
-      for (let n = p.length; n >= 0; n--) {
-        const node = n === 0 ? doc.contents : doc.getIn(p.slice(0, n) as unknown[], true);
-        if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-      }
-      return undefined;
-    },
-  };
+  // Its own module, loaded only for YAML configs (a static import, so the bundled CLI sees yaml's named exports).
+  const { parseYamlConfig } = await import('./yaml-file.js');
+  return parseYamlConfig(text, file);
 }
 
 async function importConfigModule(file: string): Promise<RawConfig> {

@@ -7,6 +7,9 @@ import { checkSettingsSchema, domainSchema, storageSchema } from './checks-schem
 import { awsOptions, checkAwsValues } from './aws-schema.js';
 import { compilePattern, parseDuration, parsePercent } from '../engine/window.js';
 
+// A command parses its config once: compiling zod's fast path (new Function per object schema) costs more than it saves.
+z.config({ jitless: true });
+
 export { checkSettingsSchema, domainSchema, storageSchema };
 
 const envName = z

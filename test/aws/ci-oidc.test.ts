@@ -105,7 +105,7 @@ test("ci github --setup-aws on moto: reuses the account's GitHub OIDC provider; 
   assert.deepEqual(JSON.parse(again.stdout), out);
 });
 
-/** The keys of clients.ts's `sdk` table (and the preflight's) and the packages they load. */
+/** The keys of the `sdk` table (src/engine/aws-sdk.ts, used by the aws target and the preflight) and the packages they load. */
 const SDK_KEYS: Record<string, string> = {
   cfn: 'cloudformation', ec2: 'ec2', ecs: 'ecs', rds: 'rds', ecr: 'ecr', logs: 'cloudwatch-logs', sts: 'sts',
   sm: 'secrets-manager', ssm: 'ssm', acm: 'acm', iam: 'iam', elb: 'elastic-load-balancing-v2',
@@ -128,7 +128,7 @@ async function sentBySource(): Promise<Set<string>> {
     for (const m of text.matchAll(/(?:import\s*(?:type\s*)?\{([^}]*)\}\s*from|const\s*\{([^}]*)\}\s*=\s*await\s+import\()\s*'@aws-sdk\/client-([a-z0-9-]+)'/g)) {
       for (const name of (m[1] ?? m[2]!).split(',').map((x) => x.trim().replace(/^type\s+/, ''))) if (name) pkgOf.set(name, m[3]!);
     }
-    // Packages loaded on first use through clients.ts's `sdk` table: `const { XClient, YCommand } = sdk.ec2();`
+    // Packages loaded on first use through the `sdk` table (src/engine/aws-sdk.ts): `const { XClient, YCommand } = sdk.ec2();`
     for (const m of text.matchAll(/const\s*\{([^}]*)\}\s*=\s*sdk\.([a-z0-9]+)\(\)/g)) {
       const pkg = SDK_KEYS[m[2]!];
       assert.ok(pkg, `${path.relative(ROOT, f)}: sdk.${m[2]}() is not a known SDK package`);

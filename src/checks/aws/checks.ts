@@ -4,29 +4,15 @@
  * temporary public-DB window, and the ALB certificate.
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { areaFinder, listOf, reason } from '../finding.js';
 import type { CheckContext, CheckDef, Finding } from '../types.js';
 import type { AwsEnvironment } from '../../config/schema.js';
+import { sdk } from '../../engine/aws-sdk.js';
 import { certCovers, classifyStack, pickEngineVersion, zonesOf } from './logic.js';
 
 const f = areaFinder('aws');
-
-/**
- * The SDK packages, loaded with `require` on first use (faster than `import()` of CommonJS,
- * which the ESM loader scans for export names) — the preflight loads six of them at once.
- */
-const load = createRequire(import.meta.url);
-const sdk = {
-  sts: () => load('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts'),
-  ec2: () => load('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2'),
-  rds: () => load('@aws-sdk/client-rds') as typeof import('@aws-sdk/client-rds'),
-  cfn: () => load('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation'),
-  acm: () => load('@aws-sdk/client-acm') as typeof import('@aws-sdk/client-acm'),
-  iam: () => load('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam'),
-};
 
 /** A failed call, named by its API, so the warning says which call failed (`DescribeSubnets: …`). */
 class ApiCallError extends Error {

@@ -2,25 +2,6 @@
 import { registerCatalog, type Catalog } from '../i18n.js';
 
 export const ci: Catalog = {
-  'cli.ci': { en: 'continuous deployment: generate a CI workflow that deploys an environment', 'zh-CN': '持续部署：生成部署某个环境的 CI 工作流' },
-  'cli.ci.github': {
-    en: 'write .github/workflows/slipway-<env>.yml (push to the branch → check → deploy; aws: OIDC, no stored keys)',
-    'zh-CN': '写入 .github/workflows/slipway-<env>.yml（推送到分支 → 预检 → 部署；aws：OIDC，不保存长期密钥）',
-  },
-  'cli.opt.branch': { en: 'the branch whose pushes deploy (default: production)', 'zh-CN': '推送后触发部署的分支（默认：production）' },
-  'cli.opt.repo': { en: 'GitHub repository owner/name (default: from `git remote get-url origin`)', 'zh-CN': 'GitHub 仓库 owner/name（默认取自 `git remote get-url origin`）' },
-  'cli.opt.setupAws': {
-    en: 'aws: first deploy the stack with the GitHub OIDC provider and a deploy role limited to this repository and branch',
-    'zh-CN': 'aws：先部署包含 GitHub OIDC 提供方和部署角色的栈，该角色仅限此仓库和分支使用',
-  },
-  'cli.opt.roleArn': { en: 'aws: the role the workflow assumes, when it exists already', 'zh-CN': 'aws：工作流要扮演的已有角色' },
-  'cli.opt.oidcProviderArn': { en: "aws: the account's existing GitHub OIDC provider (default: found in the account)", 'zh-CN': 'aws：账号中已有的 GitHub OIDC 提供方（默认在账号中查找）' },
-  'cli.opt.forceWorkflow': { en: 'overwrite a workflow file slipway did not generate', 'zh-CN': '覆盖不是由 slipway 生成的工作流文件' },
-  'cli.iam': { en: 'IAM: the permissions slipway needs', 'zh-CN': 'IAM：slipway 需要的权限' },
-  'cli.iam.policy': {
-    en: "print the deploy role's policy for an aws environment (generated from the API calls slipway makes)",
-    'zh-CN': '打印 aws 环境部署角色的策略（根据 slipway 实际调用的 API 生成）',
-  },
   'ci.wrote': { en: 'Wrote {file} (deploys {env} on every push to {branch}, Node {node}).', 'zh-CN': '已写入 {file}（每次推送到 {branch} 时部署 {env}，Node {node}）。' },
   'ci.role': { en: 'The workflow assumes {role} through GitHub OIDC; no access keys are stored.', 'zh-CN': '工作流通过 GitHub OIDC 扮演 {role}，不保存任何访问密钥。' },
   'ci.roleVariable': {

@@ -2,8 +2,6 @@
 import type { Catalog } from '../i18n.js';
 
 export const knowledge: Catalog = {
-  'cli.diagnose': { en: 'why the latest (or a named) release failed: known causes and fixes from its logs and stop reasons', 'zh-CN': '最新（或指定）发布失败的原因：根据其日志和停止原因给出已知原因与修复方法' },
-  'cli.opt.diagnoseRelease': { en: 'the release to diagnose (default: the newest)', 'zh-CN': '要诊断的发布（默认：最新的）' },
   'knowledge.title': { en: 'Diagnosis', 'zh-CN': '诊断' },
   'knowledge.cause': { en: 'Cause', 'zh-CN': '原因' },
   'knowledge.pitfall': { en: 'runbook pitfall {n}', 'zh-CN': '手册第 {n} 个坑' },

@@ -78,12 +78,6 @@ export const reportHtml: Catalog = {
   'report.cost.savings': { en: 'Left out by this configuration (would cost)', 'zh-CN': '此配置未包含的项（若包含的费用）' },
   'report.cost.item': { en: 'Item', 'zh-CN': '项目' },
   'report.cost.monthly': { en: 'USD / month', 'zh-CN': '美元 / 月' },
-  'cli.report': {
-    en: 'write one self-contained HTML report: the last run as a timeline, the architecture, preflight findings, releases, cost (aws)',
-    'zh-CN': '生成一个独立的 HTML 报告：最近一次运行的时间线、架构、预检结果、发布历史、费用（aws）',
-  },
-  'cli.opt.reportOut': { en: 'file to write (default: .slipway/<env>/report.html beside the config)', 'zh-CN': '输出文件（默认：配置旁的 .slipway/<env>/report.html）' },
-  'cli.opt.deployReport': { en: 'write the HTML report to <file> at the end of the deploy, whatever the outcome', 'zh-CN': '部署结束时（无论结果如何）把 HTML 报告写入 <file>' },
   'arch.stablePort': { en: 'stable port {port}', 'zh-CN': '固定端口 {port}' },
   'arch.noServing': { en: 'no release serving', 'zh-CN': '没有发布在提供服务' },
   'arch.supervisor': { en: 'supervisor pid {pid}', 'zh-CN': '守护进程 pid {pid}' },

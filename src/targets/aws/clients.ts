@@ -7,7 +7,6 @@
  * format detection of CommonJS) and the client constructed on first use, so a command
  * pays only for the services it calls (`releases` loads SSM alone).
  */
-import { createRequire } from 'node:module';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ECSClient } from '@aws-sdk/client-ecs';
@@ -22,23 +21,7 @@ import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-
 import type { ResolvedEnvironment } from '../../config/resolve.js';
 import { asAws } from './names.js';
 import type { PollOptions } from '../../engine/poll.js';
-
-const load = createRequire(import.meta.url);
-
-/** The SDK packages, each loaded on first use. */
-export const sdk = {
-  cfn: () => load('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation'),
-  ec2: () => load('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2'),
-  ecs: () => load('@aws-sdk/client-ecs') as typeof import('@aws-sdk/client-ecs'),
-  rds: () => load('@aws-sdk/client-rds') as typeof import('@aws-sdk/client-rds'),
-  ecr: () => load('@aws-sdk/client-ecr') as typeof import('@aws-sdk/client-ecr'),
-  logs: () => load('@aws-sdk/client-cloudwatch-logs') as typeof import('@aws-sdk/client-cloudwatch-logs'),
-  sts: () => load('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts'),
-  sm: () => load('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager'),
-  ssm: () => load('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm'),
-  acm: () => load('@aws-sdk/client-acm') as typeof import('@aws-sdk/client-acm'),
-  elb: () => load('@aws-sdk/client-elastic-load-balancing-v2') as typeof import('@aws-sdk/client-elastic-load-balancing-v2'),
-};
+import { sdk } from '../../engine/aws-sdk.js';
 
 export interface AwsClients {
   region: string;

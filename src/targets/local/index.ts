@@ -5,16 +5,15 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { LocalEnvironment } from '../../config/schema.js';
 import { MachineTarget } from '../machine/target.js';
 import type { Target } from '../types.js';
+import { codeDir, fromSource } from '../../engine/install.js';
 
 /** The supervisor runs from this installation's code (TypeScript through tsx in development). */
 function supervisorArgv(): string[] {
-  const here = fileURLToPath(import.meta.url);
-  const main = path.join(path.dirname(here), '..', 'machine', `supervisor-main${path.extname(here)}`);
-  return here.endsWith('.ts') ? [process.execPath, '--import', 'tsx', main] : [process.execPath, main];
+  const main = path.join(codeDir, 'targets', 'machine', `supervisor-main.${fromSource ? 'ts' : 'js'}`);
+  return fromSource ? [process.execPath, '--import', 'tsx', main] : [process.execPath, main];
 }
 
 export function createTarget(): Target {

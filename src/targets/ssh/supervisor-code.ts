@@ -7,21 +7,14 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import type { Host } from '../../host/types.js';
+import { distDir } from '../../engine/install.js';
 
 /** The supervisor's modules, relative to the compiled tree's root (their only imports are each other and node:). */
 const FILES = ['targets/machine/supervisor-main.js', 'targets/machine/supervisor.js', 'targets/machine/proxy.js', 'host/proc.js', 'engine/redact.js', 'engine/env-refs.js', 'targets/machine/supervisor-text.js', 'engine/messages/supervisor.js'];
 
-/** The compiled tree (`dist/`); from the TypeScript sources in development, the `dist/` beside them. */
-function distRoot(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url)); // …/targets/ssh
-  const root = path.resolve(here, '..', '..');
-  return import.meta.url.endsWith('.ts') ? path.resolve(root, '..', 'dist') : root;
-}
-
 export async function uploadSupervisor(host: Host, binDir: string): Promise<string[]> {
-  const root = distRoot();
+  const root = distDir; // the compiled tree, also from the TypeScript sources or the bundled CLI
   const files = await Promise.all(FILES.map(async (f) => ({ f, text: await readFile(path.join(root, f), 'utf8') })));
   const sha = createHash('sha256');
   for (const { f, text } of files) sha.update(`${f}\0${text}\0`);
