@@ -14,7 +14,7 @@ import { runVerify } from '../engine/verify.js';
 import { DEFAULT_MAX_ERROR_RATE, MIN_REQUESTS, judgeWindow, parseDuration, type HostSample, type WindowPolicy, type WindowVerdict } from '../engine/window.js';
 import type { Session } from '../session/session.js';
 import type { WindowLook } from '../targets/types.js';
-import { attach, mutate, printDiagnosis, session, trapSignals } from './harness.js';
+import { attach, mutate, printDiagnosis, session } from './harness.js';
 import type { GlobalFlags } from './flags.js';
 import { handleError, print, printJson } from './output.js';
 
@@ -51,6 +51,22 @@ async function endpointLook(s: Session, look: WindowLook): Promise<HostSample[]>
     sample.checks = results.map((r) => ({ name: r.name, ok: r.ok, ...(r.problem ? { problem: s.ctx.redactor.redact(r.problem) } : {}) }));
   }
   return [sample];
+}
+
+/** Ctrl-C during a window stops watching and keeps the release (nothing is undone); a second one exits at once. */
+function trapWindow(s: Session): () => void {
+  let count = 0;
+  const handler = () => {
+    if (++count > 1) process.exit(130);
+    s.bus.log('warn', 'window.interrupting');
+    s.abort.abort();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -134,7 +150,7 @@ async function onBreach(g: GlobalFlags, s: Session, out: Outcome, rollback: bool
 /** After a deploy's last wave: watch for `seconds`; a breach rolls back and exits 1, Ctrl-C keeps the release. */
 export async function watchWindow(g: GlobalFlags, s: Session, seconds: number): Promise<number> {
   const renderer = await attach(s, g);
-  const untrap = trapSignals(s);
+  const untrap = trapWindow(s);
   let out: Outcome;
   try {
     const st = await s.target.status(s.ctx).catch(() => undefined);
@@ -181,7 +197,7 @@ export async function verify(g: GlobalFlags, env: string | undefined, o: VerifyF
     throw new SlipwayError({ key: 'verifyCmd.notDeployed', params: { env: s.envr.name }, fix: 'verifyCmd.notDeployed.fix', fixParams: { env: s.envr.name }, exitCode: 2 });
   }
   const renderer = await attach(s, g);
-  const untrap = trapSignals(s);
+  const untrap = trapWindow(s);
   let out: Outcome;
   try {
     out = await observe(s, { seconds, once: seconds === 0, checks: true });

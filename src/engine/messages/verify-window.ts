@@ -17,6 +17,7 @@ export const verifyWindow: Catalog = {
     en: "{host}: the supervisor there does not count answers (it was started by an older slipway), so the 5xx share is not judged on it; it counts after its next restart",
     'zh-CN': '{host}：该主机上的 supervisor 不统计响应（由旧版 slipway 启动），因此不判断其 5xx 占比；它下次重启后开始统计',
   },
+  'window.interrupting': { en: 'Interrupted: stopping the watch; the new release stays deployed (press Ctrl-C again to quit now).', 'zh-CN': '已中断：正在停止观察；新发布保持部署（再按一次 Ctrl-C 立即退出）。' },
   'window.held': { en: '{release} held for {window}: {summary}.', 'zh-CN': '{release} 在 {window} 内保持正常：{summary}。' },
   'window.stopped': {
     en: 'Stopped watching: {release} stays deployed and was not rolled back. Check it later with `slipway verify {env}`.',

@@ -68,7 +68,9 @@ export async function lookAtMachine(rt: MachineRuntime, look: WindowLook): Promi
   const counted = traffic?.[release];
   if (counted) sample.traffic = counted;
   if (look.patterns.length) {
-    const lines = await newLogLines(rt, release, counted?.since, look.cursors).catch(() => []);
+    // Since the switch; with an older supervisor (no counts), since the release's process started.
+    const since = counted?.since ?? st?.processes.find((p) => p.release === release)?.startedAt;
+    const lines = await newLogLines(rt, release, since, look.cursors).catch(() => []);
     sample.logMatches = matchLines(lines, look.patterns).map((l) => rt.ctx.redactor.redact(l));
   }
   if (look.checks && rt.ctx.envr.verify.length) {
