@@ -56,7 +56,7 @@ v(
   ['{safe} Accept it with --accept-risk migrations.unsafe:{file}:{line}.', '{safe} 如确认无妨，用 --accept-risk migrations.unsafe:{file}:{line} 接受。'],
 );
 v('checks.migrations.lintOk', ['Pending migrations are safe for a rolling deploy ({count} SQL file(s))', '待执行的迁移可安全用于滚动部署（{count} 个 SQL 文件）'], ['{scope}', '{scope}']);
-v('checks.migrations.firstDeploy', ['No release is serving yet: no old release runs beside the migrations', '尚无正在服务的发布：迁移期间不会有旧版本同时运行'], ['{count} migration file(s); the rolling-deploy lint applies from the next deploy on.', '{count} 个迁移文件；滚动部署检查从下次部署开始生效。']);
+v('checks.migrations.firstDeploy', ['No release is serving yet: no old release runs beside the migrations', '尚无正在服务的发布：迁移期间不会有旧发布同时运行'], ['{count} migration file(s); the rolling-deploy lint applies from the next deploy on.', '{count} 个迁移文件；滚动部署检查从下次部署开始生效。']);
 v('checks.migrations.unparsed', ['{file}:{line} could not be parsed as PostgreSQL SQL', '{file}:{line} 无法解析为 PostgreSQL SQL'], ['{reason}', '{reason}'], ['Check the file; the lint skipped it (the migration tool may still accept it, e.g. psql meta-commands).', '检查该文件；lint 已跳过它（迁移工具可能仍能接受，例如 psql 元命令）。']);
 v(
   'checks.migrations.uncovered',
@@ -70,32 +70,32 @@ m('lint.scope.all', 'Every migration file was linted (which ones the serving rel
 const RULES: Record<string, [what: Pair, why: Pair, safe: Pair]> = {
   'drop-column': [
     ['drops column {target}', '删除了列 {target}'],
-    ['the old release still selects and inserts it until the switch, and fails.', '切换前旧版本仍会读写该列，从而出错。'],
+    ['the old release still selects and inserts it until the switch, and fails.', '切换前旧发布仍会读写该列，从而出错。'],
     ['Expand/contract: deploy code that no longer uses the column first, drop it in a later deploy.', '扩展/收缩：先部署不再使用该列的代码，在之后的部署中再删除它。'],
   ],
   'drop-table': [
     ['drops table {target}', '删除了表 {target}'],
-    ['the old release still queries it until the switch (and after a rollback).', '切换前（以及回滚后）旧版本仍会查询该表。'],
+    ['the old release still queries it until the switch (and after a rollback).', '切换前（以及回滚后）旧发布仍会查询该表。'],
     ['Expand/contract: stop using the table in one deploy, drop it in a later one.', '扩展/收缩：先在一次部署中停止使用该表，在之后的部署中再删除。'],
   ],
   'rename-column': [
     ['renames column {target}', '重命名了列 {target}'],
-    ['the old release uses the old name and fails as soon as the migration commits.', '迁移提交后，使用旧列名的旧版本立即出错。'],
+    ['the old release uses the old name and fails as soon as the migration commits.', '迁移提交后，使用旧列名的旧发布立即出错。'],
     ['Expand/contract: add the new column, write both, backfill, switch reads, drop the old one later.', '扩展/收缩：添加新列，同时写两列，回填数据，切换读取，之后再删除旧列。'],
   ],
   'rename-table': [
     ['renames table {target}', '重命名了表 {target}'],
-    ['the old release uses the old name and fails as soon as the migration commits.', '迁移提交后，使用旧表名的旧版本立即出错。'],
+    ['the old release uses the old name and fails as soon as the migration commits.', '迁移提交后，使用旧表名的旧发布立即出错。'],
     ['Expand/contract: create the new table (or a view with the old name), move the code, drop the old name later.', '扩展/收缩：创建新表（或保留旧名的视图），迁移代码，之后再删除旧名称。'],
   ],
   'add-not-null': [
     ['adds NOT NULL column {target} without a default', '添加了没有默认值的 NOT NULL 列 {target}'],
-    ['it fails on a table with rows, and the old release inserts rows without it.', '表中已有数据时会失败，而且旧版本插入的行不含该列。'],
+    ['it fails on a table with rows, and the old release inserts rows without it.', '表中已有数据时会失败，而且旧发布插入的行不含该列。'],
     ['Add the column nullable (or with a DEFAULT), backfill, then add the constraint in a later deploy.', '先添加可空列（或带 DEFAULT），回填后在之后的部署中再加约束。'],
   ],
   'set-not-null': [
     ['sets NOT NULL on {target}', '给 {target} 设置了 NOT NULL'],
-    ['it scans the whole table under an ACCESS EXCLUSIVE lock, fails if a row is NULL, and the old release may still write NULLs.', '它在 ACCESS EXCLUSIVE 锁下扫描整张表，存在 NULL 行时失败，而且旧版本可能仍在写入 NULL。'],
+    ['it scans the whole table under an ACCESS EXCLUSIVE lock, fails if a row is NULL, and the old release may still write NULLs.', '它在 ACCESS EXCLUSIVE 锁下扫描整张表，存在 NULL 行时失败，而且旧发布可能仍在写入 NULL。'],
     ['Backfill first; add CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT in a later step, then SET NOT NULL (no scan on PostgreSQL 12+).', '先回填；添加 CHECK (col IS NOT NULL) NOT VALID，之后再 VALIDATE CONSTRAINT，最后 SET NOT NULL（PostgreSQL 12+ 无需再次扫描）。'],
   ],
   'index-not-concurrent': [
@@ -105,7 +105,7 @@ const RULES: Record<string, [what: Pair, why: Pair, safe: Pair]> = {
   ],
   'type-rewrite': [
     ['changes the type of {target}', '修改了 {target} 的类型'],
-    ['most type changes rewrite the table under an ACCESS EXCLUSIVE lock, and the old release reads the old type.', '大多数类型修改会在 ACCESS EXCLUSIVE 锁下重写整张表，而且旧版本按旧类型读取。'],
+    ['most type changes rewrite the table under an ACCESS EXCLUSIVE lock, and the old release reads the old type.', '大多数类型修改会在 ACCESS EXCLUSIVE 锁下重写整张表，而且旧发布按旧类型读取。'],
     ['Expand/contract: add a column of the new type, write both, backfill in batches, switch, drop the old one later.', '扩展/收缩：添加新类型的列，同时写两列，分批回填，切换后再删除旧列。'],
   ],
 };
