@@ -50,16 +50,16 @@ function skipped(def: CheckDef, skip: readonly string[]): boolean {
   return skip.some((s) => acceptMatches(s, { id: def.id }));
 }
 
-async function runOne(def: CheckDef, ctx: CheckContext, timeoutMs: number): Promise<Finding[]> {
+export async function runCheck(def: CheckDef, ctx: CheckContext, timeoutMs: number): Promise<Finding[]> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<Finding[]>((resolve) => {
-    timer = setTimeout(() => resolve([finding({ id: def.id, area: def.area, severity: 'warning', key: 'checks.timedOut', params: { check: def.id, ms: timeoutMs } })]), timeoutMs);
+    timer = setTimeout(() => resolve([finding({ id: def.id, area: def.area, severity: def.guard ? 'blocker' : 'warning', key: 'checks.timedOut', params: { check: def.id, ms: timeoutMs } })]), timeoutMs);
     timer.unref();
   });
   try {
     return await Promise.race([def.run(ctx), timeout]);
   } catch (e) {
-    return [finding({ id: def.id, area: def.area, severity: 'warning', key: 'checks.crashed', params: { check: def.id, reason: reason(e) } })];
+    return [finding({ id: def.id, area: def.area, severity: def.guard ? 'blocker' : 'warning', key: 'checks.crashed', params: { check: def.id, reason: reason(e) } })];
   } finally {
     clearTimeout(timer);
   }
@@ -94,7 +94,7 @@ async function onEachMachine(def: CheckDef, ctx: CheckContext, machines: readonl
           return p;
         },
       };
-      const found = await runOne(def, own, timeoutMs);
+      const found = await runCheck(def, own, timeoutMs);
       return found.map((f) => ({ ...f, title: `${m.host.name}: ${f.title}`, subject: f.subject ?? m.host.name }));
     }),
   );
@@ -131,7 +131,7 @@ export async function runPreflight(envr: ResolvedEnvironment, secrets: SecretVal
         ? Promise.resolve([finding({ id: c.id, area: c.area, severity: 'info', key: 'checks.skippedByConfig', params: { check: c.id } })])
         : machines && c.area === 'host'
           ? onEachMachine(c, ctx, machines, opts.checkTimeoutMs ?? 15000)
-          : runOne(c, ctx, opts.checkTimeoutMs ?? 15000),
+          : runCheck(c, ctx, opts.checkTimeoutMs ?? 15000),
     ),
   );
   const findings = results.flat();

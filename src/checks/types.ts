@@ -77,4 +77,9 @@ export interface CheckDef {
   id: string;
   area: string;
   run(ctx: CheckContext): Promise<Finding[]>;
+  /**
+   * The check guards against something left open (a public database, an open window): when it
+   * cannot finish (timeout, error), not knowing blocks the deploy instead of warning.
+   */
+  guard?: boolean;
 }

@@ -71,10 +71,11 @@ async function identity(ctx: CheckContext): Promise<{ account?: string; arn?: st
   });
 }
 
-export function awsCheck(id: string, body: (ctx: CheckContext, cfg: ClientConfig, t: AwsEnvironment) => Promise<Finding[]>): CheckDef {
+export function awsCheck(id: string, body: (ctx: CheckContext, cfg: ClientConfig, t: AwsEnvironment) => Promise<Finding[]>, opts: { guard?: boolean } = {}): CheckDef {
   return {
     id,
     area: 'aws',
+    ...(opts.guard ? { guard: true } : {}),
     async run(ctx) {
       if (ctx.envr.target.target !== 'aws') return [];
       const who = await identity(ctx);
@@ -83,7 +84,7 @@ export function awsCheck(id: string, body: (ctx: CheckContext, cfg: ClientConfig
       try {
         return await body(ctx, cfg, ctx.envr.target as AwsEnvironment);
       } catch (e) {
-        return [f(id, 'warning', 'checks.aws.couldNotVerify', { check: id, reason: reason(e) })];
+        return [f(id, opts.guard ? 'blocker' : 'warning', 'checks.aws.couldNotVerify', { check: id, reason: reason(e) })];
       }
     },
   };
@@ -207,7 +208,7 @@ const publicDb = awsCheck('aws.public-db', async (ctx, cfg) => {
   for (const t of temp) out.push(f('aws.public-db', 'blocker', 'checks.aws.tempRule', { group: t.group, rule: t.rule, cidr: t.cidr, region: cfg.region }, { subject: t.rule }));
   if (!out.length) out.push(f('aws.public-db', 'passed', 'checks.aws.dbPrivate', { count: mine.length }));
   return out;
-});
+}, { guard: true });
 
 const certificate = awsCheck('aws.certificate', async (ctx, cfg, t) => {
   const arn = t.alb?.certificateArn;

@@ -34,4 +34,4 @@ export const dbWindowCheck: CheckDef = awsCheck('aws.db-window', async (ctx, cfg
   if (!lease) return [f('aws.db-window', 'passed', 'checks.aws.dbWindowNone')];
   const params = { env: ctx.envr.name, until: lease.until ?? '?', user: lease.user ?? '?', machine: lease.machine ?? '?', cidr: lease.window?.cidr ?? '?', lease: name };
   return [f('aws.db-window', 'blocker', 'checks.aws.dbWindowOpen', params, { subject: name })];
-});
+}, { guard: true });
