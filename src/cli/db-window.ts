@@ -4,7 +4,7 @@ import { colors as pc } from '../report/colors.js';
 import { SlipwayError } from '../engine/errors.js';
 import { t } from '../engine/i18n.js';
 import { parseDuration } from '../engine/duration.js';
-import type { DbConnection, DbWindowCapability } from '../targets/types-db-window.js';
+import type { DbConnection, DbWindowCapability } from '../targets/types.js';
 import type { Session } from '../session/session.js';
 import type { GlobalFlags } from './flags.js';
 import { session } from './harness.js';
