@@ -41,7 +41,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   sourcesContent: false,
-  external: ['@aws-sdk/*', '@smithy/*', 'jiti', 'pg', 'pg-*', 'ssh2', '@babel/*', 'playwright-core'],
+  external: ['@aws-sdk/*', '@smithy/*', 'jiti', 'pg', 'pg-*', 'ssh2', '@babel/*', 'playwright-core', 'libpg-query'],
   // CommonJS packages inside an ESM bundle call `require` for node built-ins.
   banner: { js: "import { createRequire as __slipwayCreateRequire } from 'node:module'; const require = __slipwayCreateRequire(import.meta.url);" },
   plugins: [zodEnglishOnly],

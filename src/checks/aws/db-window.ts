@@ -3,15 +3,13 @@
  * lease in SSM says until when, and who opened it). An expired window is closed by the
  * command's own start (cli/db-window-sweep.ts) before the preflight runs.
  */
-import { createRequire } from 'node:module';
 import '../../engine/messages/db-window.js';
 import { areaFinder } from '../finding.js';
 import type { CheckDef } from '../types.js';
 import { awsCheck } from './checks.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 const f = areaFinder('aws');
-const load = createRequire(import.meta.url);
-const ssm = () => load('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm');
 
 interface Lease {
   until?: string;
@@ -22,7 +20,7 @@ interface Lease {
 }
 
 export const dbWindowCheck: CheckDef = awsCheck('aws.db-window', async (ctx, cfg) => {
-  const { SSMClient, GetParameterCommand } = ssm();
+  const { SSMClient, GetParameterCommand } = sdk.ssm();
   const name = `/slipway/${ctx.envr.app.name}-${ctx.envr.name}/db-window`;
   let lease: Lease | undefined;
   try {
