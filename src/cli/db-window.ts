@@ -32,7 +32,8 @@ export function connectionUrl(c: DbConnection): string {
 }
 
 export async function dbOpen(g: GlobalFlags, env: string | undefined, o: DbOpenFlags): Promise<number> {
-  const ttlMs = parseDuration(o.ttl);
+  const ttlSeconds = parseDuration(o.ttl, 'm');
+  const ttlMs = ttlSeconds === undefined ? undefined : ttlSeconds * 1000;
   if (!ttlMs || ttlMs > MAX_TTL_MS) throw new SlipwayError({ key: 'dbwindow.badTtl', params: { ttl: o.ttl }, fix: 'dbwindow.badTtl.fix', exitCode: 2 });
   const port = o.port === undefined ? undefined : Number(o.port);
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new SlipwayError({ key: 'dbwindow.badPort', params: { port: o.port ?? '' }, fix: 'dbwindow.badPort.fix', exitCode: 2 });

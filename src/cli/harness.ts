@@ -23,13 +23,16 @@ export async function attach(s: Session, g: GlobalFlags): Promise<Renderer> {
   return r;
 }
 
-/** SIGINT/SIGTERM stop launching steps and undo what ran; a second signal exits at once. */
-export function trapSignals(s: Session): () => void {
+/**
+ * SIGINT/SIGTERM abort the session (a run stops launching steps and undoes what ran; a window
+ * stops watching), saying so with `said`; a second signal exits at once.
+ */
+export function trapSignals(s: Session, said = 'run.interrupting'): () => void {
   let count = 0;
   const handler = () => {
     count++;
     if (count > 1) process.exit(130);
-    s.bus.log('warn', 'run.interrupting');
+    s.bus.log('warn', said);
     s.abort.abort();
   };
   process.on('SIGINT', handler);

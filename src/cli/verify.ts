@@ -14,7 +14,7 @@ import { runVerify } from '../engine/verify.js';
 import { DEFAULT_MAX_ERROR_RATE, MIN_REQUESTS, judgeWindow, parseDuration, type HostSample, type WindowPolicy, type WindowVerdict } from '../engine/window.js';
 import type { Session } from '../session/session.js';
 import type { WindowLook } from '../targets/types.js';
-import { attach, mutate, printDiagnosis, session } from './harness.js';
+import { attach, mutate, printDiagnosis, session, trapSignals } from './harness.js';
 import type { GlobalFlags } from './flags.js';
 import { handleError, print, printJson } from './output.js';
 
@@ -54,20 +54,7 @@ async function endpointLook(s: Session, look: WindowLook): Promise<HostSample[]>
 }
 
 /** Ctrl-C during a window stops watching and keeps the release (nothing is undone); a second one exits at once. */
-function trapWindow(s: Session): () => void {
-  let count = 0;
-  const handler = () => {
-    if (++count > 1) process.exit(130);
-    s.bus.log('warn', 'window.interrupting');
-    s.abort.abort();
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
-}
+const trapWindow = (s: Session): (() => void) => trapSignals(s, 'window.interrupting');
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {

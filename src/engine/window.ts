@@ -4,14 +4,7 @@
  * observed after a switch is a breach (5xx share, log patterns, health). No I/O here.
  */
 
-/** Seconds of `30s`, `5m`, `1h`, `90` (seconds) or `0`; undefined when it is none of these. */
-export function parseDuration(v: string | number): number | undefined {
-  if (typeof v === 'number') return Number.isInteger(v) && v >= 0 ? v : undefined;
-  const m = /^\s*(\d+)\s*(s|m|h)?\s*$/.exec(v);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  return m[2] === 'h' ? n * 3600 : m[2] === 'm' ? n * 60 : n;
-}
+export { parseDuration } from './duration.js';
 
 /** A share as a fraction: `1%` → 0.01, `0.5%` → 0.005; undefined unless 0%…100%. */
 export function parsePercent(v: string | number): number | undefined {

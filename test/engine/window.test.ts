@@ -9,7 +9,7 @@ import { MAX_ROUTES, OTHER_ROUTES, PROBE_HEADER, SwitchingProxy } from '../../sr
 import { get } from '../helpers/local-env.js';
 
 test('durations: 30s, 5m, 1h, bare seconds and 0; anything else is undefined', () => {
-  assert.deepEqual(['30s', '5m', '1h', '90', '0', 0, 45].map(parseDuration), [30, 300, 3600, 90, 0, 0, 45]);
+  assert.deepEqual(['30s', '5m', '1h', '90', '0', 0, 45].map((v) => parseDuration(v)), [30, 300, 3600, 90, 0, 0, 45]);
   for (const bad of ['5 minutes', '1d', '-1', '1.5m', '', 'm', 1.5, -2]) assert.equal(parseDuration(bad), undefined, String(bad));
 });
 
@@ -105,4 +105,8 @@ test("the proxy counts a release's answers by class and its 5xx by route (no que
     await proxy.close();
     app.close();
   }
+});
+
+test('durations with bare minutes (db open --ttl): 30 is 30 minutes, units still win', () => {
+  assert.deepEqual(['30', '90s', '2h', 5].map((v) => parseDuration(v, 'm')), [1800, 90, 7200, 300]);
 });
