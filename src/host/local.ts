@@ -1,4 +1,5 @@
 /** This machine as a Host: child processes without a shell, atomic and durable file writes. */
+import { hashTap } from './hash-tap.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -6,7 +7,7 @@ import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFi
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Transform, type Duplex, type Readable, type Writable } from 'node:stream';
+import { type Duplex, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ExecOptions, ExecResult, FileInfo, Host, HostEndpoint, SpawnDetachedOptions, UploadResult } from './types.js';
 import { isAlive, killGroup, stopGroup } from './proc.js';
@@ -242,17 +243,9 @@ export class LocalHost implements Host {
   }
 
   async download(src: string, dest: Writable, opts: { sha256?: string } = {}): Promise<UploadResult> {
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const tap = new Transform({
-      transform(c: Buffer, _e, cb) {
-        hash.update(c);
-        bytes += c.length;
-        cb(null, c);
-      },
-    });
-    await pipeline(createReadStream(src), tap, dest);
-    const sha256 = hash.digest('hex');
+    const h = hashTap();
+    await pipeline(createReadStream(src), h.tap, dest);
+    const { sha256, bytes } = h.result();
     if (opts.sha256 && opts.sha256 !== sha256) throw new Error(`download of ${src}: sha256 ${sha256} does not match the expected ${opts.sha256}`);
     return { sha256, bytes };
   }

@@ -12,12 +12,12 @@
  * - Keepalives detect a dead link; a dropped connection is re-opened by the next call,
  *   and idempotent reads are retried once.
  */
-import { createHash } from 'node:crypto';
+import { hashTap } from './hash-tap.js';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import path from 'node:path';
-import { Transform, type Duplex, type Readable, type Writable } from 'node:stream';
+import { type Duplex, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { SlipwayError } from '../engine/errors.js';
@@ -371,16 +371,8 @@ export class SshHost implements Host {
 
   async upload(src: Readable, dest: string, opts: { sha256?: string; mode?: number } = {}): Promise<UploadResult> {
     // Hash what is sent on its way through (a transform buffers until the channel is open).
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const tap = new Transform({
-      transform(c: Buffer, _e, cb) {
-        hash.update(c);
-        bytes += c.length;
-        cb(null, c);
-      },
-    });
-    src.pipe(tap);
+    const h = hashTap();
+    src.pipe(h.tap);
     const script = [
       'd=$1; want=$2; t="$1.part.$$"',
       'mkdir -p "$(dirname "$d")" && (umask 077; cat > "$t") || exit 2',
@@ -388,8 +380,8 @@ export class SshHost implements Host {
       'if [ -n "$want" ] && [ "$s" != "$want" ]; then rm -f "$t"; echo "$s"; exit 3; fi',
       'chmod "$3" "$t" && mv -f "$t" "$d" && echo "$s"',
     ].join('\n');
-    const r = await this.sh(script, [dest, opts.sha256 ?? '', (opts.mode ?? 0o600).toString(8)], { input: tap });
-    const sent = hash.digest('hex');
+    const r = await this.sh(script, [dest, opts.sha256 ?? '', (opts.mode ?? 0o600).toString(8)], { input: h.tap });
+    const { sha256: sent, bytes } = h.result();
     const arrived = r.stdout.trim();
     if (r.code !== 0 || arrived !== sent) {
       await this.rm(dest).catch(() => undefined);
@@ -401,24 +393,16 @@ export class SshHost implements Host {
   async download(src: string, dest: Writable, opts: { sha256?: string } = {}): Promise<UploadResult> {
     // The file's bytes on a channel of their own (exec's output is text), hashed on their way into `dest`.
     const ch = await this.channel(remoteCommand(['cat', '--', src], {}));
-    const hash = createHash('sha256');
-    let bytes = 0;
+    const h = hashTap();
     let stderr = '';
     let code: number | undefined;
     ch.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     ch.on('exit', (c: number | null) => (code = c ?? 1));
-    const tap = new Transform({
-      transform(c: Buffer, _e, cb) {
-        hash.update(c);
-        bytes += c.length;
-        cb(null, c);
-      },
-    });
     ch.end(envBlock(undefined));
-    await pipeline(ch, tap, dest).catch((e: unknown) => {
+    await pipeline(ch, h.tap, dest).catch((e: unknown) => {
       throw this.lost(e);
     });
-    const sha256 = hash.digest('hex');
+    const { sha256, bytes } = h.result();
     if (code === undefined) await new Promise((r) => ch.once('close', r));
     if (code !== 0) throw new Error(`reading ${src} on ${this.name} failed (exit ${code ?? '?'}): ${stderr.trim()}`);
     if (opts.sha256 && opts.sha256 !== sha256) throw new Error(`download of ${src} from ${this.name}: sha256 ${sha256} does not match the expected ${opts.sha256}`);
