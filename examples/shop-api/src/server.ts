@@ -88,7 +88,7 @@ function flagOn(value: string | undefined): boolean {
 }
 
 function handleFlags(res: ServerResponse): void {
-  sendJson(res, 200, { UPYUN_DIRECT_UPLOAD_ENABLED: flagOn(process.env.UPYUN_DIRECT_UPLOAD_ENABLED) });
+  sendJson(res, 200, { UPYUN_DIRECT_UPLOAD_ENABLED: flagOn(process.env.UPYUN_DIRECT_UPLOAD_ENABLED ?? 'false') });
 }
 
 async function handleListProducts(res: ServerResponse, url: URL): Promise<void> {
