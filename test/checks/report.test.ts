@@ -6,13 +6,14 @@ import { acceptMatches } from '../../src/checks/index.js';
 import { checks } from '../../src/engine/messages/checks.js';
 import { checksHistory } from '../../src/engine/messages/checks-history.js';
 import { rehearse } from '../../src/engine/messages/rehearse.js';
+import { dbWindow } from '../../src/engine/messages/db-window.js';
 import { setLang } from '../../src/engine/i18n.js';
 import { renderPreflight } from '../../src/report/preflight.js';
 import { one, preflight, setup } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 /** The preflight's catalogs: the checks' own, the history checks' and the migration checks'. */
-const catalog = { ...checks, ...checksHistory, ...rehearse };
+const catalog = { ...checks, ...checksHistory, ...rehearse, ...dbWindow };
 type Schema = { type?: string; required?: string[]; properties?: Record<string, Schema>; items?: Schema; enum?: unknown[]; additionalProperties?: boolean; pattern?: string; minimum?: number };
 
 /** The subset of JSON Schema the report schema uses. */

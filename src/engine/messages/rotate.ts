@@ -13,7 +13,7 @@ export const rotate: Catalog = {
   },
   'rotate.step.secret': { en: 'record the new password (secrets dir, 0600) before the database changes', 'zh-CN': '在修改数据库之前记录新密码（secrets 目录，0600）' },
   'rotate.step.grant': { en: 'let the other login use the new password (both work until the cutover)', 'zh-CN': '让另一个登录角色使用新密码（切换完成前两者都可用）' },
-  'rotate.step.clone': { en: 'new release {release}: the serving one, with the new password', 'zh-CN': '新版本 {release}：与当前版本相同，但使用新密码' },
+  'rotate.step.clone': { en: 'new release {release}: the serving one, with the new password', 'zh-CN': '新发布 {release}：与正在运行的发布相同，但使用新密码' },
   'rotate.step.revoke': { en: 'take the old password away (the old login can no longer log in)', 'zh-CN': '收回旧密码（旧登录角色不能再登录）' },
   'rotate.revoked': { en: 'Login {login} disabled: its password is no longer accepted.', 'zh-CN': '登录角色 {login} 已停用：其密码不再被接受。' },
   'rotate.notManaged': {
@@ -24,9 +24,9 @@ export const rotate: Catalog = {
     en: 'Rotate an external database where it is managed, then update the URL secret and run `slipway deploy`.',
     'zh-CN': '请在外部数据库的管理处轮换密码，然后更新 URL 密钥并运行 `slipway deploy`。',
   },
-  'rotate.noRelease': { en: 'Environment {env} has no serving release to restart with the new password.', 'zh-CN': '环境 {env} 没有可用新密码重启的在线版本。' },
+  'rotate.noRelease': { en: 'Environment {env} has no serving release to restart with the new password.', 'zh-CN': '环境 {env} 没有正在运行的发布，无法用新密码重启。' },
   'rotate.noRelease.fix': { en: 'Run `slipway deploy {env}` first, then `slipway db rotate-password {env}`.', 'zh-CN': '请先运行 `slipway deploy {env}`，再运行 `slipway db rotate-password {env}`。' },
-  'rotate.copyFailed': { en: 'Could not copy release {release}: {reason}', 'zh-CN': '无法复制版本 {release}：{reason}' },
+  'rotate.copyFailed': { en: 'Could not copy release {release}: {reason}', 'zh-CN': '无法复制发布 {release}：{reason}' },
   'rotate.copyFailed.fix': { en: 'Check free disk space and permissions of the releases directory, then run the command again.', 'zh-CN': '请检查 releases 目录的磁盘空间和权限，然后重新运行该命令。' },
   // aws
   'rotate.aws.step.pending': { en: 'new password → Secrets Manager (stage AWSPENDING)', 'zh-CN': '新密码 → Secrets Manager（阶段 AWSPENDING）' },
@@ -35,7 +35,7 @@ export const rotate: Catalog = {
   'rotate.aws.step.promote': { en: 'Secrets Manager: the new version becomes AWSCURRENT', 'zh-CN': 'Secrets Manager：新版本成为 AWSCURRENT' },
   'rotate.aws.noSecret': { en: 'Environment {env} has no RDS master secret ({secret}): was it ever deployed?', 'zh-CN': '环境 {env} 没有 RDS 主密钥（{secret}）：它部署过吗？' },
   'rotate.aws.noSecret.fix': { en: 'Run `slipway deploy {env}` first.', 'zh-CN': '请先运行 `slipway deploy {env}`。' },
-  'rotate.aws.noRelease': { en: 'Environment {env} has no active release to roll out with the new password.', 'zh-CN': '环境 {env} 没有可用新密码发布的当前版本。' },
+  'rotate.aws.noRelease': { en: 'Environment {env} has no active release to roll out with the new password.', 'zh-CN': '环境 {env} 没有当前发布，无法用新密码上线。' },
   'rotate.aws.modifyTimeout': { en: 'RDS instance {db} did not finish applying the new master password ({status}).', 'zh-CN': 'RDS 实例 {db} 未能完成应用新主密码（{status}）。' },
   'rotate.aws.modifyTimeout.fix': {
     en: 'Check the instance in the RDS console; running `slipway db rotate-password {env}` again finishes or undoes the rotation.',
