@@ -65,6 +65,18 @@ export async function runCheck(def: CheckDef, ctx: CheckContext, timeoutMs: numb
   }
 }
 
+/** A check context's memo: each key's promise made once, shared by the checks that ask for it. */
+function memoOf(memo: Map<string, Promise<unknown>>): CheckContext['memo'] {
+  return <T>(key: string, make: () => Promise<T>): Promise<T> => {
+    let p = memo.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = make();
+      memo.set(key, p);
+    }
+    return p;
+  };
+}
+
 async function defaultHost(envr: ResolvedEnvironment): Promise<Host | undefined> {
   if (envr.target.target !== 'local') return undefined;
   const { LocalHost } = await import('../host/local.js');
@@ -85,14 +97,7 @@ async function onEachMachine(def: CheckDef, ctx: CheckContext, machines: readonl
         envr: m.envr,
         host: m.host,
         ownPids: m.ownPids,
-        memo<T>(key: string, make: () => Promise<T>): Promise<T> {
-          let p = memo.get(key) as Promise<T> | undefined;
-          if (!p) {
-            p = make();
-            memo.set(key, p);
-          }
-          return p;
-        },
+        memo: memoOf(memo),
       };
       const found = await runCheck(def, own, timeoutMs);
       return found.map((f) => ({ ...f, title: `${m.host.name}: ${f.title}`, subject: f.subject ?? m.host.name }));
@@ -113,14 +118,7 @@ export async function runPreflight(envr: ResolvedEnvironment, secrets: SecretVal
     ownPids: opts.ownPids ?? [],
     stateDir: stateDirOf(envr),
     ...(opts.history ? { history: opts.history } : {}),
-    memo<T>(key: string, make: () => Promise<T>): Promise<T> {
-      let p = memo.get(key) as Promise<T> | undefined;
-      if (!p) {
-        p = make();
-        memo.set(key, p);
-      }
-      return p;
-    },
+    memo: memoOf(memo),
   };
   const skip = envr.check.skip ?? [];
   const selected = CHECKS.filter((c) => !opts.areas || opts.areas.includes(c.area));

@@ -10,7 +10,7 @@ import { mergeOverrides } from '../../engine/env-diff.js';
 import '../../engine/messages/env-releases.js';
 import type { Json, Plan, Step, StepData } from '../../engine/step.js';
 import type { Wave } from '../../config/schema.js';
-import { fleetScoped, hostPrefix, hostResolve, scoped, waveSteps, wavesOf } from './fleet.js';
+import { fleetScoped, hostPrefix, hostResolve, markFleetFailed, scoped, waveSteps, wavesOf } from './fleet.js';
 import { applicableOverrides, baseOf, composeEnv } from './release-env.js';
 import { asService, type MachineRuntime } from './runtime.js';
 import { databaseStep, drainStep, finalizeStep, healthStep, startStep, supervisorStep, switchStep, verifyStep } from './steps.js';
@@ -102,17 +102,6 @@ function recordStep(rt: MachineRuntime, m: EnvReleaseMeta, s: Step): Step {
   };
 }
 
-async function markFailed(rts: MachineRuntime[], release: string, e: unknown): Promise<void> {
-  const evidence = e instanceof SlipwayError ? [e.text()] : [String(e)];
-  await Promise.all(
-    rts.map(async (rt) => {
-      const rec = await rt.store.get(release).catch(() => undefined);
-      if (rec && (rec.result === 'pending' || rec.result === 'failed')) {
-        await rt.store.update(release, { result: 'failed', finishedAt: rec.finishedAt ?? new Date().toISOString(), evidence: rt.ctx.redactor.redactDeep(evidence) });
-      }
-    }),
-  );
-}
 
 /** One machine: reuse → start → health → switch (the commit) → verify → drain → record. */
 export function envReleasePlan(rt: MachineRuntime, m: EnvReleaseMeta): Plan {
@@ -127,7 +116,7 @@ export function envReleasePlan(rt: MachineRuntime, m: EnvReleaseMeta): Plan {
     drainStep(rt, m.release),
     recordStep(rt, m, finalizeStep(rt, m.release, 'deploy')),
   ];
-  return { kind: 'env', meta: envMetaJson(m), steps, onFailure: (_c, e) => markFailed([rt], m.release, e) };
+  return { kind: 'env', meta: envMetaJson(m), steps, onFailure: (_c, e) => markFleetFailed([rt], m.release, e) };
 }
 
 /** A fleet: every host gets the release (bounded by nothing heavier than a hard-linked copy), switched wave by wave, committed when all verified. */
@@ -147,5 +136,5 @@ export function fleetEnvReleasePlan(rts: MachineRuntime[], m: EnvReleaseMeta, wa
       return i < 0 ? s : recordStep(rts[i]!, m, s);
     }),
   );
-  return { kind: 'env', meta: { ...envMetaJson(m), ...extraMeta }, steps, onFailure: (_c, e) => markFailed(rts, m.release, e) };
+  return { kind: 'env', meta: { ...envMetaJson(m), ...extraMeta }, steps, onFailure: (_c, e) => markFleetFailed(rts, m.release, e) };
 }

@@ -173,17 +173,7 @@ export function fleetDeployPlan(rts: MachineRuntime[], release: string, meta: Bu
     kind: 'deploy',
     ...(planMeta ? { meta: planMeta } : {}),
     steps,
-    onFailure: async (_c, e) => {
-      const evidence = e instanceof SlipwayError ? [e.text()] : [String(e)];
-      await Promise.all(
-        rts.map(async (rt) => {
-          const rec = await rt.store.get(release).catch(() => undefined);
-          if (rec && (rec.result === 'pending' || rec.result === 'failed')) {
-            await rt.store.update(release, { result: 'failed', finishedAt: rec.finishedAt ?? new Date().toISOString(), evidence: rt.ctx.redactor.redactDeep(evidence) });
-          }
-        }),
-      );
-    },
+    onFailure: (_c, e) => markFleetFailed(rts, release, e),
   };
 }
 
@@ -200,4 +190,17 @@ export function fleetRollbackPlan(rts: MachineRuntime[], release: string, waves:
 export function fleetParallelPlan(kind: string, plans: Plan[], names: string[]): Plan {
   const steps = plans.flatMap((p, i) => p.steps.map((s) => scoped(s, (id) => [`${hostPrefix(i)}${id}`], names[i]!)));
   return { kind, steps };
+}
+
+/** After a failed run, the release is recorded failed (with the redacted error) on every host that recorded it. */
+export async function markFleetFailed(rts: readonly MachineRuntime[], release: string, e: unknown): Promise<void> {
+  const evidence = e instanceof SlipwayError ? [e.text()] : [String(e)];
+  await Promise.all(
+    rts.map(async (rt) => {
+      const rec = await rt.store.get(release).catch(() => undefined);
+      if (rec && (rec.result === 'pending' || rec.result === 'failed')) {
+        await rt.store.update(release, { result: 'failed', finishedAt: rec.finishedAt ?? new Date().toISOString(), evidence: rt.ctx.redactor.redactDeep(evidence) });
+      }
+    }),
+  );
 }
