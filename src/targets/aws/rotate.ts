@@ -23,9 +23,7 @@
  * step 3 and the old tasks' replacement their *new* connections are rejected (open ones stay).
  */
 import { randomUUID } from 'node:crypto';
-import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
-import { DescribeTaskDefinitionCommand, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
-import { ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
+import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { generatePassword } from '../../db/password.js';
 import { SlipwayError } from '../../engine/errors.js';
 import '../../engine/messages/rotate.js';
@@ -40,11 +38,13 @@ import { applyService, deregisterRevision, registerRevision } from './rollout.js
 import { stackOutputsStep } from './rollback.js';
 import { revertService, serviceSpec, watchSteps } from './steps-release.js';
 import { recordStep } from './steps-watch.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 const PENDING = 'AWSPENDING';
 const CURRENT = 'AWSCURRENT';
 
 async function stagesOf(a: AwsCtx): Promise<Record<string, string[]>> {
+  const { DescribeSecretCommand } = sdk.sm();
   try {
     return (await a.c.sm.send(new DescribeSecretCommand({ SecretId: a.n.dbSecret }))).VersionIdsToStages ?? {};
   } catch (e) {
@@ -56,6 +56,7 @@ async function stagesOf(a: AwsCtx): Promise<Record<string, string[]>> {
 const holding = (stages: Record<string, string[]>, stage: string) => Object.entries(stages).find(([, s]) => s.includes(stage))?.[0];
 
 async function secretValue(a: AwsCtx, version: { VersionId: string } | { VersionStage: string }): Promise<DbSecretValue> {
+  const { GetSecretValueCommand } = sdk.sm();
   const r = await a.c.sm.send(new GetSecretValueCommand({ SecretId: a.n.dbSecret, ...version }));
   const v = JSON.parse(r.SecretString ?? '{}') as DbSecretValue;
   a.tc.redactor.add(v.password);
@@ -91,6 +92,7 @@ async function waitApplied(a: AwsCtx, id: string, signal: AbortSignal): Promise<
 }
 
 async function setMasterPassword(a: AwsCtx, ctx: Pick<StepContext, 'data' | 'signal'>, password: string): Promise<string> {
+  const { ModifyDBInstanceCommand } = sdk.rds();
   const id = outputsOf(ctx, 'database').DbInstanceId;
   if (!id) throw new SlipwayError({ key: 'rotate.aws.noSecret', params: { env: a.envr.name, secret: 'database stack' }, fix: 'rotate.aws.noSecret.fix', fixParams: { env: a.envr.name } });
   await a.c.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, MasterUserPassword: password, ApplyImmediately: true }));
@@ -106,6 +108,7 @@ export function rotatePlan(a: AwsCtx): Plan {
       titleKey: 'rotate.aws.step.pending',
       needs: ['stack-outputs'],
       async run(ctx): Promise<StepData> {
+        const { PutSecretValueCommand } = sdk.sm();
         const stages = await stagesOf(a);
         const current = holding(stages, CURRENT)!;
         const cur = await secretValue(a, { VersionId: current });
@@ -121,6 +124,7 @@ export function rotatePlan(a: AwsCtx): Plan {
         return { pending: token, current };
       },
       async undo(ctx) {
+        const { UpdateSecretVersionStageCommand } = sdk.sm();
         const pending = str(ctx, 'rotate-pending', 'pending');
         if (!pending || ctx.isDone('modify-db')) return;
         const stages = await stagesOf(a);
@@ -134,6 +138,8 @@ export function rotatePlan(a: AwsCtx): Plan {
       titleKey: 'rotate.aws.step.register',
       needs: ['rotate-pending'],
       async run(ctx): Promise<StepData> {
+        const { DescribeTaskDefinitionCommand } = sdk.ecs();
+        const { DescribeSecretCommand } = sdk.sm();
         const active = await a.ledger.get((await a.ledger.activeId()) ?? '');
         const from = typeof active?.details.taskDefinitionArn === 'string' ? active.details.taskDefinitionArn : undefined;
         if (!active || !from) throw new SlipwayError({ key: 'rotate.aws.noRelease', params: { env: a.envr.name }, fix: 'rotate.noRelease.fix', fixParams: { env: a.envr.name } });
@@ -184,6 +190,7 @@ export function rotatePlan(a: AwsCtx): Plan {
       titleKey: 'rotate.aws.step.promote',
       needs: ['modify-db'],
       async run(ctx): Promise<StepData> {
+        const { UpdateSecretVersionStageCommand } = sdk.sm();
         const pending = str(ctx, 'rotate-pending', 'pending')!;
         const stages = await stagesOf(a);
         const current = holding(stages, CURRENT);
