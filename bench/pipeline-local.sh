@@ -28,7 +28,7 @@ install() { # <dir>: npm ci, build (tsc), then drop nothing (PM2 setups keep dev
 migrate() { (cd "$1" && app_env && npm run migrate --silent >/dev/null); }
 
 start() { # <dir>: node in the background (what `pm2 start` does), pid in $BASE/app.pid
-  (cd "$1" && app_env && nohup node dist/server.js >>"$BASE/app.log" 2>&1 </dev/null & echo $! >"$BASE/app.pid")
+  (cd "$1"; app_env; nohup node dist/server.js >>"$BASE/app.log" 2>&1 </dev/null & echo $! >"$BASE/app.pid")
   echo "$1" >"$BASE/current"
 }
 

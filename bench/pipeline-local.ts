@@ -16,10 +16,11 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { cleanup, cleanups, get, numberOption } from './lib/harness.js';
+import { cleanup, cleanups, numberOption } from './lib/harness.js';
 import { freePort, run } from './lib/proc.js';
 import { failureText, repoRoot, slipway, stepTimes, type CliRun } from './lib/slipway.js';
 import { fmtMs, median } from './lib/stats.js';
@@ -33,10 +34,10 @@ type Phase = (typeof phases)[number];
 type Times = Map<Phase, number[]>;
 
 const BEYOND: Record<Phase, string> = {
-  'first deploy': 'preflight (config, env contract, migration lint, host), lock + journal, generated DB secrets, verified backup, health-gated switch, verify checks',
-  redeploy: 'preflight, node_modules reused, backup verified with pg_restore --list, new release started beside the old one, health-gated switch (no downtime), verify, drain',
-  rollback: 'preflight, previous release started beside the current one, health-gated switch (no downtime), verify, journal',
-  destroy: 'lock, stops supervisor and releases, removes database, backups and state',
+  'first deploy': 'preflight (config, env contract, migration lint, host), lock + journal, supervisor, backup checked with pg_restore --list, health-gated switch, verify checks',
+  redeploy: 'preflight, node_modules reused, checked backup, new release started beside the old one, health-gated switch (no downtime), verify checks, drain',
+  rollback: 'lock + journal, previous release started beside the current one, health-gated switch (no downtime), verify checks, drain (no preflight)',
+  destroy: 'lock, stops the supervisor, releases and database, removes releases, backups and state',
 };
 
 const MIGRATION = `-- Up Migration
@@ -57,8 +58,20 @@ async function change(app: string, tag: string): Promise<void> {
   await writeFile(path.join(app, 'migrations', '1710000000300_bench_note.sql'), MIGRATION);
 }
 
+/** One GET on its own connection (`Connection: close`: no idle keep-alive socket left to slow the next stop down). */
+function status(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { agent: false, timeout: 5000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolve(0));
+  });
+}
+
 async function mustServe(url: string, what: string): Promise<void> {
-  const s = await get(`${url}/api/products?limit=5`);
+  const s = await status(`${url}/api/products?limit=5`);
   if (s !== 200) throw new Error(`${what}: GET /api/products answered ${s || 'nothing'}`);
 }
 
@@ -199,7 +212,9 @@ async function main(): Promise<void> {
   console.log('  by hand: no preflight, no lock or journal, pg_dump not checked, stop + start (the app is down meanwhile), one curl for health, npm ci every time.');
   console.log("\nslipway's steps in the last run (s):");
   for (const [p, r] of lastSteps) {
-    const st = [...stepTimes(r.events)].filter(([, v]) => v.end).map(([k, v]) => `${k} ${((v.end! - v.start) / 1000).toFixed(2)}`);
+    const pre = r.events.find((e) => e.type === 'log' && e.key === 'preflight.go');
+    const preMs = (pre?.params as { ms?: number } | undefined)?.ms;
+    const st = [...(preMs !== undefined ? [`preflight ${(preMs / 1000).toFixed(2)}`] : []), ...[...stepTimes(r.events)].filter(([, v]) => v.end).map(([k, v]) => `${k} ${((v.end! - v.start) / 1000).toFixed(2)}`)];
     console.log(`  ${p.padEnd(12)} ${st.join(', ') || '-'}`);
   }
   if (accepted.size) console.log(`\npreflight risks accepted for this run (machine state, not the app): ${[...accepted].join(', ')}`);
