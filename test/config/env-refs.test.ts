@@ -68,5 +68,7 @@ test('aws task definition: a plain reference is filled in, a whole secret refere
   assert.equal(env.has('TOKEN'), false);
   const secrets = new Map(containerSecrets(input).map((e) => [e.name, e.valueFrom]));
   assert.equal(secrets.get('PW'), 'arn:db:password::');
+  assert.equal(secrets.get('DB_USER'), 'arn:db:username::', 'the login comes from the secret (rotate-password alternates it)');
+  assert.equal(env.has('DB_USER'), false);
   assert.equal(secrets.get('TOKEN'), 'arn:app:JWT_SECRET::v1');
 });
