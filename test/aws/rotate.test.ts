@@ -246,3 +246,38 @@ test('kill -9 right after the switch: the next command finishes it forward (the 
   assert.equal(holder(s, 'AWSPENDING'), undefined);
   assert.equal(await servedVersion(), promoted, 'the service reads the promoted version: shop_admin_alt and its password');
 });
+
+test('pinnedTaskDefinition (pure): a revision registered with DB_USER/PGUSER as plain env gets them as `username` secrets, all database secrets pinned to the version', async () => {
+  const { pinnedTaskDefinition } = await import('../../src/targets/aws/rotate.js');
+  const arn = 'arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:slipway/shop-api-production/db-AbCdEf';
+  const td = pinnedTaskDefinition(
+    {
+      family: 'shop-api-production',
+      taskDefinitionArn: 'arn:aws:ecs:ap-southeast-2:123456789012:task-definition/shop-api-production:3',
+      revision: 3,
+      containerDefinitions: [
+        {
+          name: 'app',
+          environment: [{ name: 'DB_HOST', value: 'h' }, { name: 'DB_USER', value: 'shop_admin' }, { name: 'PGUSER', value: 'shop_admin' }],
+          secrets: [
+            { name: 'DB_PASSWORD', valueFrom: `${arn}:password::` },
+            { name: 'DATABASE_URL', valueFrom: `${arn}:url::` },
+            { name: 'JWT_SECRET', valueFrom: 'arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:slipway/shop-api-production/app-XyZabc:JWT_SECRET::v9' },
+          ],
+        },
+      ],
+    },
+    arn,
+    'v-new',
+  );
+  const c = td.containerDefinitions![0]!;
+  assert.deepEqual(c.environment, [{ name: 'DB_HOST', value: 'h' }]);
+  assert.deepEqual(Object.fromEntries(c.secrets!.map((x) => [x.name, x.valueFrom])), {
+    DATABASE_URL: `${arn}:url::v-new`,
+    DB_PASSWORD: `${arn}:password::v-new`,
+    DB_USER: `${arn}:username::v-new`,
+    JWT_SECRET: 'arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:slipway/shop-api-production/app-XyZabc:JWT_SECRET::v9',
+    PGUSER: `${arn}:username::v-new`,
+  });
+  assert.equal('taskDefinitionArn' in td, false, 'describe-only fields dropped');
+});

@@ -243,6 +243,7 @@ export function rotatePlan(a: AwsCtx): Plan {
         // The new login gets no password again (the live one was never touched).
         const how = str(ctx, 'set-login', 'how');
         if (!how || committed(ctx)) return;
+        if (how === 'sql' && !str(ctx, 'set-login', 'adminTaskDefinition')) return; // no admin task was started
         const login = str(ctx, 'rotate-pending', 'login')!;
         if (how === 'modify') await setMasterPassword(a, ctx, generatePassword());
         else await runAdmin(a, ctx, async () => undefined, { masterVersion: str(ctx, 'rotate-pending', 'current')!, sql: dropPasswordSql(login), login: str(ctx, 'rotate-pending', 'live')! });
