@@ -5,10 +5,8 @@
  * back with the EC2 / RDS / ELB describe calls, and the ECS service slipway manages through
  * the ECS API. A stack that does not exist yet is a note, not an error.
  */
-import { ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
-import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, type IpPermission } from '@aws-sdk/client-ec2';
-import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import type { StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import type { IpPermission } from '@aws-sdk/client-ec2';
 import { t } from '../../engine/i18n.js';
 import '../../engine/messages/report-html.js';
 import type { ArchGroup, ArchNode, ArchitectureView } from '../types.js';
@@ -17,10 +15,12 @@ import type { Layer } from './names.js';
 import { describeService } from './rollout.js';
 import { describeStack, outputsOf } from './stacks.js';
 import { hasManagedDb } from './synth.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 const LAYERS: Layer[] = ['network', 'security', 'registry', 'database', 'cluster', 'alb', 'service', 'scaling'];
 
 async function resourcesOf(a: AwsCtx, stack: string): Promise<StackResourceSummary[] | undefined> {
+  const { ListStackResourcesCommand } = sdk.cfn();
   try {
     const out: StackResourceSummary[] = [];
     let token: string | undefined;
@@ -54,6 +54,9 @@ export function ruleLines(perms: readonly IpPermission[], dir: '←' | '→', sg
 }
 
 export async function awsArchitecture(a: AwsCtx): Promise<ArchitectureView> {
+  const { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand } = sdk.ec2();
+  const { DescribeLoadBalancersCommand } = sdk.elb();
+  const { DescribeDBInstancesCommand } = sdk.rds();
   const stacks = await Promise.all(LAYERS.map(async (layer) => ({ layer, name: a.n.stack(layer), resources: await resourcesOf(a, a.n.stack(layer)) })));
   const all = stacks.flatMap((s) => (s.resources ?? []).map((r) => ({ ...r, layer: s.layer })));
   const ids = (type: string) => all.filter((r) => r.ResourceType === type && r.PhysicalResourceId).map((r) => r.PhysicalResourceId!);

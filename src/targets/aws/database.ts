@@ -3,12 +3,11 @@
  * master secret, the engine version the region offers, deletion protection by API, and
  * snapshots before migrations / destroy.
  */
-import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, RestoreSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CreateDBSnapshotCommand, DescribeDBEngineVersionsCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
 import type { DBEngineVersion, RDSClient } from '@aws-sdk/client-rds';
 import { awsErrorMessage, awsErrorName, awsPoll } from './clients.js';
 import { poll } from '../../engine/poll.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 /** Latest minor per major known when this table was written (2025-10); used only when the API cannot answer. */
 export const KNOWN_LATEST_MINOR: Record<number, string> = { 13: '13.22', 14: '14.19', 15: '15.14', 16: '16.10', 17: '17.6', 18: '18.0' };
@@ -47,6 +46,7 @@ export function resolveEngineVersion(major: number, offered: DBEngineVersion[] |
 }
 
 export async function offeredVersions(rds: RDSClient, major: number): Promise<DBEngineVersion[] | undefined> {
+  const { DescribeDBEngineVersionsCommand } = sdk.rds();
   try {
     const out: DBEngineVersion[] = [];
     let marker: string | undefined;
@@ -77,6 +77,7 @@ export interface DbSecretValue {
 
 /** Create (or restore) the master secret; never returns or logs the value. */
 export async function ensureDbSecret(sm: SecretsManagerClient, name: string, user: string, dbname: string, tags: { Key: string; Value: string }[]): Promise<{ arn: string; created: boolean }> {
+  const { CreateSecretCommand, DescribeSecretCommand, RestoreSecretCommand } = sdk.sm();
   try {
     const d = await sm.send(new DescribeSecretCommand({ SecretId: name }));
     if (d.DeletedDate) await sm.send(new RestoreSecretCommand({ SecretId: name }));
@@ -91,6 +92,7 @@ export async function ensureDbSecret(sm: SecretsManagerClient, name: string, use
 
 /** Add host/port/url to the master secret once the instance exists (so tasks can read DATABASE_URL by reference). */
 export async function completeDbSecret(sm: SecretsManagerClient, arn: string, host: string, port: number): Promise<boolean> {
+  const { GetSecretValueCommand, PutSecretValueCommand } = sdk.sm();
   const cur = JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString ?? '{}') as DbSecretValue;
   const url = `postgres://${encodeURIComponent(cur.username)}:${encodeURIComponent(cur.password)}@${host}:${port}/${cur.dbname}`;
   if (cur.host === host && cur.port === port && cur.url === url) return false;
@@ -99,6 +101,7 @@ export async function completeDbSecret(sm: SecretsManagerClient, arn: string, ho
 }
 
 export async function describeDb(rds: RDSClient, id: string) {
+  const { DescribeDBInstancesCommand } = sdk.rds();
   try {
     return (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0];
   } catch (e) {
@@ -108,6 +111,7 @@ export async function describeDb(rds: RDSClient, id: string) {
 }
 
 export async function setDeletionProtection(rds: RDSClient, id: string, on: boolean): Promise<boolean> {
+  const { ModifyDBInstanceCommand } = sdk.rds();
   const db = await describeDb(rds, id);
   if (!db || db.DeletionProtection === on) return false;
   await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, DeletionProtection: on, ApplyImmediately: true }));
@@ -115,6 +119,7 @@ export async function setDeletionProtection(rds: RDSClient, id: string, on: bool
 }
 
 export async function snapshotDb(rds: RDSClient, id: string, snapshotId: string, signal?: AbortSignal): Promise<void> {
+  const { CreateDBSnapshotCommand } = sdk.rds();
   try {
     await rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: id, DBSnapshotIdentifier: snapshotId }));
   } catch (e) {
@@ -122,6 +127,7 @@ export async function snapshotDb(rds: RDSClient, id: string, snapshotId: string,
   }
   let status: string | undefined;
   const r = await poll(async () => {
+    const { DescribeDBSnapshotsCommand } = sdk.rds();
     const s = (await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshotId }))).DBSnapshots?.[0];
     status = s?.Status;
     if (s?.Status === 'available') return { done: true };

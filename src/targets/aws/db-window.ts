@@ -9,8 +9,6 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
-import { sdk } from '../../engine/aws-sdk.js';
 import { SlipwayError } from '../../engine/errors.js';
 import { httpRequest } from '../../engine/net.js';
 import type { DbWindowCapability, DbWindowLease, DbWindowOpened, DbWindowOptions, TargetContext } from '../types.js';
@@ -19,6 +17,7 @@ import { awsCtx, type AwsCtx } from './context.js';
 import { describeDb } from './database.js';
 import { checkImportWindow } from './import.js';
 import { authorizeRule, closeWindow, makePublic, TEMP, windowTarget } from './window.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 export const leaseName = (a: AwsCtx) => `/slipway/${a.n.prefix}/db-window`;
 
@@ -28,6 +27,7 @@ function failpoint(at: string): void {
 }
 
 export async function readLease(a: AwsCtx): Promise<DbWindowLease | undefined> {
+  const { GetParameterCommand } = sdk.ssm();
   try {
     const r = await a.c.ssm.send(new GetParameterCommand({ Name: leaseName(a) }));
     return r.Parameter?.Value ? (JSON.parse(r.Parameter.Value) as DbWindowLease) : undefined;
@@ -38,10 +38,12 @@ export async function readLease(a: AwsCtx): Promise<DbWindowLease | undefined> {
 }
 
 async function writeLease(a: AwsCtx, lease: DbWindowLease): Promise<void> {
+  const { PutParameterCommand } = sdk.ssm();
   await a.c.ssm.send(new PutParameterCommand({ Name: leaseName(a), Value: JSON.stringify(lease), Type: 'String', Overwrite: true, Description: 'slipway db open: a temporary database window' }));
 }
 
 async function deleteLease(a: AwsCtx): Promise<void> {
+  const { DeleteParameterCommand } = sdk.ssm();
   try {
     await a.c.ssm.send(new DeleteParameterCommand({ Name: leaseName(a) }));
   } catch (e) {

@@ -4,9 +4,6 @@
  * cluster, emptied ECR repository, roles/logs, secrets. Deletion protection is lifted only
  * with `force`. The first deletion is the commit point: an interrupted destroy resumes.
  */
-import { DeleteServiceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { BatchDeleteImageCommand, ListImagesCommand } from '@aws-sdk/client-ecr';
-import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { Plan, Step, StepContext, StepData } from '../../engine/step.js';
 import { SlipwayError } from '../../engine/errors.js';
 import type { AwsCtx } from './context.js';
@@ -17,6 +14,7 @@ import { deleteStack, describeStack, outputsOf as stackOutputs } from './stacks.
 import { describeDb, setDeletionProtection, snapshotDb } from './database.js';
 import { deregisterRevision, describeService } from './rollout.js';
 import { logStackEvents } from './steps-infra.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 export function destroyPlan(a: AwsCtx, opts: { force: boolean }): Plan {
   const io = (ctx: StepContext, stack: string) => ({
@@ -59,6 +57,7 @@ export function destroyPlan(a: AwsCtx, opts: { force: boolean }): Plan {
       needs: ['inspect'],
       commit: true,
       async run(ctx): Promise<StepData> {
+        const { DeleteServiceCommand, UpdateServiceCommand } = sdk.ecs();
         const cluster = (ctx.data('inspect')?.cluster as StepData | undefined)?.ClusterName;
         if (typeof cluster !== 'string' || !(await describeService(a.c, cluster, a.n.service))) return { deleted: false };
         await a.c.ecs.send(new UpdateServiceCommand({ cluster, service: a.n.service, desiredCount: 0 })).catch(() => undefined);
@@ -108,6 +107,7 @@ export function destroyPlan(a: AwsCtx, opts: { force: boolean }): Plan {
     del('network', ['delete-alb-stack', 'delete-security-stack', 'delete-database-stack']),
     del('cluster', ['delete-service']),
     del('registry', ['delete-service'], async (ctx) => {
+      const { BatchDeleteImageCommand, ListImagesCommand } = sdk.ecr();
       const repo = (ctx.data('inspect')?.registry as StepData | undefined)?.RepositoryName;
       if (typeof repo !== 'string') return;
       try {
@@ -127,6 +127,7 @@ export function destroyPlan(a: AwsCtx, opts: { force: boolean }): Plan {
       titleKey: 'aws.step.deleteSecrets',
       needs: ['delete-database-stack', 'delete-service-stack'],
       async run(ctx): Promise<StepData> {
+        const { DeleteSecretCommand } = sdk.sm();
         for (const name of [a.n.dbSecret, a.n.appSecret]) {
           try {
             await a.c.sm.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: 7 }));

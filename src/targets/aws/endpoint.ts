@@ -3,13 +3,14 @@
  * the ENI's public IP. When the ENI has only a private address (moto, or a misconfigured
  * subnet) there is no endpoint, and the reason says so.
  */
-import { DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
-import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import type { AwsClients } from './clients.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 export type EndpointResult = { url: string; via: 'alb' | 'task' } | { url?: undefined; reasonKey: string; params: Record<string, string> };
 
 export async function findEndpoint(c: AwsClients, o: { cluster?: string; service: string; port: number; albDns?: string; https: boolean }): Promise<EndpointResult> {
+  const { DescribeNetworkInterfacesCommand } = sdk.ec2();
+  const { DescribeTasksCommand, ListTasksCommand } = sdk.ecs();
   if (o.albDns) return { url: `${o.https ? 'https' : 'http'}://${o.albDns}`, via: 'alb' };
   if (!o.cluster) return { reasonKey: 'aws.endpoint.notDeployed', params: {} };
   const list = await c.ecs.send(new ListTasksCommand({ cluster: o.cluster, serviceName: o.service, desiredStatus: 'RUNNING' })).catch(() => ({ taskArns: [] as string[] }));

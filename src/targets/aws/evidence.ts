@@ -4,13 +4,12 @@
  * revision, and the error lines of its CloudWatch log group in the release's time window
  * (`aws logs filter-log-events --filter-pattern …`).
  */
-import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
-import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { EvidenceReport, TargetContext } from '../types.js';
 import { pickRelease } from '../evidence.js';
 import { awsCtx } from './context.js';
 import { describeTask } from './decide.js';
 import { describeStack, outputsOf } from './stacks.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 /** Lines with any of these words (CloudWatch filter syntax: `?a ?b` is a or b). */
 export const ERROR_PATTERN = '?error ?Error ?ERROR ?FATAL ?fatal ?failed ?Cannot ?EADDRINUSE ?exception ?Exception ?denied ?killed';
@@ -47,6 +46,7 @@ export async function awsEvidence(tc: TargetContext, opts: { release?: string })
 
 /** Stopped tasks of the release's revision (ECS keeps them about an hour), as decide.ts describes them. */
 async function stoppedTasks(a: ReturnType<typeof awsCtx>, cluster: string, taskDefinitionArn: string | undefined): Promise<string[]> {
+  const { DescribeTasksCommand, ListTasksCommand } = sdk.ecs();
   const list = await a.c.ecs.send(new ListTasksCommand({ cluster, desiredStatus: 'STOPPED', family: a.n.family, maxResults: 100 }));
   const arns = list.taskArns ?? [];
   if (!arns.length) return [];
@@ -56,6 +56,7 @@ async function stoppedTasks(a: ReturnType<typeof awsCtx>, cluster: string, taskD
 
 /** Error lines of the log group in the window, oldest first, prefixed with their task id like `slipway logs`. */
 async function logLines(a: ReturnType<typeof awsCtx>, logGroup: string, startTime: number, endTime: number): Promise<string[]> {
+  const { FilterLogEventsCommand } = sdk.logs();
   const out: string[] = [];
   let token: string | undefined;
   for (let page = 0; page < 5 && out.length < MAX_LOG_LINES; page++) {

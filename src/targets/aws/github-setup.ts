@@ -4,7 +4,7 @@
  * and return the role the workflow assumes. The account's existing GitHub OIDC provider is
  * reused (an account has at most one per URL); the stack creates one only when there is none.
  */
-import { IAMClient, ListOpenIDConnectProvidersCommand } from '@aws-sdk/client-iam';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { ResolvedEnvironment } from '../../config/resolve.js';
 import { SlipwayError } from '../../engine/errors.js';
 import { clientsFor } from './clients.js';
@@ -13,6 +13,7 @@ import { names } from './names.js';
 import { deployStack, describeStack } from './stacks.js';
 import { ciStackName, githubOidcTemplate, GITHUB_OIDC_HOST } from './templates/github-oidc.js';
 import type { Template } from './templates/cfn.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 export interface GithubSetupOptions {
   repo: string;
@@ -37,6 +38,7 @@ export function githubStackTemplate(envr: ResolvedEnvironment, repo: string, bra
 
 /** The account's provider for GitHub's tokens, if any. */
 async function existingProvider(iam: IAMClient): Promise<string | undefined> {
+  const { ListOpenIDConnectProvidersCommand } = sdk.iam();
   const r = await iam.send(new ListOpenIDConnectProvidersCommand({}));
   return r.OpenIDConnectProviderList?.map((p) => p.Arn ?? '').find((arn) => arn.endsWith(`/${GITHUB_OIDC_HOST}`));
 }
@@ -47,7 +49,7 @@ export async function setupGithubOidc(envr: ResolvedEnvironment, opts: GithubSet
   const current = await describeStack(c.cfn, spec.stackName);
   // A stack that created the provider keeps it (passing an ARN now would delete it); otherwise reuse the account's.
   const kept = current?.Parameters?.find((p) => p.ParameterKey === 'ExistingOidcProviderArn');
-  const existing = opts.oidcProviderArn ?? (kept ? kept.ParameterValue || undefined : await existingProvider(new IAMClient({ region: c.region, ...(c.endpoint ? { endpoint: c.endpoint } : {}) })));
+  const existing = opts.oidcProviderArn ?? (kept ? kept.ParameterValue || undefined : await existingProvider(new (sdk.iam().IAMClient)({ region: c.region, ...(c.endpoint ? { endpoint: c.endpoint } : {}) })));
   const r = await deployStack(
     { cfn: c.cfn, ...(opts.onEvent ? { onEvent: opts.onEvent } : {}) },
     spec,

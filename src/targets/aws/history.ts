@@ -4,7 +4,7 @@
  * instance, and its point-in-time restore window) and the releases in the SSM ledger that a
  * failed deploy or `rollback` may return to (a destroyed generation's releases do not count).
  */
-import { DescribeDBSnapshotsCommand, type DBSnapshot } from '@aws-sdk/client-rds';
+import type { DBSnapshot } from '@aws-sdk/client-rds';
 import type { BackupRecord, TargetHistory } from '../types.js';
 import { awsErrorMessage } from './clients.js';
 import type { AwsCtx } from './context.js';
@@ -12,6 +12,7 @@ import { describeDb } from './database.js';
 import { isGood } from './ledger.js';
 import { describeStack, outputsOf } from './stacks.js';
 import { hasManagedDb } from './synth.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 const reason = (e: unknown) => awsErrorMessage(e) || String(e);
 
@@ -26,6 +27,7 @@ export function backupsOf(db: { InstanceCreateTime?: Date; LatestRestorableTime?
 }
 
 async function backups(a: AwsCtx): Promise<TargetHistory['backups']> {
+  const { DescribeDBSnapshotsCommand } = sdk.rds();
   const stack = a.n.stack('database');
   let where = `rds:${stack}`;
   try {

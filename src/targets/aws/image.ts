@@ -4,10 +4,10 @@
  * (runbook 2.1 and pitfalls 6/7: EXPOSE = app.port, a TypeScript build step, not a dev
  * server, no .env baked in, the RDS CA bundle present).
  */
-import { DescribeImagesCommand, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import type { Host } from '../../host/types.js';
 import type { AwsClients } from './clients.js';
 import { awsErrorName } from './clients.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 export interface DockerfileIssue {
   key: string;
@@ -52,6 +52,7 @@ export async function dockerReachable(host: Host): Promise<{ ok: boolean; detail
 
 /** Pin an image reference to a digest when the registry can tell us (our ECR repo). */
 export async function resolveImage(c: AwsClients, repo: { name: string; uri: string }, image: string): Promise<{ image: string; digest?: string; pinned: boolean }> {
+  const { DescribeImagesCommand } = sdk.ecr();
   const at = image.indexOf('@sha256:');
   if (at >= 0) return { image, digest: image.slice(at + 1), pinned: true };
   if (/^sha256:[0-9a-f]{64}$/.test(image)) return { image: `${repo.uri}@${image}`, digest: image, pinned: true };
@@ -70,6 +71,7 @@ export async function resolveImage(c: AwsClients, repo: { name: string; uri: str
 }
 
 export async function buildAndPush(c: AwsClients, host: Host, opts: { dir: string; dockerfile: string; repoUri: string; tag: string; signal?: AbortSignal; onLine?: (l: string) => void }): Promise<string> {
+  const { GetAuthorizationTokenCommand } = sdk.ecr();
   const ref = `${opts.repoUri}:${opts.tag}`;
   const run = async (argv: string[], input?: string) => {
     const r = await host.exec(argv, { cwd: opts.dir, ...(input ? { input } : {}), ...(opts.onLine ? { onLine: opts.onLine } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });

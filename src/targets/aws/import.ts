@@ -6,7 +6,6 @@
  * (at once, or by the next command's recovery). The preflight's `aws.public-db` check
  * flags any `slipway-temp` rule that is still open.
  */
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { SlipwayError } from '../../engine/errors.js';
 import type { Plan, Step, StepContext } from '../../engine/step.js';
 import { findPgBinaries } from '../../db/binaries.js';
@@ -17,6 +16,7 @@ import type { AwsCtx } from './context.js';
 import { describeDb, snapshotDb, type DbSecretValue } from './database.js';
 import { importMeta } from './request.js';
 import { authorizeRule, closeWindow, makePublic, TEMP, windowTarget } from './window.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 export interface ImportOptions {
   file: string;
@@ -95,6 +95,7 @@ export function importPlan(a: AwsCtx, opts: ImportOptions): Plan {
       titleKey: 'aws.import.step.restore',
       needs: ['open-window'],
       async run(ctx) {
+        const { GetSecretValueCommand } = sdk.sm();
         const w = ctx.data('open-window')!;
         const secret = JSON.parse((await a.c.sm.send(new GetSecretValueCommand({ SecretId: a.n.dbSecret }))).SecretString ?? '{}') as DbSecretValue;
         a.tc.redactor.add(secret.password);

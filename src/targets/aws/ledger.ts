@@ -4,11 +4,11 @@
  * never a secret value: everything written passes the run's redactor) and an `active`
  * pointer beside it.
  */
-import { DeleteParameterCommand, GetParameterCommand, GetParametersByPathCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { Redactor } from '../../engine/redact.js';
 import type { ReleaseRecord } from '../types.js';
 import { awsErrorName } from './clients.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 /** Standard parameters hold 4 KB. */
 const MAX = 4000;
@@ -53,12 +53,14 @@ export class Ledger {
   }
 
   async put(rec: ReleaseRecord): Promise<void> {
+    const { PutParameterCommand } = sdk.ssm();
     const { active: _active, ...stored } = rec;
     const value = this.redactor.redact(fitRecord(stored));
     await this.ssm.send(new PutParameterCommand({ Name: `${this.path}/${rec.id}`, Value: value, Type: 'String', Overwrite: true }));
   }
 
   async get(id: string): Promise<ReleaseRecord | undefined> {
+    const { GetParameterCommand } = sdk.ssm();
     try {
       const r = await this.ssm.send(new GetParameterCommand({ Name: `${this.path}/${id}` }));
       return r.Parameter?.Value ? (JSON.parse(r.Parameter.Value) as ReleaseRecord) : undefined;
@@ -77,6 +79,7 @@ export class Ledger {
   }
 
   async activeId(): Promise<string | undefined> {
+    const { GetParameterCommand } = sdk.ssm();
     try {
       const r = await this.ssm.send(new GetParameterCommand({ Name: this.activeName }));
       return r.Parameter?.Value || undefined;
@@ -87,15 +90,18 @@ export class Ledger {
   }
 
   async setActive(id: string): Promise<void> {
+    const { PutParameterCommand } = sdk.ssm();
     await this.ssm.send(new PutParameterCommand({ Name: this.activeName, Value: id, Type: 'String', Overwrite: true }));
   }
 
   async clearActive(): Promise<void> {
+    const { DeleteParameterCommand } = sdk.ssm();
     await this.ssm.send(new DeleteParameterCommand({ Name: this.activeName })).catch(() => undefined);
   }
 
   /** All releases, newest first, with `active` set on the active one. */
   async list(): Promise<ReleaseRecord[]> {
+    const { GetParametersByPathCommand } = sdk.ssm();
     const out: ReleaseRecord[] = [];
     let token: string | undefined;
     do {

@@ -12,8 +12,9 @@
  * entry on re-reading and withdraws. The head is never deleted, so numbers only grow.
  */
 import path from 'node:path';
-import { DeleteParameterCommand, GetParametersByPathCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { LockStore } from '../../engine/lock.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 const errName = (e: unknown) => (e as { name?: string } | undefined)?.name;
 /** Content of a released lock (SSM values cannot be empty). */
@@ -37,6 +38,7 @@ export class SsmLockStore implements LockStore {
 
   /** Every entry of the sequence, lowest first. */
   private async entries(key: string): Promise<Entry[]> {
+    const { GetParametersByPathCommand } = sdk.ssm();
     const out: Entry[] = [];
     let token: string | undefined;
     do {
@@ -56,6 +58,7 @@ export class SsmLockStore implements LockStore {
 
   /** Create `<key>/<n>` once; false when it exists. */
   private async create(key: string, n: number, value: string): Promise<boolean> {
+    const { PutParameterCommand } = sdk.ssm();
     try {
       await this.ssm.send(new PutParameterCommand({ Name: seqName(key, n), Value: value, Type: 'String', Overwrite: false }));
       return true;
@@ -66,6 +69,7 @@ export class SsmLockStore implements LockStore {
   }
 
   private async remove(name: string): Promise<void> {
+    const { DeleteParameterCommand } = sdk.ssm();
     await this.ssm.send(new DeleteParameterCommand({ Name: name })).catch(() => undefined);
   }
 

@@ -1,9 +1,10 @@
 /** `slipway logs [-f]` for AWS: the service's CloudWatch log group, like `aws logs tail [--follow]`. */
-import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { AwsClients } from './clients.js';
 import { pollMs, sleep } from './clients.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 export async function* tailLogs(c: AwsClients, logGroup: string, opts: { follow: boolean; lines: number; signal: AbortSignal; sinceMs?: number }): AsyncIterable<string> {
+  const { FilterLogEventsCommand } = sdk.logs();
   let start = Date.now() - (opts.sinceMs ?? 3600_000);
   const seen = new Set<string>();
   let first = true;

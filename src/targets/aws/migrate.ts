@@ -4,11 +4,11 @@
  * `database.migrate`, TLS verified against the RDS CA bundle (never
  * NODE_TLS_REJECT_UNAUTHORIZED=0 — pitfall 11), exit code enforced, logs shown.
  */
-import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
-import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import type { Task } from '@aws-sdk/client-ecs';
 import type { AwsClients } from './clients.js';
 import { awsPoll } from './clients.js';
 import { poll } from '../../engine/poll.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 export interface MigrationSpec {
   cluster: string;
@@ -26,6 +26,7 @@ export function migrationOverride(spec: Pick<MigrationSpec, 'container' | 'comma
 }
 
 export async function startMigration(c: AwsClients, spec: MigrationSpec, startedBy: string): Promise<string> {
+  const { RunTaskCommand } = sdk.ecs();
   const r = await c.ecs.send(
     new RunTaskCommand({
       cluster: spec.cluster,
@@ -56,6 +57,7 @@ export function migrationResult(task: Task | undefined, container: string): Migr
 export async function waitMigration(c: AwsClients, spec: MigrationSpec, taskArn: string, signal?: AbortSignal): Promise<MigrationOutcome> {
   let last: Task | undefined;
   const r = await poll(async () => {
+    const { DescribeTasksCommand } = sdk.ecs();
     const t = (await c.ecs.send(new DescribeTasksCommand({ cluster: spec.cluster, tasks: [taskArn] }))).tasks?.[0];
     last = t;
     return !t || t.lastStatus === 'STOPPED' ? { done: migrationResult(t, spec.container) } : undefined;
@@ -66,11 +68,13 @@ export async function waitMigration(c: AwsClients, spec: MigrationSpec, taskArn:
 }
 
 export async function stopMigration(c: AwsClients, cluster: string, taskArn: string): Promise<void> {
+  const { StopTaskCommand } = sdk.ecs();
   await c.ecs.send(new StopTaskCommand({ cluster, task: taskArn, reason: 'slipway: migration cancelled' })).catch(() => undefined);
 }
 
 /** The task's log lines (awslogs stream `app/<container>/<task-id>`). */
 export async function taskLogLines(c: AwsClients, logGroup: string, container: string, taskArn: string, limit = 50): Promise<string[]> {
+  const { GetLogEventsCommand } = sdk.logs();
   const id = taskArn.split('/').pop();
   try {
     const r = await c.logs.send(new GetLogEventsCommand({ logGroupName: logGroup, logStreamName: `app/${container}/${id}`, limit, startFromHead: false }));

@@ -2,7 +2,6 @@
  * `slipway plan` for AWS: per stack, per resource, what a deploy would change (change sets
  * against live stacks, all resources for new ones), plus the release side.
  */
-import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { Parameter } from '@aws-sdk/client-cloudformation';
 import type { TargetContext } from '../types.js';
 import { t } from '../../engine/i18n.js';
@@ -11,6 +10,7 @@ import { stackSpecs } from './synth.js';
 import { describeStack, outputsOf, previewStack, type Outputs, type ResourceChange } from './stacks.js';
 import { offeredVersions, resolveEngineVersion } from './database.js';
 import type { Layer } from './names.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 export interface PlanReport {
   env: string;
@@ -20,6 +20,7 @@ export interface PlanReport {
 }
 
 export async function planChanges(tc: TargetContext, opts: { image?: string } = {}): Promise<PlanReport> {
+  const { DescribeSecretCommand } = sdk.sm();
   const a = awsCtx(tc);
   const outputs = new Map<Layer, Outputs>();
   const params = new Map<Layer, Parameter[]>();

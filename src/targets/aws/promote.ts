@@ -3,14 +3,15 @@
  * recorded it, and whether ECR still holds that digest. The receiving environment's task
  * definition then references `repo@sha256:…` — the very image that ran and was verified.
  */
-import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import { SlipwayError } from '../../engine/errors.js';
 import '../../engine/messages/promote.js';
 import type { PromotableRelease, TargetContext } from '../types.js';
 import { awsErrorName } from './clients.js';
 import { awsCtx } from './context.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 export async function awsPromotable(tc: TargetContext, release: string | undefined): Promise<PromotableRelease> {
+  const { DescribeImagesCommand } = sdk.ecr();
   const a = awsCtx(tc);
   const env = tc.envr.name;
   const all = await a.ledger.list();

@@ -6,19 +6,8 @@
  * those the preflight creates for itself.
  */
 import { appendFileSync } from 'node:fs';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { ECRClient } from '@aws-sdk/client-ecr';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { STSClient } from '@aws-sdk/client-sts';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { ACMClient } from '@aws-sdk/client-acm';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { iamPrefix } from './iam-policy.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 type Send = (this: { config?: { serviceId?: string } }, command: object, ...rest: unknown[]) => unknown;
 const WRAPPED = Symbol.for('slipway.recordAwsCalls');
@@ -30,7 +19,22 @@ export function actionOf(serviceId: string, command: object): string {
 
 export function installCallRecorder(file: string | undefined = process.env.SLIPWAY_RECORD_AWS_CALLS): void {
   if (!file) return;
-  const clients = [CloudFormationClient, EC2Client, ECSClient, RDSClient, ECRClient, CloudWatchLogsClient, STSClient, SecretsManagerClient, SSMClient, ACMClient, IAMClient, ElasticLoadBalancingV2Client];
+  // Every client package (loaded here, so only when recording): they share the base class
+  // today, but a package with its own copy of it would otherwise go unrecorded.
+  const clients = [
+    sdk.cfn().CloudFormationClient,
+    sdk.ec2().EC2Client,
+    sdk.ecs().ECSClient,
+    sdk.rds().RDSClient,
+    sdk.ecr().ECRClient,
+    sdk.logs().CloudWatchLogsClient,
+    sdk.sts().STSClient,
+    sdk.sm().SecretsManagerClient,
+    sdk.ssm().SSMClient,
+    sdk.acm().ACMClient,
+    sdk.iam().IAMClient,
+    sdk.elb().ElasticLoadBalancingV2Client,
+  ];
   for (const C of clients) {
     const base = Object.getPrototypeOf(C.prototype) as { send: Send; [WRAPPED]?: boolean };
     if (base[WRAPPED]) continue;

@@ -3,23 +3,12 @@
  * update the service, and watch — observe() gathers what ECS and the target group report,
  * decide() (pure) says continue / success / fail.
  */
-import {
-  CreateServiceCommand,
-  DescribeServicesCommand,
-  DescribeTasksCommand,
-  ListTasksCommand,
-  RegisterTaskDefinitionCommand,
-  DeregisterTaskDefinitionCommand,
-  UpdateServiceCommand,
-  type RegisterTaskDefinitionCommandInput,
-  type Service,
-  type Task,
-} from '@aws-sdk/client-ecs';
-import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { RegisterTaskDefinitionCommandInput, Service, Task } from '@aws-sdk/client-ecs';
 import type { AwsClients } from './clients.js';
 import { awsPoll } from './clients.js';
 import { poll } from '../../engine/poll.js';
 import { decide, type Decision, type Observation, type ObservedDeployment } from './decide.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 export interface ServiceSpec {
   cluster: string;
@@ -35,15 +24,18 @@ export interface ServiceSpec {
 }
 
 export async function registerRevision(c: AwsClients, td: RegisterTaskDefinitionCommandInput): Promise<string> {
+  const { RegisterTaskDefinitionCommand } = sdk.ecs();
   const r = await c.ecs.send(new RegisterTaskDefinitionCommand(td));
   return r.taskDefinition!.taskDefinitionArn!;
 }
 
 export async function deregisterRevision(c: AwsClients, arn: string): Promise<void> {
+  const { DeregisterTaskDefinitionCommand } = sdk.ecs();
   await c.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn })).catch(() => undefined);
 }
 
 export async function describeService(c: AwsClients, cluster: string, service: string): Promise<Service | undefined> {
+  const { DescribeServicesCommand } = sdk.ecs();
   try {
     const r = await c.ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
     const s = r.services?.[0];
@@ -55,6 +47,7 @@ export async function describeService(c: AwsClients, cluster: string, service: s
 
 /** Point the service at `taskDefinitionArn` (creating it on the first deploy). */
 export async function applyService(c: AwsClients, spec: ServiceSpec, taskDefinitionArn: string): Promise<'created' | 'updated' | 'unchanged'> {
+  const { CreateServiceCommand, UpdateServiceCommand } = sdk.ecs();
   const current = await describeService(c, spec.cluster, spec.service);
   const network = { awsvpcConfiguration: { subnets: spec.subnets, securityGroups: spec.securityGroups, assignPublicIp: 'ENABLED' as const } };
   const deploymentConfiguration = { deploymentCircuitBreaker: { enable: true, rollback: true }, minimumHealthyPercent: 100, maximumPercent: 200 };
@@ -106,6 +99,7 @@ export function deploymentsFor(service: Service, target: string): ObservedDeploy
 }
 
 async function tasksOf(c: AwsClients, cluster: string, service: string): Promise<Task[]> {
+  const { DescribeTasksCommand, ListTasksCommand } = sdk.ecs();
   const arns: string[] = [];
   for (const desiredStatus of ['RUNNING', 'STOPPED'] as const) {
     const r = await c.ecs.send(new ListTasksCommand({ cluster, serviceName: service, desiredStatus, maxResults: 50 }));
@@ -117,6 +111,7 @@ async function tasksOf(c: AwsClients, cluster: string, service: string): Promise
 }
 
 export async function observe(c: AwsClients, spec: ServiceSpec, target: string, startedAt: Date, timeoutMs: number): Promise<Observation> {
+  const { DescribeTargetHealthCommand } = sdk.elb();
   const s = await describeService(c, spec.cluster, spec.service);
   const tasks = await tasksOf(c, spec.cluster, spec.service);
   let targets: Observation['targets'];

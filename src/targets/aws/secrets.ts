@@ -3,9 +3,9 @@
  * name). Task definitions reference each key by ARN and version id (valueFrom), so a
  * release pins the values it was deployed with and a rollback gets its own again.
  */
-import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, RestoreSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { awsErrorName } from './clients.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 export interface StoredSecret {
   arn: string;
@@ -20,6 +20,7 @@ function sameValues(a: Record<string, string>, b: Record<string, string>): boole
 }
 
 export async function storeAppSecrets(sm: SecretsManagerClient, name: string, values: Map<string, string>, tags: { Key: string; Value: string }[]): Promise<StoredSecret> {
+  const { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, RestoreSecretCommand } = sdk.sm();
   const wanted = Object.fromEntries([...values.entries()].sort(([a], [b]) => a.localeCompare(b)));
   let arn: string | undefined;
   try {

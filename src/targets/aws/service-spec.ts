@@ -1,9 +1,9 @@
 /** The ECS service as the release steps see it: its spec from the stacks' outputs, and putting it back. */
-import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { StepContext } from '../../engine/step.js';
 import type { AwsCtx } from './context.js';
 import { outputsOf } from './context.js';
 import { applyService, describeService, type ServiceSpec } from './rollout.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 type Reader = Pick<StepContext, 'data'>;
 
@@ -26,6 +26,7 @@ export function serviceSpec(a: AwsCtx, ctx: Reader): ServiceSpec {
 
 /** Put the service back on `previous` (a direct update-service); with none, scale to zero. Idempotent. */
 export async function revertService(a: AwsCtx, ctx: Reader, previous: string | undefined): Promise<void> {
+  const { UpdateServiceCommand } = sdk.ecs();
   const spec = serviceSpec(a, ctx);
   const svc = await describeService(a.c, spec.cluster, spec.service);
   if (!svc) return;

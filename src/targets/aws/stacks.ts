@@ -3,26 +3,13 @@
  * stream stack events, read outputs, report failing resources, and say what to do about
  * stacks stuck in states CloudFormation cannot move on from by itself.
  */
-import {
-  CreateChangeSetCommand,
-  CreateStackCommand,
-  DeleteChangeSetCommand,
-  DeleteStackCommand,
-  DescribeChangeSetCommand,
-  DescribeStackEventsCommand,
-  DescribeStacksCommand,
-  ExecuteChangeSetCommand,
-  type Change,
-  type Parameter,
-  type Stack,
-  type StackEvent,
-  type Tag,
-} from '@aws-sdk/client-cloudformation';
+import type { Change, Parameter, Stack, StackEvent, Tag } from '@aws-sdk/client-cloudformation';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SlipwayError } from '../../engine/errors.js';
 import { awsErrorMessage, awsPoll } from './clients.js';
 import { poll } from '../../engine/poll.js';
 import { toYaml, type StackSpec } from './synth.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 export type Outputs = Record<string, string>;
 
@@ -98,6 +85,7 @@ export function failingResources(events: readonly StackEvent[], stackName: strin
 }
 
 export async function describeStack(cfn: CloudFormationClient, name: string): Promise<Stack | undefined> {
+  const { DescribeStacksCommand } = sdk.cfn();
   try {
     const r = await cfn.send(new DescribeStacksCommand({ StackName: name }));
     return r.Stacks?.[0];
@@ -118,6 +106,7 @@ function stuckError(name: string, status: string, key: string): SlipwayError {
 }
 
 async function latestEvents(cfn: CloudFormationClient, name: string): Promise<StackEvent[]> {
+  const { DescribeStackEventsCommand } = sdk.cfn();
   const r = await cfn.send(new DescribeStackEventsCommand({ StackName: name }));
   return r.StackEvents ?? [];
 }
@@ -167,6 +156,7 @@ function changesOf(changes: Change[] | undefined): ResourceChange[] {
 
 /** Create a change set against an existing stack and wait for it; undefined when there is no change. */
 async function createChangeSet(io: StackIo, spec: Pick<StackSpec, 'stackName' | 'template'>, params: Parameter[], tags: Tag[]): Promise<{ name: string; changes: ResourceChange[] } | undefined> {
+  const { CreateChangeSetCommand } = sdk.cfn();
   const name = `slipway-${Date.now()}`;
   try {
     await io.cfn.send(
@@ -186,6 +176,7 @@ async function createChangeSet(io: StackIo, spec: Pick<StackSpec, 'stackName' | 
   }
   let status: string | undefined;
   const r = await poll(async (): Promise<{ done: { name: string; changes: ResourceChange[] } | undefined } | undefined> => {
+    const { DeleteChangeSetCommand, DescribeChangeSetCommand } = sdk.cfn();
     const d = await io.cfn.send(new DescribeChangeSetCommand({ StackName: spec.stackName, ChangeSetName: name }));
     status = d.Status;
     if (d.Status === 'CREATE_COMPLETE') return { done: { name, changes: changesOf(d.Changes) } };
@@ -202,6 +193,7 @@ async function createChangeSet(io: StackIo, spec: Pick<StackSpec, 'stackName' | 
 
 /** What deploying `spec` would change (plan): all resources for a new stack, else the change set. */
 export async function previewStack(io: StackIo, spec: StackSpec, params: Parameter[] | undefined, tags: Tag[]): Promise<{ exists: boolean; changes: ResourceChange[] }> {
+  const { DeleteChangeSetCommand } = sdk.cfn();
   const stack = await describeStack(io.cfn, spec.stackName);
   if (!stack || stack.StackStatus === 'REVIEW_IN_PROGRESS') {
     return { exists: false, changes: Object.entries(spec.template.Resources).map(([id, r]) => ({ action: 'Add', logicalId: id, type: r.Type, replacement: '' })) };
@@ -215,6 +207,7 @@ export async function previewStack(io: StackIo, spec: StackSpec, params: Paramet
 
 /** Bring the stack to `spec` with `params`; no change → nothing executed. */
 export async function deployStack(io: StackIo, spec: Pick<StackSpec, 'stackName' | 'template'>, params: Parameter[], tags: Tag[]): Promise<StackResult> {
+  const { CreateStackCommand, DeleteStackCommand, ExecuteChangeSetCommand } = sdk.cfn();
   let stack = await describeStack(io.cfn, spec.stackName);
   if (stack?.StackStatus === 'REVIEW_IN_PROGRESS') {
     // Left behind by an unexecuted CREATE change set: it holds no resources.
@@ -250,6 +243,7 @@ export async function deployStack(io: StackIo, spec: Pick<StackSpec, 'stackName'
 
 /** Delete the stack (idempotent) and wait until it is gone. */
 export async function deleteStack(io: StackIo, name: string): Promise<boolean> {
+  const { DeleteStackCommand } = sdk.cfn();
   const stack = await describeStack(io.cfn, name);
   if (!stack || stack.StackStatus === 'DELETE_COMPLETE') return false;
   const seen = new Set<string>();

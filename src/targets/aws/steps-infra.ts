@@ -2,8 +2,6 @@
  * Deploy steps for the slow-changing infrastructure (runbook phase 1): one step per stack,
  * run in parallel where independent; outputs flow into the next stacks' parameters.
  */
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { DescribeVpcAttributeCommand, ModifyVpcAttributeCommand } from '@aws-sdk/client-ec2';
 import type { Parameter } from '@aws-sdk/client-cloudformation';
 import type { Step, StepContext, StepData } from '../../engine/step.js';
 import { SlipwayError } from '../../engine/errors.js';
@@ -14,6 +12,7 @@ import { deployStack, describeStack } from './stacks.js';
 import { completeDbSecret, ensureDbSecret, offeredVersions, resolveEngineVersion, setDeletionProtection } from './database.js';
 import { storeAppSecrets } from './secrets.js';
 import type { Layer } from './names.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 /** Parameters of a stack from upstream outputs and step data. */
 export function paramsFor(spec: StackSpec, ctx: Pick<StepContext, 'data'>, inputs: Record<string, string | undefined>): Parameter[] {
@@ -47,6 +46,7 @@ export function infraSteps(a: AwsCtx): Step[] {
       id: 'preflight',
       titleKey: 'aws.step.preflight',
       async run(ctx) {
+        const { GetCallerIdentityCommand } = sdk.sts();
         if (a.tc.secrets.missing.length) {
           throw new SlipwayError({ key: 'secrets.missing', params: { names: a.tc.secrets.missing.join(', ') }, fix: 'secrets.missing.fix', fixParams: { file: `.env.${a.envr.name}` }, exitCode: 2 });
         }
@@ -76,6 +76,7 @@ export function infraSteps(a: AwsCtx): Step[] {
   };
   stackStep('network', [], undefined, async (_ctx, out) => {
     // CloudFormation sets this; some emulators drop it, and Fargate tasks need it.
+    const { DescribeVpcAttributeCommand, ModifyVpcAttributeCommand } = sdk.ec2();
     const vpc = out.VpcId;
     if (!vpc) return;
     const attr = await a.c.ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpc, Attribute: 'enableDnsHostnames' }));

@@ -5,14 +5,13 @@
  * access. Opening is idempotent; closing is idempotent and tolerant of a half-opened window.
  * The preflight's `aws.public-db` check flags any `slipway-temp` rule that is still open.
  */
-import { AuthorizeSecurityGroupIngressCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
-import { ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
 import { SlipwayError } from '../../engine/errors.js';
 import { poll } from '../../engine/poll.js';
 import { awsErrorName, awsPoll } from './clients.js';
 import type { AwsCtx } from './context.js';
 import { describeDb } from './database.js';
 import { describeStack, outputsOf } from './stacks.js';
+import { sdk } from '../../engine/aws-sdk.js';
 
 /** Every temporary rule's description starts with this. */
 export const TEMP = 'slipway-temp';
@@ -51,6 +50,7 @@ function permission(cidr: string, description: string) {
 
 /** The ingress rule (the first half of a window). */
 export async function authorizeRule(a: AwsCtx, w: WindowRecord): Promise<void> {
+  const { AuthorizeSecurityGroupIngressCommand } = sdk.ec2();
   try {
     await a.c.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: w.sg, IpPermissions: permission(w.cidr, w.description) }));
   } catch (e) {
@@ -60,6 +60,7 @@ export async function authorizeRule(a: AwsCtx, w: WindowRecord): Promise<void> {
 
 /** Public access, and the wait until the instance is available with it (the second half). */
 export async function makePublic(a: AwsCtx, w: WindowRecord, signal: AbortSignal): Promise<void> {
+  const { ModifyDBInstanceCommand } = sdk.rds();
   if (w.wasPublic) return;
   await a.c.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: w.id, PubliclyAccessible: true, ApplyImmediately: true }));
   await waitAvailable(a, w.id, signal);
@@ -67,6 +68,8 @@ export async function makePublic(a: AwsCtx, w: WindowRecord, signal: AbortSignal
 
 /** Close a window: revoke the rule, make the instance private again (unless it was public before). */
 export async function closeWindow(a: AwsCtx, w: WindowRecord): Promise<void> {
+  const { RevokeSecurityGroupIngressCommand } = sdk.ec2();
+  const { ModifyDBInstanceCommand } = sdk.rds();
   try {
     await a.c.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: w.sg, IpPermissions: permission(w.cidr, w.description) }));
   } catch (e) {
