@@ -11,7 +11,8 @@ import '../engine/messages/config.js';
 
 export function checkEnvRefs(opts: { file: string; env: Record<string, string>; provided: readonly string[]; secretNames: readonly string[]; aws: boolean }): void {
   const known = [...new Set([...opts.provided, ...Object.keys(opts.env), ...opts.secretNames])];
-  const secret = new Set([...opts.secretNames, 'DB_PASSWORD', 'DATABASE_URL', 'PGPASSWORD']);
+  // On aws the login comes from the master secret too (db rotate-password alternates it).
+  const secret = new Set([...opts.secretNames, 'DB_PASSWORD', 'DATABASE_URL', 'PGPASSWORD', 'DB_USER', 'PGUSER']);
   for (const [key, value] of Object.entries(opts.env)) {
     for (const name of envRefNames(value)) {
       if (name === key) throw new ConfigError({ key: 'config.envRefSelf', params: { key }, place: `${opts.file} env.${key}`, fix: 'config.envRefSelf.fix', fixParams: { key } });

@@ -101,7 +101,8 @@ test('deploy --image --allow-unverified runs the whole flow; the result is recor
   const c = td.containerDefinitions![0]!;
   assert.equal(c.image, `${IMAGE}:v1`);
   const names = (c.environment ?? []).map((e) => e.name);
-  assert.ok(names.includes('DB_USER') && !names.includes('DB_USERNAME'));
+  assert.ok(!names.includes('DB_USERNAME'));
+  assert.ok((c.secrets ?? []).some((x) => x.name === 'DB_USER' && x.valueFrom?.endsWith(':username::')), 'the login from the master secret');
   assert.ok((c.secrets ?? []).some((x) => x.name === 'JWT_SECRET' && x.valueFrom), 'secret by valueFrom');
   assert.ok(!JSON.stringify(td).includes(SECRET), 'secret value in the task definition');
 

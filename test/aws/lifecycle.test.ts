@@ -107,14 +107,15 @@ test('fresh deploy creates every stack and an unverified release (moto serves no
   const td = (await sdk.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: svc.taskDefinition! }))).taskDefinition!;
   const c = td.containerDefinitions![0]!;
   const env = Object.fromEntries(c.environment!.map((e) => [e.name, e.value]));
-  assert.equal(env.DB_USER, 'shop_admin');
+  assert.equal(env.DB_USER, undefined, 'the login is a secret (the master secret\'s username)');
   assert.equal(env.DB_USERNAME, undefined, 'pitfall 7');
   assert.equal(env.DB_PORT, '5432');
   assert.equal(env.PGSSLMODE, 'verify-full');
   assert.equal(env.PGSSLROOTCERT, '/etc/ssl/certs/rds-global-bundle.pem');
   assert.equal(env.NODE_EXTRA_CA_CERTS, '/etc/ssl/certs/rds-global-bundle.pem', 'a stock pg client trusts the RDS CA through Node');
   assert.equal(env.NODE_TLS_REJECT_UNAUTHORIZED, undefined);
-  assert.deepEqual(c.secrets!.map((s) => s.name).sort(), ['DATABASE_URL', 'DB_PASSWORD', 'JWT_SECRET', 'PGPASSWORD']);
+  assert.deepEqual(c.secrets!.map((s) => s.name).sort(), ['DATABASE_URL', 'DB_PASSWORD', 'DB_USER', 'JWT_SECRET', 'PGPASSWORD', 'PGUSER']);
+  assert.match(c.secrets!.find((s) => s.name === 'DB_USER')!.valueFrom!, /:username::$/);
   assert.ok(c.secrets!.every((s) => s.valueFrom!.startsWith('arn:aws:secretsmanager:')));
   assert.equal(c.logConfiguration?.logDriver, 'awslogs');
   assert.equal(td.cpu, '512');

@@ -72,8 +72,10 @@ function taskEnvironment(): Record<string, string> {
     db: { host: HOST, port: String(port), name: 'postgres', user: 'postgres', secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db', caBundlePath: pki.caFile },
   };
   const env: Record<string, string> = Object.fromEntries(containerEnv(input).map((e) => [e.name, e.value]));
-  // What the secret's password/url keys hold once the instance exists (targets/aws/database.ts).
+  // What the secret's username/password/url keys hold once the instance exists (targets/aws/database.ts).
   const secretValues: Record<string, string> = {
+    DB_USER: 'postgres',
+    PGUSER: 'postgres',
     DB_PASSWORD: PASSWORD,
     PGPASSWORD: PASSWORD,
     DATABASE_URL: `postgres://postgres:${encodeURIComponent(PASSWORD)}@${HOST}:${port}/postgres`,

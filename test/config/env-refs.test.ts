@@ -46,6 +46,8 @@ test('on aws a secret referenced inside a longer value is refused; referenced wh
   const bad = await failure(resolveWith({ DSN: 'postgres://u:${DB_PASSWORD}@h/db' }, aws));
   assert.equal(bad.code, 2);
   assert.match(bad.message, /puts the secret DB_PASSWORD inside a longer value/);
+  const login = await failure(resolveWith({ DSN: 'postgres://${DB_USER}@h/db' }, aws));
+  assert.match(login.message, /puts the secret DB_USER inside a longer value/, 'the login comes from the master secret on aws');
   const ok = await resolveWith({ PGPASS_ALIAS: '${DB_PASSWORD}' }, aws);
   assert.equal(ok.env.PGPASS_ALIAS, '${DB_PASSWORD}');
 });
@@ -68,5 +70,7 @@ test('aws task definition: a plain reference is filled in, a whole secret refere
   assert.equal(env.has('TOKEN'), false);
   const secrets = new Map(containerSecrets(input).map((e) => [e.name, e.valueFrom]));
   assert.equal(secrets.get('PW'), 'arn:db:password::');
+  assert.equal(secrets.get('DB_USER'), 'arn:db:username::', 'the login comes from the secret (rotate-password alternates it)');
+  assert.equal(env.has('DB_USER'), false);
   assert.equal(secrets.get('TOKEN'), 'arn:app:JWT_SECRET::v1');
 });

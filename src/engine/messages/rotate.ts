@@ -31,8 +31,19 @@ export const rotate: Catalog = {
   // aws
   'rotate.aws.step.pending': { en: 'new password → Secrets Manager (stage AWSPENDING)', 'zh-CN': '新密码 → Secrets Manager（阶段 AWSPENDING）' },
   'rotate.aws.step.register': { en: 'task-definition revision reading that secret version', 'zh-CN': '注册读取该密钥版本的任务定义修订' },
-  'rotate.aws.step.modify-db': { en: 'RDS: set the master password (wait until applied)', 'zh-CN': 'RDS：设置主密码（等待生效）' },
-  'rotate.aws.step.promote': { en: 'Secrets Manager: the new version becomes AWSCURRENT', 'zh-CN': 'Secrets Manager：新版本成为 AWSCURRENT' },
+  'rotate.aws.step.login': { en: 'the login not in use gets the new password (both logins work until the switch)', 'zh-CN': '未在使用的登录角色获得新密码（切换完成前两个登录角色都可用）' },
+  'rotate.aws.step.revoke': { en: 'take the old login\'s password away (it can no longer log in)', 'zh-CN': '收回旧登录角色的密码（它不能再登录）' },
+  'rotate.aws.logins': { en: 'Live login: {live}; the new password goes to {login}.', 'zh-CN': '当前登录角色：{live}；新密码设给 {login}。' },
+  'rotate.aws.loginSet': { en: 'Login {login} has the new password ({how}).', 'zh-CN': '登录角色 {login} 已设置新密码（{how}）。' },
+  'rotate.aws.adminFailed': {
+    en: 'The admin SQL task {task} failed ({reason}); nothing was switched: {login} still logs in and the service is unchanged.',
+    'zh-CN': '管理 SQL 任务 {task} 失败（{reason}）；没有切换任何东西：{login} 仍可登录，服务未改变。',
+  },
+  'rotate.aws.adminFailed.fix': {
+    en: 'Its output is in CloudWatch Logs group {group} (stream app/dbadmin/<task id>). Check that the subnets reach ECR Public (the postgres client image) and the database, then run `slipway db rotate-password {env}` again.',
+    'zh-CN': '其输出在 CloudWatch Logs 日志组 {group}（日志流 app/dbadmin/<任务 id>）。请确认子网能访问 ECR Public（postgres 客户端镜像）和数据库，然后重新运行 `slipway db rotate-password {env}`。',
+  },
+  'rotate.aws.step.promote': { en: 'Secrets Manager: the new version becomes AWSCURRENT (the switch)', 'zh-CN': 'Secrets Manager：新版本成为 AWSCURRENT（切换）' },
   'rotate.aws.noSecret': { en: 'Environment {env} has no RDS master secret ({secret}): was it ever deployed?', 'zh-CN': '环境 {env} 没有 RDS 主密钥（{secret}）：它部署过吗？' },
   'rotate.aws.noSecret.fix': { en: 'Run `slipway deploy {env}` first.', 'zh-CN': '请先运行 `slipway deploy {env}`。' },
   'rotate.aws.noRelease': { en: 'Environment {env} has no active release to roll out with the new password.', 'zh-CN': '环境 {env} 没有当前发布，无法用新密码上线。' },
@@ -41,7 +52,6 @@ export const rotate: Catalog = {
     en: 'Check the instance in the RDS console; running `slipway db rotate-password {env}` again finishes or undoes the rotation.',
     'zh-CN': '请在 RDS 控制台检查该实例；再次运行 `slipway db rotate-password {env}` 会完成或撤销这次轮换。',
   },
-  'rotate.aws.modified': { en: 'RDS {db}: master password changed; the old one is no longer accepted.', 'zh-CN': 'RDS {db}：主密码已更改，旧密码不再被接受。' },
 };
 
 registerCatalog(rotate);

@@ -90,6 +90,18 @@ function credentialsLikely(e: NodeJS.ProcessEnv = process.env): boolean {
   return existsSync(path.join(home, '.aws', 'credentials')) || existsSync(path.join(home, '.aws', 'config'));
 }
 
+/** The login the master secret's password belongs to (`db rotate-password` alternates `<user>` / `<user>_alt`). */
+async function liveLogin(a: AwsCtx): Promise<string | undefined> {
+  const { GetSecretValueCommand } = sdk.sm();
+  try {
+    const v = JSON.parse((await a.c.sm.send(new GetSecretValueCommand({ SecretId: a.n.dbSecret }))).SecretString ?? '{}') as { username?: string; password?: string };
+    if (v.password) a.tc.redactor.add(v.password);
+    return v.username || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function open(tc: TargetContext, opts: DbWindowOptions): Promise<DbWindowOpened> {
   const a = awsCtx(tc);
   const db = a.envr.database;
@@ -114,10 +126,11 @@ async function open(tc: TargetContext, opts: DbWindowOptions): Promise<DbWindowO
   lease.state = 'open';
   await writeLease(a, lease);
   const endpoint = (await describeDb(a.c.rds, id))?.Endpoint;
+  const user = (await liveLogin(a)) ?? db.user;
   const ca = process.env.PGSSLROOTCERT || path.join(os.homedir(), '.postgresql', 'rds-global-bundle.pem');
   return {
     lease,
-    connection: { host: endpoint?.Address ?? id, port: endpoint?.Port ?? 5432, user: db.user, database: db.name, sslmode: 'verify-full', sslrootcert: ca },
+    connection: { host: endpoint?.Address ?? id, port: endpoint?.Port ?? 5432, user, database: db.name, sslmode: 'verify-full', sslrootcert: ca },
     password: { key: 'dbwindow.password.aws', params: { secret: a.n.dbSecret, region: a.c.region } },
     opened: { key: 'dbwindow.opened.aws', params: { id, sg, cidr, until, env: a.envr.name, caNote: existsSync(ca) ? '' : ca } },
   };

@@ -49,7 +49,8 @@ const repo: Resources = (s) => [`arn:aws:ecr:${s.region}:*:repository/${s.prefix
 const logGroup: Resources = (s) => [`arn:aws:logs:${s.region}:*:log-group:/ecs/${s.prefix}:*`];
 const service: Resources = (s) => [`arn:aws:ecs:${s.region}:*:service/${s.prefix}/*`];
 const tasks: Resources = (s) => [`arn:aws:ecs:${s.region}:*:task/${s.prefix}/*`];
-const taskDef: Resources = (s) => [`arn:aws:ecs:${s.region}:*:task-definition/${s.prefix}:*`];
+// The app's family and the rotation's admin SQL task (`<prefix>-dbadmin`, db rotate-password).
+const taskDef: Resources = (s) => [`arn:aws:ecs:${s.region}:*:task-definition/${s.prefix}:*`, `arn:aws:ecs:${s.region}:*:task-definition/${s.prefix}-dbadmin:*`];
 const db: Resources = (s) => [`arn:aws:rds:${s.region}:*:db:${s.rdsPrefix}-*`];
 const dbAndSnapshot: Resources = (s) => [...db(s), `arn:aws:rds:${s.region}:*:snapshot:${s.rdsPrefix}-*`];
 const snapshots: Resources = (s) => [`arn:aws:rds:${s.region}:*:snapshot:${s.rdsPrefix}-*`];

@@ -1,7 +1,9 @@
 /**
  * The task definition of a release, built as data (pure): Fargate cpu/memory, the app
- * container with plain env (DB_HOST/DB_PORT/DB_NAME/DB_USER — never DB_USERNAME, pitfall 7),
- * secrets only by `valueFrom`, TLS to RDS verified against the RDS CA bundle, awslogs.
+ * container with plain env (DB_HOST/DB_PORT/DB_NAME — never DB_USERNAME, pitfall 7), secrets
+ * only by `valueFrom` — the login too (DB_USER/PGUSER = the master secret's `username`: `db
+ * rotate-password` alternates between `<user>` and `<user>_alt`, so login and password always
+ * come from the same secret version), TLS to RDS verified against the RDS CA bundle, awslogs.
  *
  * TLS to RDS for an app that does nothing special: node-postgres reads PGSSLMODE (verify-full →
  * `ssl: true`, i.e. Node's default trust with hostname check) but not PGSSLROOTCERT, so the
@@ -39,11 +41,9 @@ export function containerEnv(i: TaskDefInput): { name: string; value: string }[]
       DB_HOST: i.db.host,
       DB_PORT: i.db.port,
       DB_NAME: i.db.name,
-      DB_USER: i.db.user,
       PGHOST: i.db.host,
       PGPORT: i.db.port,
       PGDATABASE: i.db.name,
-      PGUSER: i.db.user,
       PGSSLMODE: 'verify-full',
       PGSSLROOTCERT: i.db.caBundlePath,
       NODE_EXTRA_CA_CERTS: i.db.caBundlePath,
@@ -61,6 +61,8 @@ export function containerEnv(i: TaskDefInput): { name: string; value: string }[]
 function secretSources(i: TaskDefInput): Map<string, string> {
   const out = new Map<string, string>();
   if (i.db) {
+    out.set('DB_USER', `${i.db.secretArn}:username::`);
+    out.set('PGUSER', `${i.db.secretArn}:username::`);
     out.set('DB_PASSWORD', `${i.db.secretArn}:password::`);
     out.set('PGPASSWORD', `${i.db.secretArn}:password::`);
     out.set('DATABASE_URL', `${i.db.secretArn}:url::`);
