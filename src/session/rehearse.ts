@@ -45,7 +45,7 @@ export async function rehearse(s: Session, opts: { fresh: boolean; lockSeconds?:
   if (!db.migrate) throw new SlipwayError({ key: 'rehearse.noMigrate', place: 'database.migrate', fix: 'checks.app.migrateUnknown.fix', exitCode: 2 });
   if (!s.target.rehearse) {
     if (envr.target.target === 'aws') {
-      throw new SlipwayError({ key: 'rehearse.awsNoDump', params: { reason: 'StartExportTask writes Parquet to S3, not a pg_dump archive' }, place: `environments.${envr.name}`, fix: 'rehearse.awsNoDump.fix', exitCode: 2 });
+      throw new SlipwayError({ key: 'rehearse.awsNoDump', place: `environments.${envr.name}`, fix: 'rehearse.awsNoDump.fix', exitCode: 2 });
     }
     throw new SlipwayError({ key: 'rehearse.notForTarget', params: { target: envr.target.target }, fix: 'cli.notForTarget.fix', exitCode: 2 });
   }

@@ -44,7 +44,7 @@ m('rehearse.noBackup', 'No verified backup of {env} to rehearse on (looked in {w
 m('rehearse.noBackup.fix', 'Run `slipway db rehearse {env} --fresh` to take one now (a read-only pg_dump of the live database), or deploy once.', '运行 `slipway db rehearse {env} --fresh` 立即做一次备份（对线上数据库只读的 pg_dump），或先部署一次。');
 m('rehearse.noDatabase', '{env} has no database: there is nothing to rehearse', '{env} 没有数据库：没有可演练的内容');
 m('rehearse.noDatabase.fix', 'Add a `database` section to the configuration.', '在配置中添加 `database` 部分。');
-m('rehearse.awsNoDump', 'aws: an RDS snapshot cannot be turned into a pg_dump archive here ({reason})', 'aws：此处无法把 RDS 快照转换为 pg_dump 归档（{reason}）');
+m('rehearse.awsNoDump', 'aws: an RDS snapshot cannot be turned into a pg_dump archive here (StartExportTask writes Parquet files to S3, not a dump PostgreSQL can restore); nothing was created', 'aws：此处无法把 RDS 快照转换为 pg_dump 归档（StartExportTask 只把 Parquet 文件写入 S3，不是 PostgreSQL 能恢复的转储）；未创建任何资源');
 m('rehearse.awsNoDump.fix', 'RDS exports snapshots to S3 only as Parquet, which PostgreSQL cannot restore. Restore the snapshot to a temporary instance and rehearse against a pg_dump of it (`pg_dump -Fc` → `slipway db rehearse` of a local environment), or rehearse on a local or ssh environment with a copy of the data.', 'RDS 只能把快照以 Parquet 格式导出到 S3，PostgreSQL 无法恢复。请把快照恢复为临时实例并对其 pg_dump（`pg_dump -Fc` → 用本地环境运行 `slipway db rehearse`），或在带有数据副本的 local/ssh 环境上演练。');
 m('rehearse.notForTarget', '`db rehearse` does not support the {target} target', '`db rehearse` 不支持 {target} 目标');
 

@@ -89,9 +89,11 @@ export function machineDbWindow(target: { readonly name: string; runtime(ctx: Ta
         throw e;
       }
       const secretFile = path.posix.join(rt.layout.secrets, 'db-password');
+      // The live login: after a `db rotate-password` the password in that file is `<user>_alt`'s.
+      const user = await rt.pg.login(db.user).catch(() => db.user);
       return {
         lease,
-        connection: { host: '127.0.0.1', port: fwd.port, user: db.user, database: db.name },
+        connection: { host: '127.0.0.1', port: fwd.port, user, database: db.name },
         password: target.name === 'ssh' ? { key: 'dbwindow.password.ssh', params: { where: rt.setup.where, file: secretFile } } : { key: 'dbwindow.password.local', params: { file: secretFile } },
         opened: { key: 'dbwindow.opened.forward', params: { port: fwd.port, where: rt.setup.where, remote: info.port, until, env: ctx.envr.name } },
         async hold(signal: AbortSignal) {

@@ -147,6 +147,8 @@ function cloneStep(rt: MachineRuntime, release: string): Step {
       await rt.store.write({ ...base, id: release, createdAt: new Date().toISOString(), result: 'pending', details: { ...rec.details, rotatedFrom: from } });
       await rt.store.writeEnv(release, env);
       await rt.host.rm(rt.store.appDir(release));
+      // The record was written as the connecting user (root on a VM); the copy runs as the service user.
+      if (rt.setup.serviceUser) await rt.host.exec(['chown', '-R', rt.setup.serviceUser, rt.store.releaseDir(release)]);
       const r = await rt.host.exec(['cp', '-a', rt.store.appDir(from), rt.store.appDir(release)], asService(rt));
       if (r.code !== 0) throw new SlipwayError({ key: 'rotate.copyFailed', params: { release: from, reason: r.stderr.trim() }, place: `${rt.setup.where}:${rt.store.appDir(from)}`, fix: 'rotate.copyFailed.fix' });
       return { release, from };

@@ -9,6 +9,8 @@
  */
 import { SlipwayError } from '../../engine/errors.js';
 import '../../engine/messages/fleet.js';
+import '../../engine/messages/rehearse.js';
+import '../../engine/messages/rotate.js';
 import type { Plan, StepData } from '../../engine/step.js';
 import type { FleetHost, SshEnvironment } from '../../config/schema.js';
 import type { Host } from '../../host/types.js';
@@ -332,6 +334,13 @@ export function fleetAware(single: MachineTarget & Pick<Target, 'trustHost'>): T
     markFailed: (ctx, release, evidence) => pick(ctx).markFailed(ctx, release, evidence),
     close: (ctx) => pick(ctx).close(ctx),
     dbWindow: single.dbWindow,
+    // One VM: its own PostgreSQL. A fleet's database is external (a managed one is refused), so neither applies there.
+    rotatePasswordPlan: (ctx) =>
+      isFleet(ctx)
+        ? Promise.reject(new SlipwayError({ key: 'rotate.notManaged', params: { env: ctx.envr.name }, place: 'database', fix: 'rotate.notManaged.fix', exitCode: 2 }))
+        : single.rotatePasswordPlan(ctx),
+    rehearse: (ctx, o) =>
+      isFleet(ctx) ? Promise.reject(new SlipwayError({ key: 'rehearse.notForTarget', params: { target: 'ssh (hosts:)' }, fix: 'cli.notForTarget.fix', exitCode: 2 })) : single.rehearse(ctx, o),
     ...(single.trustHost ? { trustHost: single.trustHost.bind(single) } : {}),
   };
 }
