@@ -13,7 +13,6 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +20,8 @@ import { DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } fr
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient, ListClustersCommand, ListTasksCommand, type TaskDefinition } from '@aws-sdk/client-ecs';
 import { startMoto, awsTestEnv, type Moto } from './moto.js';
 import { writeConfig } from './helpers.js';
-import { ensureBuilt, ROOT, type CliResult } from '../helpers/local-env.js';
+import { ensureBuilt } from '../helpers/local-env.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 
 const IMAGE = '123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/shop-api:v1';
 const SECRET = 'slipway/shop-api-production/db';
@@ -31,19 +31,8 @@ let config: string;
 let sm: SecretsManagerClient;
 let ecs: ECSClient;
 
-function cli(args: string[], extra: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'slipway.js'), ...args, '--config', config], {
-      env: { ...process.env, ...awsTestEnv, AWS_ENDPOINT_URL: moto.url, JWT_SECRET: 'jwt-rotate', CI: 'true', SLIPWAY_LANG: 'en', SLIPWAY_AWS_POLL_MS: '200', SLIPWAY_RECORD_AWS_CALLS: calls, ...extra },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+const cli = (args: string[], extra: Record<string, string> = {}): Promise<CliResult> =>
+  runCli(args, { config, env: { ...awsTestEnv, AWS_ENDPOINT_URL: moto.url, JWT_SECRET: 'jwt-rotate', SLIPWAY_AWS_POLL_MS: '200', SLIPWAY_RECORD_AWS_CALLS: calls, ...extra } });
 
 async function stages(): Promise<Record<string, string[]>> {
   return (await sm.send(new DescribeSecretCommand({ SecretId: SECRET }))).VersionIdsToStages ?? {};

@@ -3,13 +3,15 @@
  * SSH to a real sshd in a network namespace. The namespace reaches no registry, so the
  * app installs from an npm cache filled here beforehand (`npm ci --prefer-offline`).
  */
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmod, cp, mkdtemp, readdir, readFile, readlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/engine/net.js';
 import { EXAMPLE, makeEnv, type TestEnv } from './local-env.js';
-import { VM_USER, type Vm } from './vm.js';
+import { after, before } from 'node:test';
+import { VM_USER, startVm, type Vm } from './vm.js';
 
 let cache: Promise<string> | undefined;
 
@@ -89,4 +91,27 @@ export async function commandLinesContaining(needle: string): Promise<string[]> 
     if (cmd.includes(needle)) hits.push(`${entry}: ${cmd.replace(/\0/g, ' ')}`);
   }
   return hits;
+}
+
+/**
+ * One VM with the example deployed to `staging` through the CLI, for the test file that calls
+ * this at its top level: started in `before`, stopped in `after`. `.env` is set once `before` ran.
+ */
+export function deployedSshEnv(): { readonly env: SshEnv } {
+  const file: { env?: SshEnv } = {};
+  before(async () => {
+    const vm = await startVm();
+    file.env = await makeSshEnv(vm);
+    const r = await file.env.cli(['deploy', 'staging']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  });
+  after(async () => {
+    await file.env?.vm.stop();
+  });
+  return {
+    get env(): SshEnv {
+      if (!file.env) throw new Error('deployedSshEnv: the VM is not up yet (use it inside a test or a later hook)');
+      return file.env;
+    },
+  };
 }

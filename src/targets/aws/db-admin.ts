@@ -13,12 +13,10 @@
  * Public, as they need one to ECR). It has no RDS CA bundle, so TLS is `sslmode=require`
  * (encrypted, the server not verified) — the connection stays inside the VPC.
  */
-import type { RegisterTaskDefinitionCommandInput, Task } from '@aws-sdk/client-ecs';
+import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { sdk } from '../../engine/aws-sdk.js';
-import { poll } from '../../engine/poll.js';
 import type { AwsClients } from './clients.js';
-import { awsPoll } from './clients.js';
-import { migrationResult, type MigrationOutcome } from './migrate.js';
+import { runOneOff, waitOneOff, type MigrationOutcome, type OneOffRun } from './migrate.js';
 
 export const ADMIN_CONTAINER = 'dbadmin';
 
@@ -98,45 +96,17 @@ export function adminTaskDefinition(i: AdminTaskInput): RegisterTaskDefinitionCo
   };
 }
 
-export interface AdminRun {
-  cluster: string;
-  subnets: string[];
-  securityGroups: string[];
-  timeoutMs: number;
-}
-
-/** Register the admin task definition and start it; returns both ARNs (the task's may be undefined on failure). */
-export async function startAdminTask(c: AwsClients, td: RegisterTaskDefinitionCommandInput, run: AdminRun, startedBy: string, onRegistered: (arn: string) => Promise<void>): Promise<{ taskDefinitionArn: string; taskArn: string }> {
-  const { RegisterTaskDefinitionCommand, RunTaskCommand } = sdk.ecs();
+/** Register the admin task definition and start it in `run`; both ARNs. */
+export async function startAdminTask(c: AwsClients, td: RegisterTaskDefinitionCommandInput, run: OneOffRun, startedBy: string, onRegistered: (arn: string) => Promise<void>): Promise<{ taskDefinitionArn: string; taskArn: string }> {
+  const { RegisterTaskDefinitionCommand } = sdk.ecs();
   const arn = (await c.ecs.send(new RegisterTaskDefinitionCommand(td))).taskDefinition!.taskDefinitionArn!;
   await onRegistered(arn);
-  const r = await c.ecs.send(
-    new RunTaskCommand({
-      cluster: run.cluster,
-      taskDefinition: arn,
-      launchType: 'FARGATE',
-      count: 1,
-      startedBy,
-      networkConfiguration: { awsvpcConfiguration: { subnets: run.subnets, securityGroups: run.securityGroups, assignPublicIp: 'ENABLED' } },
-    }),
-  );
-  const t = r.tasks?.[0];
-  if (!t?.taskArn) throw new Error(`run-task failed: ${(r.failures ?? []).map((f) => `${f.arn ?? ''} ${f.reason ?? ''} ${f.detail ?? ''}`).join('; ') || 'no task'}`);
-  return { taskDefinitionArn: arn, taskArn: t.taskArn };
+  return { taskDefinitionArn: arn, taskArn: await runOneOff(c, run, arn, startedBy) };
 }
 
 /** Wait for the admin task to stop; exit code 0 is success. A timeout stops it. */
-export async function waitAdminTask(c: AwsClients, run: AdminRun, taskArn: string, signal?: AbortSignal): Promise<MigrationOutcome> {
-  const { DescribeTasksCommand, StopTaskCommand } = sdk.ecs();
-  let last: Task | undefined;
-  const r = await poll(async () => {
-    const t = (await c.ecs.send(new DescribeTasksCommand({ cluster: run.cluster, tasks: [taskArn] }))).tasks?.[0];
-    last = t;
-    return !t || t.lastStatus === 'STOPPED' ? { done: migrationResult(t, ADMIN_CONTAINER) } : undefined;
-  }, awsPoll('task', signal, run.timeoutMs));
-  if (r.kind === 'done') return r.value;
-  await c.ecs.send(new StopTaskCommand({ cluster: run.cluster, task: taskArn, reason: 'slipway: admin task cancelled' })).catch(() => undefined);
-  return { ok: false, task: last, reason: r.kind === 'aborted' ? 'interrupted' : `timed out after ${Math.round(run.timeoutMs / 1000)}s` };
+export function waitAdminTask(c: AwsClients, run: OneOffRun, taskArn: string, signal?: AbortSignal): Promise<MigrationOutcome> {
+  return waitOneOff(c, run, ADMIN_CONTAINER, taskArn, signal, 'admin task');
 }
 
 export async function deregisterAdmin(c: AwsClients, arn: string): Promise<void> {

@@ -10,37 +10,46 @@ import { awsPoll } from './clients.js';
 import { poll } from '../../engine/poll.js';
 import { sdk } from '../../engine/aws-sdk.js';
 
-export interface MigrationSpec {
-  cluster: string;
+export interface MigrationSpec extends OneOffRun {
   taskDefinitionArn: string;
   container: string;
   command: string;
-  subnets: string[];
-  securityGroups: string[];
   logGroup: string;
-  timeoutMs: number;
 }
 
 export function migrationOverride(spec: Pick<MigrationSpec, 'container' | 'command'>) {
   return { containerOverrides: [{ name: spec.container, command: ['sh', '-c', spec.command], environment: [{ name: 'SLIPWAY_MIGRATION', value: '1' }] }] };
 }
 
-export async function startMigration(c: AwsClients, spec: MigrationSpec, startedBy: string): Promise<string> {
+/** Where a one-off Fargate task runs (the migration task, the rotation's admin SQL task). */
+export interface OneOffRun {
+  cluster: string;
+  subnets: string[];
+  securityGroups: string[];
+  timeoutMs: number;
+}
+
+/** RunTask of a one-off task in the environment's subnets and security groups; its ARN. */
+export async function runOneOff(c: AwsClients, run: OneOffRun, taskDefinitionArn: string, startedBy: string, overrides?: ReturnType<typeof migrationOverride>): Promise<string> {
   const { RunTaskCommand } = sdk.ecs();
   const r = await c.ecs.send(
     new RunTaskCommand({
-      cluster: spec.cluster,
-      taskDefinition: spec.taskDefinitionArn,
+      cluster: run.cluster,
+      taskDefinition: taskDefinitionArn,
       launchType: 'FARGATE',
       count: 1,
       startedBy,
-      networkConfiguration: { awsvpcConfiguration: { subnets: spec.subnets, securityGroups: spec.securityGroups, assignPublicIp: 'ENABLED' } },
-      overrides: migrationOverride(spec),
+      networkConfiguration: { awsvpcConfiguration: { subnets: run.subnets, securityGroups: run.securityGroups, assignPublicIp: 'ENABLED' } },
+      ...(overrides ? { overrides } : {}),
     }),
   );
   const t = r.tasks?.[0];
   if (!t?.taskArn) throw new Error(`run-task failed: ${(r.failures ?? []).map((f) => `${f.arn ?? ''} ${f.reason ?? ''} ${f.detail ?? ''}`).join('; ') || 'no task'}`);
   return t.taskArn;
+}
+
+export function startMigration(c: AwsClients, spec: MigrationSpec, startedBy: string): Promise<string> {
+  return runOneOff(c, spec, spec.taskDefinitionArn, startedBy, migrationOverride(spec));
 }
 
 export type MigrationOutcome = { ok: true; task: Task } | { ok: false; task: Task | undefined; reason: string };
@@ -54,23 +63,30 @@ export function migrationResult(task: Task | undefined, container: string): Migr
   return { ok: false, task, reason: why };
 }
 
-export async function waitMigration(c: AwsClients, spec: MigrationSpec, taskArn: string, signal?: AbortSignal): Promise<MigrationOutcome> {
+/** Wait for a one-off task to stop; exit code 0 of `container` is success. A timeout or an abort stops it. */
+export async function waitOneOff(c: AwsClients, run: OneOffRun, container: string, taskArn: string, signal: AbortSignal | undefined, what: string): Promise<MigrationOutcome> {
+  const { DescribeTasksCommand } = sdk.ecs();
   let last: Task | undefined;
   const r = await poll(async () => {
-    const { DescribeTasksCommand } = sdk.ecs();
-    const t = (await c.ecs.send(new DescribeTasksCommand({ cluster: spec.cluster, tasks: [taskArn] }))).tasks?.[0];
+    const t = (await c.ecs.send(new DescribeTasksCommand({ cluster: run.cluster, tasks: [taskArn] }))).tasks?.[0];
     last = t;
-    return !t || t.lastStatus === 'STOPPED' ? { done: migrationResult(t, spec.container) } : undefined;
-  }, awsPoll('task', signal, spec.timeoutMs));
+    return !t || t.lastStatus === 'STOPPED' ? { done: migrationResult(t, container) } : undefined;
+  }, awsPoll('task', signal, run.timeoutMs));
   if (r.kind === 'done') return r.value;
-  await stopMigration(c, spec.cluster, taskArn);
-  return { ok: false, task: last, reason: r.kind === 'aborted' ? 'interrupted' : `timed out after ${Math.round(spec.timeoutMs / 1000)}s` };
+  await stopOneOff(c, run.cluster, taskArn, what);
+  return { ok: false, task: last, reason: r.kind === 'aborted' ? 'interrupted' : `timed out after ${Math.round(run.timeoutMs / 1000)}s` };
 }
 
-export async function stopMigration(c: AwsClients, cluster: string, taskArn: string): Promise<void> {
-  const { StopTaskCommand } = sdk.ecs();
-  await c.ecs.send(new StopTaskCommand({ cluster, task: taskArn, reason: 'slipway: migration cancelled' })).catch(() => undefined);
+export function waitMigration(c: AwsClients, spec: MigrationSpec, taskArn: string, signal?: AbortSignal): Promise<MigrationOutcome> {
+  return waitOneOff(c, spec, spec.container, taskArn, signal, 'migration');
 }
+
+export async function stopOneOff(c: AwsClients, cluster: string, taskArn: string, what: string): Promise<void> {
+  const { StopTaskCommand } = sdk.ecs();
+  await c.ecs.send(new StopTaskCommand({ cluster, task: taskArn, reason: `slipway: ${what} cancelled` })).catch(() => undefined);
+}
+
+export const stopMigration = (c: AwsClients, cluster: string, taskArn: string): Promise<void> => stopOneOff(c, cluster, taskArn, 'migration');
 
 /** The task's log lines (awslogs stream `app/<container>/<task-id>`). */
 export async function taskLogLines(c: AwsClients, logGroup: string, container: string, taskArn: string, limit = 50): Promise<string[]> {
