@@ -19,8 +19,15 @@ export async function session(g: GlobalFlags, env: string | undefined, requireSe
 export async function attach(s: Session, g: GlobalFlags): Promise<Renderer> {
   const mode = chooseMode({ json: g.json, stream: process.stdout, env: process.env });
   const r = mode === 'json' ? jsonRenderer(process.stdout) : mode === 'tty' ? await ttyRenderer(process.stdout) : plainRenderer(process.stdout, !!g.verbose);
-  s.bus.on((e) => r.onEvent(e));
-  return r;
+  const off = s.bus.on((e) => r.onEvent(e));
+  // Closing unsubscribes too: a renderer attached again later (a window after a run) must not print each line twice.
+  return {
+    onEvent: (e) => r.onEvent(e),
+    close() {
+      off();
+      r.close();
+    },
+  };
 }
 
 /**

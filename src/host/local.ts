@@ -11,6 +11,7 @@ import { type Duplex, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ExecOptions, ExecResult, FileInfo, Host, HostEndpoint, SpawnDetachedOptions, UploadResult } from './types.js';
 import { isAlive, killGroup, stopGroup } from './proc.js';
+import { copyMismatch } from './errors.js';
 
 /** Variables a child may inherit; everything else (secrets of the CLI's own env) is dropped. */
 const INHERIT = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SHELL', 'npm_config_cache', 'NODE_EXTRA_CA_CERTS'];
@@ -236,7 +237,7 @@ export class LocalHost implements Host {
     const sha256 = hash.digest('hex');
     if (opts.sha256 && opts.sha256 !== sha256) {
       await rm(tmp, { force: true });
-      throw new Error(`upload to ${dest}: sha256 ${sha256} does not match the expected ${opts.sha256}`);
+      throw copyMismatch(this.name, dest, sha256, opts.sha256);
     }
     await rename(tmp, dest);
     return { sha256, bytes };
@@ -246,7 +247,7 @@ export class LocalHost implements Host {
     const h = hashTap();
     await pipeline(createReadStream(src), h.tap, dest);
     const { sha256, bytes } = h.result();
-    if (opts.sha256 && opts.sha256 !== sha256) throw new Error(`download of ${src}: sha256 ${sha256} does not match the expected ${opts.sha256}`);
+    if (opts.sha256 && opts.sha256 !== sha256) throw copyMismatch(this.name, src, sha256, opts.sha256);
     return { sha256, bytes };
   }
 

@@ -21,6 +21,7 @@ import { type Duplex, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { SlipwayError } from '../engine/errors.js';
+import { copyMismatch, hostOpFailed, type HostOp } from './errors.js';
 import { parseKnownHosts, verifyHostKey, type HostKeyVerdict } from './known-hosts.js';
 import type { ExecOptions, ExecResult, FileInfo, Host, HostEndpoint, SpawnDetachedOptions, UploadResult } from './types.js';
 
@@ -270,9 +271,9 @@ export class SshHost implements Host {
     return this.run(['sh', '-c', script, 'sh', ...args.map(String)], opts);
   }
 
-  private async must(r: Promise<ExecResult>, what: string): Promise<ExecResult> {
+  private async must(r: Promise<ExecResult>, op: HostOp, file: string): Promise<ExecResult> {
     const res = await r;
-    if (res.code !== 0) throw new Error(`${what} on ${this.name} failed (exit ${res.code}): ${res.stderr.trim()}`);
+    if (res.code !== 0) throw hostOpFailed(this.name, op, file, res.code, res.stderr);
     return res;
   }
 
@@ -286,20 +287,20 @@ export class SshHost implements Host {
       'echo $!',
     ].join('\n');
     const inner = remoteCommandArgv(argv, opts.user, opts.cwd);
-    const r = await this.must(this.sh(script, [opts.logFile, ...inner], { env: { ...opts.env, ...(opts.user ? { SLIPWAY_OWNER: opts.user } : {}) } }), 'starting a process');
+    const r = await this.must(this.sh(script, [opts.logFile, ...inner], { env: { ...opts.env, ...(opts.user ? { SLIPWAY_OWNER: opts.user } : {}) } }), 'start', argv[0] ?? '');
     return Number(r.stdout.trim());
   }
 
   async readFile(p: string): Promise<string | undefined> {
     const r = await this.sh('[ -e "$1" ] || exit 44; cat -- "$1"', [p], { retry: true });
     if (r.code === 44) return undefined;
-    if (r.code !== 0) throw new Error(`reading ${p} on ${this.name}: ${r.stderr.trim()}`);
+    if (r.code !== 0) throw hostOpFailed(this.name, 'read', p, r.code, r.stderr);
     return r.stdout;
   }
 
   async writeFile(p: string, data: string, mode = 0o600): Promise<void> {
     const script = 'mkdir -p "$(dirname "$1")" && t="$1.$$.tmp" && (umask 077; cat > "$t") && chmod "$2" "$t" && mv -f "$t" "$1"';
-    await this.must(this.sh(script, [p, mode.toString(8)], { input: data }), `writing ${p}`);
+    await this.must(this.sh(script, [p, mode.toString(8)], { input: data }), 'write', p);
   }
 
   async createExclusive(p: string, data: string, mode = 0o600): Promise<boolean> {
@@ -307,27 +308,27 @@ export class SshHost implements Host {
     const r = await this.sh(script, [p, mode.toString(8)], { input: data });
     if (r.code === 0) return true;
     if (r.code === 1) return false;
-    throw new Error(`creating ${p} on ${this.name}: ${r.stderr.trim()}`);
+    throw hostOpFailed(this.name, 'create', p, r.code, r.stderr);
   }
 
   async appendDurable(p: string, data: string, mode = 0o600): Promise<void> {
     const script = 'mkdir -p "$(dirname "$1")" && [ -e "$1" ] || (umask 077; : > "$1"; chmod "$2" "$1"); cat >> "$1" && sync "$1"';
-    await this.must(this.sh(script, [p, mode.toString(8)], { input: data }), `appending to ${p}`);
+    await this.must(this.sh(script, [p, mode.toString(8)], { input: data }), 'append', p);
   }
 
   async mkdir(p: string, opts: { exclusive?: boolean; mode?: number } = {}): Promise<boolean> {
     const mode = (opts.mode ?? 0o755).toString(8);
     if (!opts.exclusive) {
-      await this.must(this.sh('mkdir -p "$1" && { [ -z "$2" ] || chmod "$2" "$1"; }', [p, opts.mode ? mode : '']), `creating ${p}`);
+      await this.must(this.sh('mkdir -p "$1" && { [ -z "$2" ] || chmod "$2" "$1"; }', [p, opts.mode ? mode : '']), 'create', p);
       return true;
     }
     const r = await this.sh('mkdir -p "$(dirname "$1")" && mkdir -m "$2" "$1" 2>/dev/null && exit 0; [ -d "$1" ] && exit 1; exit 2', [p, mode]);
-    if (r.code === 2) throw new Error(`creating ${p} on ${this.name} failed`);
+    if (r.code === 2) throw hostOpFailed(this.name, 'create', p, r.code, r.stderr);
     return r.code === 0;
   }
 
   async rm(p: string): Promise<void> {
-    await this.must(this.sh('rm -rf -- "$1"', [p], { retry: true }), `removing ${p}`);
+    await this.must(this.sh('rm -rf -- "$1"', [p], { retry: true }), 'remove', p);
   }
 
   async exists(p: string): Promise<boolean> {
@@ -347,7 +348,7 @@ export class SshHost implements Host {
   }
 
   async rename(from: string, to: string): Promise<void> {
-    await this.must(this.sh('mkdir -p "$(dirname "$2")" && mv -f -- "$1" "$2"', [from, to]), `renaming ${from}`);
+    await this.must(this.sh('mkdir -p "$(dirname "$2")" && mv -f -- "$1" "$2"', [from, to]), 'rename', from);
   }
 
   async isAlive(pid: number): Promise<boolean> {
@@ -404,8 +405,8 @@ export class SshHost implements Host {
     });
     const { sha256, bytes } = h.result();
     if (code === undefined) await new Promise((r) => ch.once('close', r));
-    if (code !== 0) throw new Error(`reading ${src} on ${this.name} failed (exit ${code ?? '?'}): ${stderr.trim()}`);
-    if (opts.sha256 && opts.sha256 !== sha256) throw new Error(`download of ${src} from ${this.name}: sha256 ${sha256} does not match the expected ${opts.sha256}`);
+    if (code !== 0) throw hostOpFailed(this.name, 'read', src, code, stderr);
+    if (opts.sha256 && opts.sha256 !== sha256) throw copyMismatch(this.name, src, sha256, opts.sha256);
     return { sha256, bytes };
   }
 
@@ -416,7 +417,7 @@ export class SshHost implements Host {
     let err = '';
     ch.stderr.on('data', (c: Buffer) => (err += c.toString()));
     ch.on('exit', (code: number | null) => {
-      if (code) ch.emit('error', new Error(`cat ${p} on ${this.name} failed (exit ${code}): ${err.trim()}`));
+      if (code) ch.emit('error', hostOpFailed(this.name, 'read', p, code, err));
     });
     return ch;
   }
@@ -439,7 +440,7 @@ export class SshHost implements Host {
 
   async freePort(): Promise<number> {
     const js = "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})";
-    const r = await this.must(this.run(['node', '-e', js], { retry: true }), 'finding a free port');
+    const r = await this.must(this.run(['node', '-e', js], { retry: true }), 'port', '');
     return Number(r.stdout.trim());
   }
 

@@ -102,7 +102,7 @@ describe('promote staging → production over ssh; logs and hosts trust on a fle
     assert.ok(list.stdout.includes(`promoted from staging/${staged}`), list.stdout);
   });
 
-  test('promote refuses a release staging did not verify, and one whose artifact is gone; production is left as it was', async () => {
+  test('promote refuses a release staging did not verify, one whose artifact is gone and one whose artifact changed; production is left as it was', async () => {
     await env.editConfig((c) => {
       c.environments.staging.verify = [{ path: '/health', status: 200 }, { path: '/no-such-route', status: 200 }];
     });
@@ -126,6 +126,14 @@ describe('promote staging → production over ssh; logs and hosts trust on a fle
     await rename(`${art}.away`, art);
     assert.equal(gone.code, 1, gone.stdout + gone.stderr);
     assert.match(gone.stdout + gone.stderr, new RegExp(`The artifact of staging's release ${staged} is no longer where it was kept`));
+
+    const kept = await readFile(art);
+    await writeFile(art, Buffer.concat([kept, Buffer.from('edited by hand')]));
+    const changed = await env.cli(['promote', 'staging', 'production']);
+    await writeFile(art, kept);
+    assert.equal(changed.code, 1, changed.stdout + changed.stderr);
+    assert.match(changed.stdout + changed.stderr, new RegExp(`The copy of ${art} from ${VM_USER}@${vms[0]!.address}:\\d+ does not match: sha256 [0-9a-f]{64}, expected ${sha}`));
+    assert.match(changed.stdout + changed.stderr, /The copy was not used\. If the file changed since slipway recorded it/);
 
     for (const vm of vms) {
       assert.equal(await current(prodDir(vm)), promoted);

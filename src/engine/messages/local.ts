@@ -143,6 +143,23 @@ export const local: Catalog = {
   'ssh.identityUnreadable.fix': { en: 'Point identityFile at a private key you can read, or leave it out to use the ssh agent.', 'zh-CN': '将 identityFile 指向可读取的私钥，或删除该项以使用 ssh agent。' },
   'ssh.uploadMismatch': { en: 'The upload of {file} to {host} arrived damaged (sent sha256 {sent}, arrived {arrived}).', 'zh-CN': '上传到 {host} 的 {file} 已损坏（发送的 sha256 为 {sent}，收到 {arrived}）。' },
   'ssh.uploadMismatch.fix': { en: 'Nothing was switched. Check the VM\'s free disk space and deploy again.', 'zh-CN': '未切换任何流量。检查 VM 的磁盘空间后重新部署。' },
+  'host.failed.start': { en: 'Starting {file} on {host} failed (exit {code}): {reason}', 'zh-CN': '在 {host} 上启动 {file} 失败（退出码 {code}）：{reason}' },
+  'host.failed.read': { en: 'Reading {file} on {host} failed (exit {code}): {reason}', 'zh-CN': '在 {host} 上读取 {file} 失败（退出码 {code}）：{reason}' },
+  'host.failed.write': { en: 'Writing {file} on {host} failed (exit {code}): {reason}', 'zh-CN': '在 {host} 上写入 {file} 失败（退出码 {code}）：{reason}' },
+  'host.failed.append': { en: 'Appending to {file} on {host} failed (exit {code}): {reason}', 'zh-CN': '在 {host} 上追加写入 {file} 失败（退出码 {code}）：{reason}' },
+  'host.failed.create': { en: 'Creating {file} on {host} failed (exit {code}): {reason}', 'zh-CN': '在 {host} 上创建 {file} 失败（退出码 {code}）：{reason}' },
+  'host.failed.remove': { en: 'Removing {file} on {host} failed (exit {code}): {reason}', 'zh-CN': '在 {host} 上删除 {file} 失败（退出码 {code}）：{reason}' },
+  'host.failed.rename': { en: 'Renaming {file} on {host} failed (exit {code}): {reason}', 'zh-CN': '在 {host} 上重命名 {file} 失败（退出码 {code}）：{reason}' },
+  'host.failed.port': { en: 'Finding a free port on {host} failed (exit {code}): {reason}', 'zh-CN': '在 {host} 上查找空闲端口失败（退出码 {code}）：{reason}' },
+  'host.opFailed.fix': {
+    en: 'Look on {host} for the reason above: free disk (`df -h`), the owner and mode of the path, and whether the SSH user may write there. Then run the same command again: slipway continues from where it stopped.',
+    'zh-CN': '按上面的原因在 {host} 上排查：磁盘空间（`df -h`）、该路径的属主和权限、SSH 用户是否可以写入。然后再次运行同一命令：slipway 会从中断处继续。',
+  },
+  'host.copyMismatch': { en: 'The copy of {file} from {host} does not match: sha256 {got}, expected {expected}.', 'zh-CN': '从 {host} 复制的 {file} 不一致：sha256 为 {got}，应为 {expected}。' },
+  'host.copyMismatch.fix': {
+    en: 'The copy was not used. If the file changed since slipway recorded it (an artifact rebuilt or edited by hand), deploy from the source instead; if the link is unreliable, run the command again.',
+    'zh-CN': '该副本未被使用。如果文件在 slipway 记录之后被改动（制品被重新构建或手工修改），请改为从源码部署；如果是网络不稳定，请再次运行该命令。',
+  },
   'ssh.serviceUserNeedsRoot': {
     en: 'serviceUser is {user}, but slipway logs in as {login}, who cannot run processes as another user.',
     'zh-CN': 'serviceUser 为 {user}，但 slipway 以 {login} 登录，无法以其他用户身份运行进程。',
