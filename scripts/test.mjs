@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the test suite with node's test runner (TypeScript through tsx).
 // Usage: npm test [-- <files or dirs>]    (default: everything under test/)
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -48,9 +49,15 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 const bundle = spawnSync(process.execPath, [path.join(root, 'scripts', 'bundle.mjs')], { stdio: 'inherit', cwd: root });
 if (bundle.status !== 0) process.exit(bundle.status ?? 1);
 const concurrency = process.env.SLIPWAY_TEST_CONCURRENCY ?? '2';
+// Every temp dir the tests make (apps, VMs, npm caches, sockets) goes under one directory of
+// this run, removed when it ends: a run leaves nothing in /tmp. World-traversable like /tmp,
+// for the VMs' service user and PostgreSQL.
+const runTmp = mkdtempSync(path.join(os.tmpdir(), 'slipway-tests-'));
+chmodSync(runTmp, 0o1777);
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
   stdio: 'inherit',
   cwd: root,
-  env: { ...process.env, SLIPWAY_LANG: process.env.SLIPWAY_LANG ?? 'en' },
+  env: { ...process.env, TMPDIR: runTmp, SLIPWAY_LANG: process.env.SLIPWAY_LANG ?? 'en' },
 });
+rmSync(runTmp, { recursive: true, force: true });
 process.exit(r.status ?? 1);
