@@ -49,8 +49,10 @@ export interface TestEnv {
 export async function dbQuery<T = Record<string, unknown>>(stateDir: string, sql: string): Promise<T[]> {
   const info = JSON.parse(await readFile(path.join(stateDir, 'pg', 'server.json'), 'utf8')) as { port: number };
   const password = (await readFile(path.join(stateDir, 'secrets', 'db-password'), 'utf8')).trim();
+  // The live login: `shop`, or `shop_alt` after an odd number of `db rotate-password`.
+  const user = (await readFile(path.join(stateDir, 'secrets', 'db-login'), 'utf8').catch(() => '')).trim() || 'shop';
   const pg = (await import('pg')).default;
-  const client = new pg.Client({ host: '127.0.0.1', port: info.port, user: 'shop', password, database: 'shop' });
+  const client = new pg.Client({ host: '127.0.0.1', port: info.port, user, password, database: 'shop' });
   await client.connect();
   try {
     return (await client.query(sql)).rows as T[];
