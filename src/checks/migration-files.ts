@@ -1,51 +1,11 @@
 /**
- * Where an app keeps its migrations, read without a database: the SQL files of plain SQL
- * migrations, node-pg-migrate's `.sql` migrations, drizzle-kit's generated `drizzle/*.sql`,
- * Prisma's `prisma/migrations/<name>/migration.sql`; and the JS/TS migrations (knex,
- * node-pg-migrate, TypeORM, Sequelize) whose SQL only exists when they run.
- * The same list identifies "the migration set" a rehearsal ran (its hash).
+ * The app's migrations (listed by `engine/migrations.ts`) as "the migration set" a rehearsal
+ * ran: its hash, and the rehearsal recorded against it.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-
-export interface MigrationFile {
-  /** Relative to the app directory, with `/`. */
-  rel: string;
-  abs: string;
-  kind: 'sql' | 'code';
-}
-
-/** Directories, relative to the app, that hold migrations (the first level only, and one below for Prisma/nested layouts). */
-export const MIGRATION_DIRS = ['migrations', 'db/migrations', 'database/migrations', 'src/migrations', 'src/db/migrations', 'drizzle', 'prisma/migrations', 'supabase/migrations'] as const;
-
-async function walk(dir: string, depth: number): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const out: string[] = [];
-  for (const e of entries) {
-    if (e.name.startsWith('.') || e.name === 'node_modules' || e.name === 'meta') continue;
-    const p = path.join(dir, e.name);
-    if (e.isDirectory() && depth > 0) out.push(...(await walk(p, depth - 1)));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}
-
-/** The app's migration files, in the order a migration tool applies them (by path, which starts with a timestamp or number). */
-export async function migrationFiles(appDir: string): Promise<MigrationFile[]> {
-  const seen = new Set<string>();
-  const out: MigrationFile[] = [];
-  for (const d of MIGRATION_DIRS) {
-    for (const abs of await walk(path.join(appDir, d), 1)) {
-      if (seen.has(abs)) continue;
-      seen.add(abs);
-      const rel = path.relative(appDir, abs).split(path.sep).join('/');
-      if (/\.sql$/i.test(abs)) out.push({ rel, abs, kind: 'sql' });
-      else if (/\.(c|m)?[jt]s$/.test(abs) && !/\.d\.ts$/.test(abs)) out.push({ rel, abs, kind: 'code' });
-    }
-  }
-  return out.sort((a, b) => a.rel.localeCompare(b.rel));
-}
+import { migrationFiles } from '../engine/migrations.js';
 
 /**
  * What identifies a set of migrations: every migration file's path and content, and the

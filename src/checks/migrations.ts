@@ -2,20 +2,23 @@
  * Migrations in the preflight:
  * - `app.migrate`: an app that has migrations (knex, drizzle-kit, TypeORM, …) but no
  *   `database.migrate` would deploy new code against an old schema: warn, with the command.
- * - `migrations.unsafe`: the pending SQL migrations, linted for changes that break the old
- *   release while it still runs (a warning per statement, with file:line and the safe pattern).
+ * - `migrations.unsafe`: the pending SQL migrations (those the serving release did not ship, as
+ *   its target reports them), linted for changes that break the old release while it still
+ *   runs (a warning per statement, with file:line and the safe pattern).
  * - `database.rehearsal`: with `database.rehearse: required`, a passing rehearsal of this
  *   migration set must be recorded (`slipway db rehearse`), or the deploy stops before
  *   it touches the database.
  */
-import { readFile, access } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { detectMigrations, type AppPackage } from '../config/detect.js';
 import { t } from '../engine/i18n.js';
+import { migrationFiles, shippedOf, type MigrationFile } from '../engine/migrations.js';
 import '../engine/messages/rehearse.js';
+import type { TargetHistory } from '../targets/types.js';
 import { areaFinder, listOf } from './finding.js';
-import { migrationFiles, migrationSetHash, readRehearsal } from './migration-files.js';
+import { migrationSetHash, readRehearsal } from './migration-files.js';
 import { lintSql, loadParser, newLintState } from './migration-lint.js';
+import { historyOf } from './safety.js';
 import type { CheckContext, CheckDef, Finding } from './types.js';
 
 const f = areaFinder('app');
@@ -31,18 +34,29 @@ export async function migrationsFinding(ctx: CheckContext, pkg: AppPackage): Pro
     : f('app.migrate', 'warning', 'checks.app.migrateUnknown', { tool: setup.tool });
 }
 
-const exists = (p: string) => access(p).then(() => true, () => false);
+/** The migration files to report, and the lint's scope said in words. */
+interface Pending {
+  files: MigrationFile[];
+  scope: string;
+  /** False when the serving release's files are not known and every file is in `files`. */
+  known: boolean;
+}
 
 /**
- * The release serving now and whether it has a file, where this machine can see it: the
- * local target keeps its releases in the state directory. Elsewhere it is not known.
+ * The files the serving release did not ship, as the target reports it (`history.serving`:
+ * read where the releases live — this machine, the VM, the SSM ledger); `none` before the
+ * first deploy. When it cannot be told which files it shipped, every file is pending.
  */
-async function servingRelease(ctx: CheckContext): Promise<{ id: string; has: (rel: string) => Promise<boolean> } | undefined | 'none'> {
-  if (ctx.envr.target.target !== 'local') return undefined;
-  const id = (await readFile(path.join(ctx.stateDir, 'current'), 'utf8').catch(() => '')).trim();
-  if (!id) return 'none';
-  const app = path.join(ctx.stateDir, 'releases', id, 'app');
-  return { id, has: (rel) => exists(path.join(app, rel)) };
+export function pendingOf(files: MigrationFile[], serving: TargetHistory['serving']): Pending | 'none' {
+  const all = (scope: string): Pending => ({ files, scope, known: false });
+  if (!serving) return all(t('lint.scope.all'));
+  if ('none' in serving) return 'none';
+  if ('error' in serving) return all(t('lint.scope.unreadable', { where: serving.where, reason: serving.error }));
+  const m = serving.migrations;
+  if (!m) return all(t('lint.scope.unrecorded', { release: serving.id }));
+  const shipped = 'files' in m ? new Set(m.files) : shippedOf(files.map((x) => x.rel), m.prefix);
+  if (!shipped) return all(t('lint.scope.changed', { release: serving.id, count: 'prefix' in m ? m.prefix.count : 0 }));
+  return { files: files.filter((x) => !shipped.has(x.rel)), scope: t('lint.scope.pending', { release: serving.id }), known: true };
 }
 
 export const migrationLint: CheckDef = {
@@ -52,12 +66,10 @@ export const migrationLint: CheckDef = {
     if (!ctx.envr.database) return [];
     const files = await migrationFiles(ctx.envr.appDir);
     if (!files.length) return [];
-    const serving = await servingRelease(ctx);
-    if (serving === 'none') return [f('migrations.unsafe', 'info', 'checks.migrations.firstDeploy', { count: files.length })];
-    const pending = [];
-    for (const file of files) if (!serving || !(await serving.has(file.rel))) pending.push(file);
+    const pending = pendingOf(files, (await historyOf(ctx)).serving);
+    if (pending === 'none') return [f('migrations.unsafe', 'info', 'checks.migrations.firstDeploy', { count: files.length })];
     const out: Finding[] = [];
-    const code = pending.filter((x) => x.kind === 'code');
+    const code = pending.files.filter((x) => x.kind === 'code');
     if (code.length) out.push(f('migrations.uncovered', 'info', 'checks.migrations.uncovered', { count: code.length, files: listOf(code.map((c) => c.rel), 4) }));
     await loadParser();
     const state = newLintState();
@@ -65,9 +77,10 @@ export const migrationLint: CheckDef = {
     let hits = 0;
     for (const file of sql) {
       const text = await readFile(file.abs, 'utf8');
-      const isPending = pending.includes(file);
-      // Files already applied still teach which tables exist; only pending ones are reported.
-      const r = lintSql(text, file.rel, isPending ? state : { created: new Set() });
+      const isPending = pending.files.includes(file);
+      // A table created by a pending file is new (nothing old uses it); one created by a file
+      // already applied exists. Not knowing which are applied, only a file's own tables are new.
+      const r = lintSql(text, file.rel, isPending && pending.known ? state : newLintState());
       if (!isPending) continue;
       if (r.failure) out.push(f('migrations.unparsed', 'warning', 'checks.migrations.unparsed', { file: r.failure.file, line: r.failure.line, reason: r.failure.reason }, { subject: `${r.failure.file}:${r.failure.line}` }));
       for (const h of r.hits) {
@@ -85,10 +98,9 @@ export const migrationLint: CheckDef = {
         );
       }
     }
-    if (!hits) {
-      const scope = serving ? t('lint.scope.pending', { release: serving.id }) : t('lint.scope.all');
-      out.push(f('migrations.unsafe', 'passed', 'checks.migrations.lintOk', { count: pending.filter((x) => x.kind === 'sql').length, scope }));
-    }
+    if (!hits) out.push(f('migrations.unsafe', 'passed', 'checks.migrations.lintOk', { count: pending.files.filter((x) => x.kind === 'sql').length, scope: pending.scope }));
+    // Warnings about files that may be long applied: say why they are there.
+    else if (!pending.known) out.push(f('migrations.scope', 'info', 'checks.migrations.scopeAll', { scope: pending.scope }));
     return out;
   },
 };

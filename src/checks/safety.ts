@@ -49,8 +49,8 @@ export async function localHistory(stateDir: string): Promise<TargetHistory> {
   return { backups: { where: backupsDir, items }, releases: { where: releasesDir, count: names.length, good } };
 }
 
-/** The target's history (asked by the session), or this machine's state directory. */
-function historyOf(ctx: CheckContext): Promise<TargetHistory> {
+/** The target's history (asked by the session), or this machine's state directory (which does not say what the serving release shipped). */
+export function historyOf(ctx: CheckContext): Promise<TargetHistory> {
   return ctx.memo('safety.history', async () => ctx.history ?? localHistory(ctx.stateDir));
 }
 

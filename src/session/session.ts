@@ -212,7 +212,7 @@ export async function targetHistory(s: Session): Promise<TargetHistory | undefin
   } catch (e) {
     const where = await s.state().then((st) => st.where, () => s.target.name);
     const error = e instanceof Error ? e.message : String(e);
-    return { backups: { where, error }, releases: { where, error } };
+    return { backups: { where, error }, releases: { where, error }, serving: { where, error } };
   }
 }
 

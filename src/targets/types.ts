@@ -13,6 +13,7 @@ import type { Redactor } from '../engine/redact.js';
 import type { HostSample } from '../engine/window.js';
 import type { Host } from '../host/types.js';
 import type { EnvChange } from '../engine/env-diff.js';
+import type { MigrationPrefix } from '../engine/migrations.js';
 
 /** One machine of an environment as the preflight's host checks see it. */
 export interface MachineUnderCheck {
@@ -237,7 +238,21 @@ export interface TargetHistory {
   backups: { where: string; items: BackupRecord[] } | { where: string; error: string };
   /** `count`: every release recorded; `good`: ids a failed deploy or `rollback` may return to, newest first. */
   releases: { where: string; count: number; good: string[] } | { where: string; error: string };
+  /**
+   * The release serving now and the migration files it shipped, for the migration lint (which
+   * reports only the others). `migrations` is absent when its record does not say (a release
+   * recorded by an older slipway, an image deployed from elsewhere); `none`: nothing serves yet.
+   * Absent altogether: the target cannot tell (the lint then reads every file).
+   */
+  serving?: { id: string; migrations?: ShippedMigrations } | { none: true } | { where: string; error: string };
 }
+
+/**
+ * The migration files a release shipped, as paths relative to the app with `/` (as
+ * `migrationFiles` names them): every one (machine targets, where the record lives in a file),
+ * or a prefix of the sorted list (aws, where it lives in a 4 KB SSM parameter).
+ */
+export type ShippedMigrations = { files: string[] } | { prefix: MigrationPrefix };
 
 /** One look of the verification window (see `engine/window.ts`). */
 export interface WindowLook {

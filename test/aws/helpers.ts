@@ -13,6 +13,8 @@ export const exampleApp = path.join(repoRoot, 'examples/shop-api');
 
 export interface ConfigOptions {
   endpoint?: string;
+  /** The app's directory (default: the example, shared by every test: copy it to change its files). */
+  appDir?: string;
   production?: Record<string, unknown>;
   secrets?: string[];
 }
@@ -28,7 +30,7 @@ export async function writeConfig(opts: ConfigOptions = {}): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-aws-'));
   created.push(dir);
   const config = {
-    app: { name: 'shop-api', dir: exampleApp, build: 'npm run build', start: 'node dist/server.js', port: 3000, healthPath: '/health' },
+    app: { name: 'shop-api', dir: opts.appDir ?? exampleApp, build: 'npm run build', start: 'node dist/server.js', port: 3000, healthPath: '/health' },
     database: { version: 15, name: 'shop', user: 'shop_admin', migrate: 'npm run migrate' },
     env: { LOG_LEVEL: 'info' },
     secrets: opts.secrets ?? ['JWT_SECRET'],

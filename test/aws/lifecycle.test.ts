@@ -1,13 +1,14 @@
 /**
  * The AWS target end to end on moto, through the real CLI (its session: lock in SSM, journal,
  * recovery by the next command): fresh deploy (all stacks), no-change redeploy, new image,
- * rollback, SIGKILL at step boundaries + recovery, destroy. State is read back with the AWS
+ * rollback, SIGKILL at step boundaries + recovery, destroy; the migration lint of a deployed
+ * environment, through the ledger. State is read back with the AWS
  * SDK; no secret value may appear anywhere slipway writes or prints.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { ensureBuilt, ROOT } from '../helpers/local-env.js';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
@@ -16,11 +17,11 @@ import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand } from 
 import { ECSClient, DescribeServicesCommand, DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { ECRClient, PutImageCommand, DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import { RDSClient, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
-import { SSMClient, GetParametersByPathCommand, GetParameterCommand } from '@aws-sdk/client-ssm';
+import { SSMClient, GetParametersByPathCommand, GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient, GetSecretValueCommand, DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { EC2Client, DescribeVpcAttributeCommand } from '@aws-sdk/client-ec2';
 import { startMoto, awsTestEnv, type Moto } from './moto.js';
-import { writeConfig, loadEnv } from './helpers.js';
+import { writeConfig, loadEnv, exampleApp } from './helpers.js';
 import { synth } from '../../src/targets/aws/synth.js';
 
 const SECRET = 'Sup3r-Secret-Value-9f8e7d6c';
@@ -30,6 +31,10 @@ let config: string;
 let stateDir: string;
 const transcript: string[] = [];
 let sdk: ReturnType<typeof clients>;
+let appDir = '';
+/** An unsafe migration the first release ships, and one written after it. */
+const SHIPPED = '1710000000300_drop_legacy_note.sql';
+const DROP = (column: string) => `-- Up Migration\nALTER TABLE products DROP COLUMN IF EXISTS ${column};\n`;
 
 function clients(endpoint: string) {
   const cfg = { region: 'ap-southeast-2', endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
@@ -41,6 +46,7 @@ interface CliResult {
   signal: NodeJS.Signals | null;
   /** stdout and stderr together. */
   out: string;
+  stdout: string;
 }
 
 /** `slipway <args> --config <config>`: the CLI's own session, lock and journal. */
@@ -51,11 +57,15 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<CliResul
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      stdout += d.toString();
+    });
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.on('close', (code, signal) => {
       transcript.push(out);
-      resolve({ code, signal, out });
+      resolve({ code, signal, out, stdout });
     });
   });
 }
@@ -85,13 +95,20 @@ before(async () => {
   // Migration tasks stop at once with exit code 0.
   await moto.post('/moto-api/state-manager/set-transition', { model_name: 'ecs::task', transition: { progression: 'immediate' } });
   ensureBuilt();
+  // The example's own copy, with an unsafe migration the first release ships.
+  appDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'slipway-aws-app-')), 'app');
+  await cp(exampleApp, appDir, { recursive: true, filter: (src) => !/^(node_modules|dist|\.slipway)\b/.test(path.relative(exampleApp, src)) });
+  await writeFile(path.join(appDir, 'migrations', SHIPPED), DROP('legacy_note'));
   // Nothing is accepted unverified unless the command says so (--allow-unverified).
   // A short lease: a SIGKILLed run's lock is taken over by the next command after 3 s.
-  config = await writeConfig({ production: { allowUnverified: false, lockTtlMs: 3000 } });
+  config = await writeConfig({ appDir, production: { allowUnverified: false, lockTtlMs: 3000 } });
   stateDir = path.join(path.dirname(config), '.slipway', 'production');
   sdk = clients(moto.url);
 });
-after(async () => moto?.stop());
+after(async () => {
+  await moto?.stop();
+  if (appDir) await rm(path.dirname(appDir), { recursive: true, force: true });
+});
 
 const FIRST = `public.ecr.aws/docker/library/node@sha256:${'1'.repeat(64)}`;
 
@@ -147,6 +164,54 @@ test('a second deploy with no change changes nothing', async () => {
   for (const layer of ['network', 'security', 'database']) {
     const s = (await sdk.cfn.send(new DescribeStacksCommand({ StackName: `${P}-${layer}` }))).Stacks![0]!;
     assert.equal(s.StackStatus, 'CREATE_COMPLETE', `${layer} untouched`);
+  }
+});
+
+interface Lint {
+  /** `file:line` of each migrations.unsafe warning. */
+  warned: string[];
+  /** The scope the lint reports: the passed finding's evidence, or the migrations.scope info's. */
+  scope: string;
+}
+async function lint(): Promise<Lint> {
+  const r = await cli(['check', 'production', '--json']);
+  const findings = (JSON.parse(r.stdout) as { findings: { id: string; severity: string; subject?: string; evidence: string }[] }).findings;
+  const warned = findings.filter((f) => f.id === 'migrations.unsafe' && f.severity === 'warning').map((f) => f.subject ?? '');
+  const scope = findings.find((f) => (f.id === 'migrations.unsafe' && f.severity === 'passed') || f.id === 'migrations.scope')?.evidence ?? '';
+  return { warned, scope };
+}
+
+test('the migration lint reads the active release\'s files from its SSM ledger entry: a file it shipped is not reported, a new one is; an entry without them, or files that are not its prefix, mean every file is linted and the lint says why', async () => {
+  const { active, records } = await ledger();
+  const entry = records.find((r) => r.id === active)!;
+  assert.deepEqual(entry.details.migrations, { count: 4, last: `migrations/${SHIPPED}`, digest: (entry.details.migrations as { digest: string }).digest });
+  assert.deepEqual(await lint(), { warned: [], scope: `Only files the serving release ${active} does not have were linted.` });
+
+  const added = path.join(appDir, 'migrations', '1710000000400_drop_old_sku.sql');
+  const older = path.join(appDir, 'migrations', '1710000000250_drop_note.sql');
+  const name = `/slipway/${P}/releases/${active}`;
+  const stored = (await sdk.ssm.send(new GetParameterCommand({ Name: name }))).Parameter!.Value!;
+  try {
+    await writeFile(added, DROP('old_sku'));
+    assert.deepEqual(await lint(), { warned: ['migrations/1710000000400_drop_old_sku.sql:2'], scope: '' });
+
+    // An entry an older slipway wrote: the files it shipped are not known.
+    const { migrations: _m, ...details } = entry.details;
+    await sdk.ssm.send(new PutParameterCommand({ Name: name, Value: JSON.stringify({ ...entry, details }), Type: 'String', Overwrite: true }));
+    const unknown = await lint();
+    assert.deepEqual(unknown.warned, [`migrations/${SHIPPED}:2`, 'migrations/1710000000400_drop_old_sku.sql:2']);
+    assert.match(unknown.scope, new RegExp(`the record of the serving release ${active} does not say which migration files it shipped`));
+
+    // A file added before the newest the release shipped: its files are not the first 4 here.
+    await sdk.ssm.send(new PutParameterCommand({ Name: name, Value: stored, Type: 'String', Overwrite: true }));
+    await writeFile(older, DROP('note'));
+    const changed = await lint();
+    assert.deepEqual(changed.warned, ['migrations/1710000000250_drop_note.sql:2', `migrations/${SHIPPED}:2`, 'migrations/1710000000400_drop_old_sku.sql:2']);
+    assert.match(changed.scope, new RegExp(`the 4 migration file\\(s\\) the serving release ${active} shipped are not the first 4 here`));
+  } finally {
+    await sdk.ssm.send(new PutParameterCommand({ Name: name, Value: stored, Type: 'String', Overwrite: true }));
+    await rm(added, { force: true });
+    await rm(older, { force: true });
   }
 });
 

@@ -2,12 +2,12 @@
  * The ssh target end to end: the real CLI deploys the example app over SSH to a real sshd in
  * a network namespace (a test VM, its known_hosts entry hashed), with slipway's PostgreSQL on
  * the VM; status, releases, logs, rollback and destroy work against it; a redeploy under load
- * loses no request; the secret never reaches a file (but the 0600 secrets file) or a command line.
+ * loses no request; the migration lint reports only what the VM's serving release did not ship; the secret never reaches a file (but the 0600 secrets file) or a command line.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { filesContaining, get, load, ROOT, type CliResult } from '../helpers/local-env.js';
 import { startVm, type Vm } from '../helpers/vm.js';
@@ -141,6 +141,43 @@ describe('ssh target', () => {
     assert.deepEqual(now!.envChanges.map((c) => [c.name, c.to]), [['UPYUN_DIRECT_UPLOAD_ENABLED', value]]);
     const [pid] = [...(await vmReleaseProcesses(env.remoteDir)).keys()];
     assert.ok((await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0').includes(`UPYUN_DIRECT_UPLOAD_ENABLED=${value}`));
+  });
+
+  test('the migration lint reads the serving release on the VM: a DROP COLUMN it shipped is not reported again (from its record, or by listing its files for a record without them), a new one is', async () => {
+    const migrations = path.join(env.dir, 'app', 'migrations');
+    const shipped = '1710000000300_drop_legacy_note.sql';
+    const added = '1710000000400_drop_old_sku.sql';
+    const drop = (column: string) => `-- Up Migration\nALTER TABLE products DROP COLUMN IF EXISTS ${column};\n`;
+    const lint = async () => {
+      const r = await cli(['check', 'staging', '--json']);
+      const findings = (JSON.parse(r.stdout) as { findings: { id: string; severity: string; subject?: string; evidence: string }[] }).findings;
+      return {
+        warned: findings.filter((f) => f.id === 'migrations.unsafe' && f.severity === 'warning').map((f) => f.subject),
+        passed: findings.find((f) => f.id === 'migrations.unsafe' && f.severity === 'passed')?.evidence,
+      };
+    };
+    await writeFile(path.join(migrations, shipped), drop('legacy_note'));
+    assert.deepEqual((await lint()).warned, [`migrations/${shipped}:2`]);
+    const r = await cli(['deploy', 'staging']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const serving = (await status()).activeRelease;
+    const record = path.join(env.remoteDir, 'releases', serving, 'release.json');
+    const rec = JSON.parse(await readFile(record, 'utf8')) as { details: { migrations?: string[] } };
+    assert.deepEqual(rec.details.migrations, ['1710000000000_create_products.sql', '1710000000110_add_pgcrypto.sql', '1710000000200_seed_products.sql', shipped].map((f) => `migrations/${f}`));
+    const pendingOnly = `Only files the serving release ${serving} does not have were linted.`;
+    assert.deepEqual(await lint(), { warned: [], passed: pendingOnly });
+
+    // A record an older slipway wrote: the release's app directory on the VM is listed instead.
+    const { migrations: _m, ...details } = rec.details;
+    await writeFile(record, JSON.stringify({ ...rec, details }));
+    assert.deepEqual(await lint(), { warned: [], passed: pendingOnly });
+
+    await writeFile(path.join(migrations, added), drop('old_sku'));
+    try {
+      assert.deepEqual((await lint()).warned, [`migrations/${added}:2`]);
+    } finally {
+      await rm(path.join(migrations, added));
+    }
   });
 
   test('endpoint prints the VM stable URL; db import uploads the dump, backs up on the VM, and the app serves the imported rows', async () => {

@@ -64,8 +64,12 @@ v(
   ['{files}: their SQL exists only when they run (knex, node-pg-migrate, TypeORM, Sequelize).', '{files}：它们的 SQL 只在运行时才产生（knex、node-pg-migrate、TypeORM、Sequelize）。'],
   ['Run `slipway db rehearse` to try them on a copy of the data, or write them as .sql files.', '运行 `slipway db rehearse` 在数据副本上试运行，或改写为 .sql 文件。'],
 );
+v('checks.migrations.scopeAll', ['Every migration file was linted, not only the pending ones: some warnings may be about long-applied files', '检查了所有迁移文件，而不只是待执行的：部分警告可能针对早已执行的文件'], ['{scope}', '{scope}']);
 m('lint.scope.pending', 'Only files the serving release {release} does not have were linted.', '只检查了正在服务的发布 {release} 中没有的文件。');
 m('lint.scope.all', 'Every migration file was linted (which ones the serving release ran is not known here); accept old findings by file:line.', '检查了所有迁移文件（此处无法得知正在服务的发布已执行哪些）；旧文件的发现可按 file:line 接受。');
+m('lint.scope.unrecorded', 'Every migration file was linted: the record of the serving release {release} does not say which migration files it shipped (recorded by an older slipway, or a promoted image); accept old findings by file:line. A release deployed from this checkout records them.', '检查了所有迁移文件：正在服务的发布 {release} 的记录中没有它带有哪些迁移文件（由旧版 slipway 记录，或是提升而来的镜像）；旧文件的发现可按 file:line 接受。从此检出目录部署的发布会记录它们。');
+m('lint.scope.changed', 'Every migration file was linted: the {count} migration file(s) the serving release {release} shipped are not the first {count} here (one was renamed, removed, or added before its newest); accept old findings by file:line.', '检查了所有迁移文件：正在服务的发布 {release} 带有的 {count} 个迁移文件并不是这里的前 {count} 个（有文件被重命名、删除，或被加在其最新文件之前）；旧文件的发现可按 file:line 接受。');
+m('lint.scope.unreadable', 'Every migration file was linted: the serving release\'s migration files could not be read at {where} ({reason}).', '检查了所有迁移文件：无法在 {where} 读取正在服务的发布的迁移文件（{reason}）。');
 
 const RULES: Record<string, [what: Pair, why: Pair, safe: Pair]> = {
   'drop-column': [

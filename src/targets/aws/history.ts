@@ -2,10 +2,12 @@
  * What the preflight's safety checks read of an aws environment, from the account, never
  * from this machine's state directory: the database's backups (RDS snapshots of the current
  * instance, and its point-in-time restore window) and the releases in the SSM ledger that a
- * failed deploy or `rollback` may return to (a destroyed generation's releases do not count).
+ * failed deploy or `rollback` may return to (a destroyed generation's releases do not count),
+ * and the serving (active) release with the migration files it shipped, for the migration lint.
  */
 import type { DBSnapshot } from '@aws-sdk/client-rds';
-import type { BackupRecord, TargetHistory } from '../types.js';
+import type { MigrationPrefix } from '../../engine/migrations.js';
+import type { BackupRecord, ReleaseRecord, TargetHistory } from '../types.js';
 import { awsErrorMessage } from './clients.js';
 import type { AwsCtx } from './context.js';
 import { describeDb } from './database.js';
@@ -50,17 +52,33 @@ async function backups(a: AwsCtx): Promise<TargetHistory['backups']> {
   }
 }
 
-async function releases(a: AwsCtx): Promise<TargetHistory['releases']> {
+/** A ledger entry's record of the migration files its image shipped (see `steps-release.ts`), if it has one. */
+export function recordedPrefix(rec: ReleaseRecord): MigrationPrefix | undefined {
+  const m = rec.details.migrations;
+  if (!m || typeof m !== 'object' || Array.isArray(m)) return undefined;
+  const { count, last, digest } = m;
+  if (typeof count !== 'number' || typeof digest !== 'string' || (last !== undefined && typeof last !== 'string')) return undefined;
+  return { count, digest, ...(typeof last === 'string' ? { last } : {}) };
+}
+
+/** The releases a failed deploy or `rollback` may return to, and the serving one with its migration files: one read of the ledger. */
+async function ledger(a: AwsCtx): Promise<Pick<TargetHistory, 'releases' | 'serving'>> {
   const where = `ssm:${a.n.ledgerPath}`;
   try {
     const live = (await a.ledger.list()).filter((r) => r.details.retired === undefined);
-    return { where, count: live.length, good: live.filter(isGood).map((r) => r.id) };
+    const active = live.find((r) => r.active);
+    const prefix = active && recordedPrefix(active);
+    return {
+      releases: { where, count: live.length, good: live.filter(isGood).map((r) => r.id) },
+      serving: active ? { id: active.id, ...(prefix ? { migrations: { prefix } } : {}) } : { none: true },
+    };
   } catch (e) {
-    return { where, error: reason(e) };
+    const error = reason(e);
+    return { releases: { where, error }, serving: { where, error } };
   }
 }
 
 export async function history(a: AwsCtx): Promise<TargetHistory> {
-  const [b, r] = await Promise.all([backups(a), releases(a)]);
-  return { backups: b, releases: r };
+  const [b, l] = await Promise.all([backups(a), ledger(a)]);
+  return { backups: b, ...l };
 }

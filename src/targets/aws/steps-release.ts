@@ -5,9 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Step, StepContext, StepData } from '../../engine/step.js';
+import type { Json, Step, StepContext, StepData } from '../../engine/step.js';
 import { SlipwayError } from '../../engine/errors.js';
 import type { DeployOptions } from '../types.js';
+import { migrationFiles, migrationPrefix } from '../../engine/migrations.js';
 import type { AwsCtx } from './context.js';
 import { outputsOf, str } from './context.js';
 import { hasManagedDb } from './synth.js';
@@ -26,6 +27,25 @@ type Reader = Pick<StepContext, 'data'>;
 
 const unchanged = (ctx: Reader) => ctx.data('register-task-definition')?.unchanged === true;
 
+/**
+ * The migration files this release ships, as its ledger entry keeps them for the migration
+ * lint of later deploys. An entry is one standard SSM parameter (4 KB, shared with the rest
+ * of the record and its evidence), and a long-lived project's list of files outgrows it, so
+ * the entry keeps a prefix instead: how many files, the newest, and a digest of the list
+ * (~100 bytes whatever their number). Migration tools apply files in path order and projects
+ * add new ones at the end, so the serving release's files are the first `count` of the next
+ * deploy's list, and the digest says exactly whether they are; when they are not (a file was
+ * renamed, removed, or added before the newest), the lint says so and reads every file.
+ * The files are this checkout's: the image is built from it, and an image given with
+ * `--image` is taken to be built from it too (as CI does, and as the preflight assumes when it
+ * lints this checkout's files as the deploy's). A promoted image comes from another
+ * environment's release: nothing is recorded, and the lint says it does not know.
+ */
+async function shippedMigrations(a: AwsCtx, opts: DeployOptions): Promise<StepData> {
+  if (opts.promoted) return {};
+  return { migrations: { ...migrationPrefix((await migrationFiles(a.envr.appDir)).map((f) => f.rel)) } };
+}
+
 async function imageStep(a: AwsCtx, ctx: StepContext, opts: DeployOptions): Promise<StepData> {
   const reg = outputsOf(ctx, 'registry');
   const repo = { name: reg.RepositoryName ?? a.n.prefix, uri: reg.RepositoryUri ?? '' };
@@ -35,7 +55,7 @@ async function imageStep(a: AwsCtx, ctx: StepContext, opts: DeployOptions): Prom
     });
     if (!r.pinned) ctx.warn('aws.image.notPinned', { image: r.image });
     ctx.log('aws.image.using', { image: r.image });
-    return { image: r.image, digest: r.digest ?? '' };
+    return { image: r.image, digest: r.digest ?? '', ...(await shippedMigrations(a, opts)) };
   }
   const dockerfile = path.resolve(a.envr.appDir, a.envr.app.dockerfile ?? 'Dockerfile');
   let text: string;
@@ -54,7 +74,7 @@ async function imageStep(a: AwsCtx, ctx: StepContext, opts: DeployOptions): Prom
   if (!docker.ok) throw new SlipwayError({ key: 'aws.image.noDocker', params: { detail: docker.detail }, fix: 'aws.image.noDocker.fix', exitCode: 2 });
   const ref = await buildAndPush(a.c, a.tc.localHost, { dir: a.envr.appDir, dockerfile, repoUri: repo.uri, tag: ctx.runId, signal: ctx.signal, onLine: (l) => a.tc.events.text('debug', l, ctx.step) });
   const r = await resolveImage(a.c, repo, ref);
-  return { image: r.image, digest: r.digest ?? '' };
+  return { image: r.image, digest: r.digest ?? '', ...(await shippedMigrations(a, opts)) };
 }
 
 export function releaseSteps(a: AwsCtx, opts: DeployOptions): Step[] {
@@ -103,11 +123,13 @@ export function releaseSteps(a: AwsCtx, opts: DeployOptions): Step[] {
         const good = await a.ledger.lastGood();
         const prev = typeof good?.details.taskDefinitionArn === 'string' ? good.details.taskDefinitionArn : '';
         const id = releaseId();
+        const migrations = ctx.data('image')?.migrations;
+        const shipped: Record<string, Json> = migrations === undefined ? {} : { migrations };
         await ctx.record({ release: id, previous: prev, previousRelease: active?.id ?? '' });
-        await a.ledger.put({ id, createdAt: new Date().toISOString(), result: 'pending', configHash: configHash(td), details: { image: str(ctx, 'image', 'image')!, imageDigest: str(ctx, 'image', 'digest') ?? '', fingerprint: fp, previous: prev }, ...(opts.acceptRisks.length ? { acceptedRisks: opts.acceptRisks } : {}), ...(opts.promoted ? { promotedFrom: opts.promoted.from } : {}) });
+        await a.ledger.put({ id, createdAt: new Date().toISOString(), result: 'pending', configHash: configHash(td), details: { ...shipped, image: str(ctx, 'image', 'image')!, imageDigest: str(ctx, 'image', 'digest') ?? '', fingerprint: fp, previous: prev }, ...(opts.acceptRisks.length ? { acceptedRisks: opts.acceptRisks } : {}), ...(opts.promoted ? { promotedFrom: opts.promoted.from } : {}) });
         const arn = await registerRevision(a.c, td);
         await ctx.record({ taskDefinitionArn: arn });
-        await a.ledger.update(id, { details: { image: str(ctx, 'image', 'image')!, imageDigest: str(ctx, 'image', 'digest') ?? '', fingerprint: fp, previous: prev, taskDefinitionArn: arn, revision: Number(arn.split(':').pop()) } });
+        await a.ledger.update(id, { details: { ...shipped, image: str(ctx, 'image', 'image')!, imageDigest: str(ctx, 'image', 'digest') ?? '', fingerprint: fp, previous: prev, taskDefinitionArn: arn, revision: Number(arn.split(':').pop()) } });
         ctx.log('aws.release.registered', { revision: arn.split('/').pop() ?? arn, release: id });
         return { taskDefinitionArn: arn, fingerprint: fp };
       },

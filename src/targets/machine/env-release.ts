@@ -67,7 +67,8 @@ export function reuseStep(rt: MachineRuntime, m: EnvReleaseMeta): Step {
         result: 'pending',
         configHash: m.configHash || source.configHash,
         ...(source.gitCommit ? { gitCommit: source.gitCommit } : {}),
-        details,
+        // The same code: the same migration files.
+        details: { ...details, ...(source.details.migrations !== undefined ? { migrations: source.details.migrations } : {}) },
         acceptedRisks: [],
       });
       await rt.store.writeEnv(release, env);

@@ -17,6 +17,7 @@ import { shell } from './shell.js';
 import { appDatabase, ensureSupervisor, processEnv, releaseEnvFor, servingFile, type MachineRuntime } from './runtime.js';
 import { installRelease, unpackRelease, type BuildMeta, type PackedApp } from './build.js';
 import { deployEnv } from './release-env.js';
+import { listReleaseMigrations } from './migrations.js';
 import '../../engine/messages/env-releases.js';
 
 const j = path.posix.join;
@@ -87,7 +88,9 @@ export function buildStep(rt: MachineRuntime, release: string, meta: BuildMeta, 
       const installed = await installRelease(rt, ctx, release);
       if (rt.ctx.envr.app.build) await shell(rt, ctx, rt.ctx.envr.app.build, rt.store.appDir(release), { NODE_ENV: 'development' }, 'build', release);
       const details = { artifact: artifact.sha256, ...installed };
-      await rt.store.update(release, { details });
+      // What the migration lint of later deploys compares with (not in the journal: it can be long).
+      const migrations = await listReleaseMigrations(rt, release).catch(() => undefined);
+      await rt.store.update(release, { details: { ...details, ...(migrations ? { migrations } : {}) } });
       return { release, ...details };
     },
     async undo(ctx) {

@@ -27,6 +27,7 @@ import type { BuildMeta, PackedApp } from './build.js';
 import { lookAtMachine, markReleaseFailed } from './window.js';
 import type { HostSample } from '../../engine/window.js';
 import { fetchMachineArtifact, machinePromotable, packerOf, promotedMeta, withPromotion } from './promote.js';
+import { servingMigrations } from './migrations.js';
 import {
   backupStep,
   buildStep,
@@ -369,7 +370,8 @@ export class MachineTarget implements Target {
       )
     ).flat();
     const good = all.filter((r) => r.result === 'succeeded').map((r) => r.id);
-    return { backups: { where: at(rt.layout.backups), items }, releases: { where: at(rt.layout.releases), count: all.length, good } };
+    const serving = await servingMigrations(rt, all, at);
+    return { backups: { where: at(rt.layout.backups), items }, releases: { where: at(rt.layout.releases), count: all.length, good }, serving };
   }
 
   async rehearse(ctx: TargetContext, opts: RehearsalOptions): Promise<RehearsalOutcome> {

@@ -261,7 +261,12 @@ export class SshFleet {
     );
   }
 
-  /** The first host keeps the ledger, so its backups, releases and their evidence are the fleet's. */
+  /**
+   * The first host keeps the ledger, so its backups, releases and their evidence are the fleet's.
+   * Its serving release is enough for the migration lint too: a fleet deploy builds one artifact
+   * for every host and switches them to the same release, so the first host's migration files
+   * are every host's (and the database they migrate is one).
+   */
   history(ctx: TargetContext): Promise<TargetHistory> {
     return this.single.history(this.first(ctx));
   }
