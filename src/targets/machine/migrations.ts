@@ -14,7 +14,7 @@ const LIST = ['cd "$1" || exit 3', 'shift', 'for d in "$@"; do if [ -d "$d" ]; t
 
 /** The command that prints the files under an app's migration directories, relative to it (filtered by `migrationPaths`). */
 export function listMigrationsArgv(appDir: string): string[] {
-  return ['bash', '-c', LIST, 'list-migrations', appDir, ...MIGRATION_DIRS];
+  return ['sh', '-c', LIST, 'list-migrations', appDir, ...MIGRATION_DIRS];
 }
 
 /** The migration files in a release's app directory on the machine, as `migrationFiles` names them. */
