@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import type { ResolvedEnvironment, SecretValues } from '../config/resolve.js';
+import type { SlipwayError } from '../engine/errors.js';
 import type { EventBus } from '../engine/events.js';
 import type { JournalStore, LockStore } from '../engine/ports.js';
 import type { Plan, Json, StepData } from '../engine/step.js';
@@ -292,6 +293,11 @@ export interface Target {
   importPlan?(ctx: TargetContext, opts: { file: string; cidr?: string; acceptRisks?: readonly string[] }): Promise<Plan>;
   /** `db rotate-password`: a new database password, rolled out to the service with no request failing. */
   rotatePasswordPlan?(ctx: TargetContext): Promise<Plan>;
+  /**
+   * Why this environment cannot run `command` (`rotate-password`, `rehearse`) on this target,
+   * known from its configuration alone: asked before any host is contacted or the lock taken.
+   */
+  refusal?(ctx: TargetContext, command: string): SlipwayError | undefined;
   /** Where the lock and journal live when not in this machine's state dir (the VM, the cloud account). */
   state?(ctx: TargetContext): Promise<EnvState>;
   /**
