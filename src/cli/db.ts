@@ -9,6 +9,8 @@ export async function rotatePassword(g: GlobalFlags, env: string | undefined, o:
   if (!s.target.rotatePasswordPlan) {
     throw new SlipwayError({ key: 'cli.notForTarget', params: { command: 'db rotate-password', target: s.envr.target.target }, fix: 'cli.notForTarget.fix', exitCode: 2 });
   }
+  const refused = s.target.refusal?.(s.ctx, 'rotate-password');
+  if (refused) throw refused;
   const plan = s.target.rotatePasswordPlan.bind(s.target);
   return mutate(g, s, 'rotate-password', () => plan(s.ctx), o.forceUnlock, 'rotate.succeeded');
 }

@@ -72,7 +72,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       } catch (e) {
         exitCode = handleError(e, g.json);
       } finally {
-        await (await cmds()).closeSessions(); // SSH connections end with the command
+        await (await import('../session/session.js')).closeSessions(); // SSH connections end with the command
       }
     };
   const cmds = () => import('./commands.js');
@@ -105,7 +105,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .description(t('cli.check'))
     .argument('[env]', t('cli.arg.env'))
     .option('--accept-risk <id>', t('cli.opt.acceptRisk'), collect, [])
-    .action(run(async (g, env: string | undefined, o: { acceptRisk?: string[] }) => (await cmds()).check(g, env, o)));
+    .action(run(async (g, env: string | undefined, o: { acceptRisk?: string[] }) => (await import('./preflight.js')).check(g, env, o)));
 
   program
     .command('deploy')
@@ -117,7 +117,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--allow-unverified', t('cli.opt.allowUnverified'), false)
     .option('--watch <duration>', t('cli.opt.watch'))
     .option('--report <file>', t('cli.opt.deployReport'))
-    .action(run(async (g, env: string | undefined, o: DeployFlags) => (await cmds()).deploy(g, env, o)));
+    .action(run(async (g, env: string | undefined, o: DeployFlags) => (await import('./deploy.js')).deploy(g, env, o)));
 
   program
     .command('verify')
@@ -143,13 +143,13 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .command('status')
     .description(t('cli.status'))
     .argument('[env]', t('cli.arg.env'))
-    .action(run(async (g, env: string | undefined) => (await cmds()).status(g, env)));
+    .action(run(async (g, env: string | undefined) => (await import('./inspect.js')).status(g, env)));
 
   program
     .command('releases')
     .description(t('cli.releases'))
     .argument('[env]', t('cli.arg.env'))
-    .action(run(async (g, env: string | undefined) => (await cmds()).releases(g, env)));
+    .action(run(async (g, env: string | undefined) => (await import('./inspect.js')).releases(g, env)));
 
   program
     .command('rollback')
@@ -183,47 +183,47 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .argument('[env]', t('cli.arg.env'))
     .option('-f, --follow', t('cli.opt.follow'), false)
     .option('-n, --lines <n>', t('cli.opt.lines'), '100')
-    .action(run(async (g, env: string | undefined, o: { follow: boolean; lines: string }) => (await cmds()).logs(g, env, o)));
+    .action(run(async (g, env: string | undefined, o: { follow: boolean; lines: string }) => (await import('./inspect.js')).logs(g, env, o)));
 
   program
     .command('diagnose')
     .description(t('cli.diagnose'))
     .argument('[env]', t('cli.arg.env'))
     .option('--release <id>', t('cli.opt.diagnoseRelease'))
-    .action(run(async (g, env: string | undefined, o: { release?: string }) => (await cmds()).diagnoseEnv(g, env, o)));
+    .action(run(async (g, env: string | undefined, o: { release?: string }) => (await import('./inspect.js')).diagnoseEnv(g, env, o)));
 
   program
     .command('endpoint')
     .description(t('cli.endpoint'))
     .argument('[env]', t('cli.arg.env'))
-    .action(run(async (g, env: string | undefined) => (await cmds()).endpoint(g, env)));
+    .action(run(async (g, env: string | undefined) => (await import('./inspect.js')).endpoint(g, env)));
 
   program
     .command('report')
     .description(t('cli.report'))
     .argument('[env]', t('cli.arg.env'))
     .option('-o, --out <file>', t('cli.opt.reportOut'))
-    .action(run(async (g, env: string | undefined, o: { out?: string }) => (await cmds()).report(g, env, o)));
+    .action(run(async (g, env: string | undefined, o: { out?: string }) => (await import('./inspect.js')).report(g, env, o)));
 
   program
     .command('plan')
     .description(t('cli.plan'))
     .argument('[env]', t('cli.arg.env'))
     .option('--image <uri>', t('cli.opt.image'))
-    .action(run(async (g, env: string | undefined, o: { image?: string }) => (await cmds()).plan(g, env, o)));
+    .action(run(async (g, env: string | undefined, o: { image?: string }) => (await import('./infra.js')).plan(g, env, o)));
 
   program
     .command('synth')
     .description(t('cli.synth'))
     .argument('[env]', t('cli.arg.env'))
     .requiredOption('--out <dir>', t('cli.opt.out'))
-    .action(run(async (g, env: string | undefined, o: { out: string }) => (await cmds()).synth(g, env, o)));
+    .action(run(async (g, env: string | undefined, o: { out: string }) => (await import('./infra.js')).synth(g, env, o)));
 
   program
     .command('cost')
     .description(t('cli.cost'))
     .argument('[env]', t('cli.arg.env'))
-    .action(run(async (g, env: string | undefined) => (await cmds()).cost(g, env)));
+    .action(run(async (g, env: string | undefined) => (await import('./infra.js')).cost(g, env)));
 
   const db = program.command('db').description(t('cli.db'));
   db.command('import')
@@ -274,7 +274,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .description(t('cli.history'))
     .argument('[env]', t('cli.arg.env'))
     .option('-n, --lines <n>', t('cli.opt.lines'), '50')
-    .action(run(async (g, env: string | undefined, o: { lines: string }) => (await cmds()).history(g, env, o)));
+    .action(run(async (g, env: string | undefined, o: { lines: string }) => (await import('./inspect.js')).history(g, env, o)));
 
   program
     .command('hosts')
@@ -298,7 +298,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--role-arn <arn>', t('cli.opt.roleArn'))
     .option('--oidc-provider-arn <arn>', t('cli.opt.oidcProviderArn'))
     .option('--force', t('cli.opt.forceWorkflow'), false)
-    .action(run(async (g, env: string | undefined, o: { branch: string; repo?: string; setupAws: boolean; roleArn?: string; oidcProviderArn?: string; force: boolean }) => (await cmds()).ciGithub(g, env, o)));
+    .action(run(async (g, env: string | undefined, o: { branch: string; repo?: string; setupAws: boolean; roleArn?: string; oidcProviderArn?: string; force: boolean }) => (await import('./infra.js')).ciGithub(g, env, o)));
 
   program
     .command('iam')
@@ -306,7 +306,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .command('policy')
     .description(t('cli.iam.policy'))
     .argument('[env]', t('cli.arg.env'))
-    .action(run(async (g, env: string | undefined) => (await cmds()).iamPolicy(g, env)));
+    .action(run(async (g, env: string | undefined) => (await import('./infra.js')).iamPolicy(g, env)));
 
   program
     .command('destroy')

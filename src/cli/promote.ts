@@ -14,7 +14,7 @@ import { SlipwayError } from '../engine/errors.js';
 import { t } from '../engine/i18n.js';
 import '../engine/messages/promote.js';
 import type { PromotableRelease, PromotedArtifact, ReleaseRecord } from '../targets/types.js';
-import { deploy } from './commands.js';
+import { deploy } from './deploy.js';
 import type { DeployFlags, GlobalFlags } from './flags.js';
 import { session } from './harness.js';
 import { print, printJson } from './output.js';

@@ -1,171 +1,36 @@
 /**
- * A Linux VM as a Host, over one multiplexed SSH connection (ssh2, in-process).
- *
- * - The host key is verified against known_hosts (hashed entries too) before anything is
- *   sent; an unknown or changed key refuses the connection with both fingerprints.
- * - Commands are argv arrays: the remote command line is a fixed wrapper script plus the
- *   argv, each word single-quoted. Environment values (secrets) never appear on it: they
- *   travel base64-encoded on the channel's stdin ahead of the command's own input, and
- *   the wrapper exports them before exec'ing the command.
- * - Running as another user uses `setpriv` (no fork, so a detached process keeps its pid);
- *   a process group uses `setsid -w`, whose leader reports its pgid first thing on stderr.
- * - Keepalives detect a dead link; a dropped connection is re-opened by the next call,
- *   and idempotent reads are retried once.
+ * A Linux VM as a Host, over one multiplexed SSH connection (ssh-connection.ts): each
+ * command runs under a wrapper (ssh-command.ts) on a channel of its own (ssh-exec.ts); file
+ * operations are short shell scripts with their paths as arguments. Idempotent reads are
+ * retried once when the connection dropped.
  */
 import { hashTap } from './hash-tap.js';
-import { readFile } from 'node:fs/promises';
-import os from 'node:os';
-import { StringDecoder } from 'node:string_decoder';
-import path from 'node:path';
 import { type Duplex, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import type { ClientChannel } from 'ssh2';
 import { SlipwayError } from '../engine/errors.js';
 import { copyMismatch, hostOpFailed, type HostOp } from './errors.js';
-import { parseKnownHosts, verifyHostKey, type HostKeyVerdict } from './known-hosts.js';
+import { envBlock, remoteCommand, remoteCommandArgv } from './ssh-command.js';
+import { SshConnection, type SshTarget } from './ssh-connection.js';
+import { execOnChannel } from './ssh-exec.js';
 import type { ExecOptions, ExecResult, FileInfo, Host, HostEndpoint, SpawnDetachedOptions, UploadResult } from './types.js';
-
-export interface SshTarget {
-  address: string;
-  port: number;
-  user: string;
-  identityFile?: string;
-  knownHostsFile?: string;
-  /** Milliseconds to wait for the connection (default 20 s). */
-  readyTimeoutMs?: number;
-}
-
-/** Quote one word for a POSIX shell. */
-export function shq(s: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/**
- * The wrapper every command runs under: $1 user ('' = as logged in), $2 cwd, $3 '1' for a
- * process group of its own; the command follows. Stdin starts with `NAME=base64` lines and `--`.
- */
-const WRAPPER = [
-  'while IFS= read -r l; do [ "$l" = "--" ] && break; export "${l%%=*}=$(printf %s "${l#*=}" | base64 -d)"; done',
-  'u=$1; d=$2; g=$3; shift 3',
-  'if [ -n "$d" ]; then cd "$d" || exit 126; fi',
-  'if [ -n "$u" ] && [ "$u" != "$(id -un)" ]; then',
-  '  export HOME="$(getent passwd "$u" | cut -d: -f6)" USER="$u" LOGNAME="$u"',
-  '  set -- setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups -- "$@"',
-  'fi',
-  'if [ "$g" = 1 ]; then exec setsid -w sh -c \'echo "@@slipway-pgid $$" >&2; exec "$@"\' sh "$@"; fi',
-  'exec "$@"',
-].join('\n');
-
-export function envBlock(env: Record<string, string> | undefined): string {
-  const lines = Object.entries(env ?? {}).map(([k, v]) => `${k}=${Buffer.from(v, 'utf8').toString('base64')}`);
-  return [...lines, '--', ''].join('\n');
-}
-
-export function remoteCommand(argv: readonly string[], opts: { user?: string; cwd?: string; group?: boolean }): string {
-  return ['sh', '-c', WRAPPER, 'slipway', opts.user ?? '', opts.cwd ?? '', opts.group ? '1' : '0', ...argv].map(shq).join(' ');
-}
-
-const PGID = /^@@slipway-pgid (\d+)$/;
 
 export class SshHost implements Host {
   readonly name: string;
   readonly local = false;
-  private conn: Promise<Client> | undefined;
-  private closed = false;
-  /** A reconnect that failed: later calls of this command fail at once instead of each waiting for a timeout. */
-  private down: SlipwayError | undefined;
-  private everConnected = false;
+  private readonly conn: SshConnection;
 
-  constructor(private readonly t: SshTarget) {
-    this.name = `${t.user}@${t.address}:${t.port}`;
-  }
-
-  /** The one connection, opened on first use and re-opened after a drop. */
-  private client(): Promise<Client> {
-    if (this.closed) return Promise.reject(new Error(`connection to ${this.name} was closed`));
-    if (this.down) return Promise.reject(this.down);
-    this.conn ??= this.open().then(
-      (c) => {
-        this.everConnected = true;
-        return c;
-      },
-      (e: unknown) => {
-        this.conn = undefined;
-        if (this.everConnected) this.down = this.lost(e);
-        throw e;
-      },
-    );
-    return this.conn;
-  }
-
-  private async open(): Promise<Client> {
-    const knownHosts = this.t.knownHostsFile ?? path.join(os.homedir(), '.ssh', 'known_hosts');
-    const entries = parseKnownHosts((await readFile(knownHosts, 'utf8').catch(() => '')) || '');
-    let verdict: HostKeyVerdict | undefined;
-    const cfg: ConnectConfig = {
-      host: this.t.address,
-      port: this.t.port,
-      username: this.t.user,
-      readyTimeout: this.everConnected ? 8_000 : (this.t.readyTimeoutMs ?? 20_000),
-      keepaliveInterval: 5_000,
-      keepaliveCountMax: 3,
-      hostVerifier: (key: Buffer) => {
-        verdict = verifyHostKey(entries, this.t.address, this.t.port, key);
-        return verdict.kind === 'ok';
-      },
-    };
-    if (this.t.identityFile) {
-      const file = this.t.identityFile.replace(/^~(?=\/)/, os.homedir());
-      const key = await readFile(file).catch((e: NodeJS.ErrnoException) => {
-        throw new SlipwayError({ key: 'ssh.identityUnreadable', params: { file, reason: e.code ?? e.message }, place: 'identityFile', fix: 'ssh.identityUnreadable.fix', exitCode: 2 });
-      });
-      cfg.privateKey = key;
-    } else if (process.env.SSH_AUTH_SOCK) cfg.agent = process.env.SSH_AUTH_SOCK;
-    const c = new Client();
-    return new Promise<Client>((resolve, reject) => {
-      const fail = (e: Error) => reject(this.connectError(e, verdict, knownHosts));
-      c.once('ready', () => {
-        c.off('error', fail);
-        c.setNoDelay(true); // small request/answer packets: Nagle + delayed ACK would add ~40 ms to each
-        c.on('error', () => undefined); // later errors surface on the calls that fail
-        c.once('close', () => {
-          this.conn = undefined; // the next call reconnects
-        });
-        resolve(c);
-      });
-      c.once('error', fail);
-      c.connect(cfg);
-    });
-  }
-
-  private connectError(e: Error, verdict: HostKeyVerdict | undefined, knownHosts: string): SlipwayError {
-    const place = `${this.name} (${knownHosts})`;
-    const trust = { host: this.t.address, port: this.t.port };
-    if (verdict?.kind === 'unknown') return new SlipwayError({ key: 'ssh.hostUnknown', params: { host: this.name, fingerprint: verdict.fingerprint, type: verdict.keyType }, place, fix: 'ssh.hostUnknown.fix', fixParams: trust });
-    if (verdict?.kind === 'changed')
-      return new SlipwayError({ key: 'ssh.hostChanged', params: { host: this.name, fingerprint: verdict.fingerprint, expected: verdict.expected.join(', '), lines: verdict.lines.join(', '), file: knownHosts }, place, fix: 'ssh.hostChanged.fix', fixParams: { ...trust, file: knownHosts } });
-    if (verdict?.kind === 'revoked') return new SlipwayError({ key: 'ssh.hostRevoked', params: { host: this.name, fingerprint: verdict.fingerprint }, place, fix: 'ssh.hostChanged.fix', fixParams: { ...trust, file: knownHosts } });
-    const auth = /authentication methods failed|All configured authentication/i.test(e.message);
-    return new SlipwayError({
-      key: auth ? 'ssh.authFailed' : 'ssh.connectFailed',
-      params: { host: this.name, reason: e.message },
-      place: this.name,
-      fix: auth ? 'ssh.authFailed.fix' : 'ssh.connectFailed.fix',
-      fixParams: { user: this.t.user, host: this.t.address, port: this.t.port },
-    });
+  constructor(t: SshTarget) {
+    this.conn = new SshConnection(t);
+    this.name = this.conn.name;
   }
 
   private lost(e: unknown): SlipwayError {
-    if (e instanceof SlipwayError && e.key === 'ssh.connectionLost') return e;
-    if (e instanceof SlipwayError) return new SlipwayError({ key: 'ssh.connectionLost', params: { host: this.name, reason: e.text() }, place: this.name, fix: 'ssh.connectionLost.fix' });
-    return new SlipwayError({ key: 'ssh.connectionLost', params: { host: this.name, reason: e instanceof Error ? e.message : String(e) }, place: this.name, fix: 'ssh.connectionLost.fix' });
+    return this.conn.lost(e);
   }
 
-  private async channel(command: string): Promise<ClientChannel> {
-    const c = await this.client();
-    return new Promise((resolve, reject) => {
-      c.exec(command, (err, ch) => (err ? reject(this.lost(err)) : resolve(ch)));
-    });
+  private channel(command: string): Promise<ClientChannel> {
+    return this.conn.channel(command);
   }
 
   exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
@@ -184,86 +49,7 @@ export class SshHost implements Host {
 
   private async runOnce(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
     const ch = await this.channel(remoteCommand(argv, { ...(opts.user ? { user: opts.user } : {}), ...(opts.cwd ? { cwd: opts.cwd } : {}), group: !!opts.onGroup }));
-    return new Promise<ExecResult>((resolve, reject) => {
-      let stdout = '';
-      let stderr = '';
-      let code: number | undefined;
-      let pgid: number | undefined;
-      let settled = false;
-      const split = (stream: 'stdout' | 'stderr') => {
-        let buf = '';
-        const dec = new StringDecoder('utf8'); // a character split across chunks stays whole
-        return (chunk: Buffer) => {
-          buf += dec.write(chunk);
-          let i: number;
-          while ((i = buf.indexOf('\n')) >= 0) {
-            const line = buf.slice(0, i);
-            buf = buf.slice(i + 1);
-            const m = stream === 'stderr' && pgid === undefined && opts.onGroup ? PGID.exec(line) : null;
-            if (m) {
-              pgid = Number(m[1]);
-              opts.onGroup!(pgid);
-              continue;
-            }
-            if (stream === 'stdout') stdout += line + '\n';
-            else stderr += line + '\n';
-            opts.onLine?.(line, stream);
-          }
-        };
-      };
-      const outLines = split('stdout');
-      const errLines = split('stderr');
-      ch.on('data', outLines);
-      ch.stderr.on('data', errLines);
-      const stop = () => {
-        if (pgid !== undefined) void this.exec(['kill', '-TERM', '--', `-${pgid}`]).catch(() => undefined);
-        ch.close();
-      };
-      opts.signal?.addEventListener('abort', stop, { once: true });
-      const timer = opts.timeoutMs ? setTimeout(stop, opts.timeoutMs) : undefined;
-      // Done when the exit status is in and both streams have ended; waiting for the channel's
-      // close as well costs a delayed-ACK round trip (~40 ms) per command.
-      let ended = 0;
-      const finish = () => {
-        if (settled || code === undefined || ended < 2) return;
-        settled = true;
-        if (timer) clearTimeout(timer);
-        opts.signal?.removeEventListener('abort', stop);
-        outLines(Buffer.from('\n'));
-        errLines(Buffer.from('\n'));
-        resolve({ code, stdout: stdout.replace(/\n$/, ''), stderr: stderr.replace(/\n$/, '') });
-      };
-      ch.on('end', () => {
-        ended++;
-        finish();
-      });
-      ch.stderr.on('end', () => {
-        ended++;
-        finish();
-      });
-      ch.on('exit', (c: number | null, sig?: string) => {
-        code = c ?? (sig ? 128 + (os.constants.signals[sig as NodeJS.Signals] ?? 1) : 1);
-        finish();
-      });
-      ch.on('close', () => {
-        ended = 2;
-        if (code !== undefined) return finish();
-        if (timer) clearTimeout(timer);
-        opts.signal?.removeEventListener('abort', stop);
-        if (settled) return;
-        settled = true;
-        reject(this.lost(new Error('the channel closed without an exit status')));
-      });
-      ch.on('error', (e: Error) => {
-        if (settled) return;
-        settled = true;
-        reject(this.lost(e));
-      });
-      ch.write(envBlock(opts.env));
-      if (typeof opts.input === 'string') ch.end(opts.input);
-      else if (opts.input) opts.input.pipe(ch);
-      else ch.end();
-    });
+    return execOnChannel(ch, opts, { lost: (e) => this.lost(e), killGroup: (pgid) => void this.exec(['kill', '-TERM', '--', `-${pgid}`]).catch(() => undefined) });
   }
 
   /** A shell snippet with arguments (never secrets); retried once when the connection drops. */
@@ -430,7 +216,7 @@ export class SshHost implements Host {
   }
 
   async connect(to: HostEndpoint): Promise<Duplex> {
-    const c = await this.client();
+    const c = await this.conn.client();
     return new Promise((resolve, reject) => {
       const done = (err: Error | undefined, ch: ClientChannel) => (err ? reject(err) : resolve(ch));
       if ('socket' in to) c.openssh_forwardOutStreamLocal(to.socket, done);
@@ -445,47 +231,6 @@ export class SshHost implements Host {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    const c = await this.conn?.catch(() => undefined);
-    c?.end();
+    await this.conn.close();
   }
-}
-
-/** argv prefixed with the wrapper's run-as and cwd handling, for `spawnDetached`'s inner command. */
-function remoteCommandArgv(argv: readonly string[], user: string | undefined, cwd: string | undefined): string[] {
-  return ['sh', '-c', WRAPPER_NO_STDIN, 'slipway', user ?? '', cwd ?? '', ...argv];
-}
-
-/** The run-as and cwd part of the wrapper, for a detached process (its env is already exported). */
-const WRAPPER_NO_STDIN = [
-  'u=$1; d=$2; shift 2',
-  'if [ -n "$d" ]; then cd "$d" || exit 126; fi',
-  'if [ -n "$u" ] && [ "$u" != "$(id -un)" ]; then',
-  '  export HOME="$(getent passwd "$u" | cut -d: -f6)" USER="$u" LOGNAME="$u"',
-  '  exec setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups -- "$@"',
-  'fi',
-  'exec "$@"',
-].join('\n');
-
-/**
- * The host key a server presents, without logging in (for `slipway hosts trust`): the
- * handshake stops at the key check.
- */
-export function scanHostKey(t: Pick<SshTarget, 'address' | 'port'>): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const c = new Client();
-    let key: Buffer | undefined;
-    c.on('error', (e: Error) => (key ? resolve(key) : reject(e)));
-    c.on('close', () => (key ? resolve(key) : reject(new Error(`no host key from ${t.address}:${t.port}`))));
-    c.connect({
-      host: t.address,
-      port: t.port,
-      username: 'slipway-hostkey-scan',
-      readyTimeout: 15_000,
-      hostVerifier: (k: Buffer) => {
-        key = k;
-        return false;
-      },
-    });
-  });
 }

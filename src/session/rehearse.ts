@@ -49,6 +49,8 @@ export async function rehearse(s: Session, opts: { fresh: boolean; lockSeconds?:
     }
     throw new SlipwayError({ key: 'rehearse.notForTarget', params: { target: envr.target.target }, fix: 'cli.notForTarget.fix', exitCode: 2 });
   }
+  const refused = s.target.refusal?.(s.ctx, 'rehearse');
+  if (refused) throw refused;
   const lockSeconds = opts.lockSeconds ?? db.rehearseLockSeconds ?? DEFAULT_LOCK_SECONDS;
   const set = await migrationSetHash(envr.appDir, db.migrate, await gitCommit(envr.appDir));
   const outcome = await s.target.rehearse(s.ctx, { fresh: opts.fresh, lockThresholdMs: lockSeconds * 1000 });

@@ -6,12 +6,14 @@
  */
 import path from 'node:path';
 import type { ResolvedEnvironment, SecretValues } from '../config/resolve.js';
+import type { SlipwayError } from '../engine/errors.js';
 import type { EventBus } from '../engine/events.js';
 import type { JournalStore, LockStore } from '../engine/ports.js';
 import type { Plan, Json, StepData } from '../engine/step.js';
 import type { Redactor } from '../engine/redact.js';
 import type { HostSample } from '../engine/window.js';
 import type { Host } from '../host/types.js';
+import type { DbWindowLease, DbWindowOptions } from './db-lease.js';
 import type { EnvChange } from '../engine/env-diff.js';
 import type { MigrationPrefix } from '../engine/migrations.js';
 
@@ -307,6 +309,8 @@ export interface Target {
   importPlan?(ctx: TargetContext, opts: { file: string; cidr?: string; acceptRisks?: readonly string[] }): Promise<Plan>;
   /** `db rotate-password`: a new database password, rolled out to the service with no request failing. */
   rotatePasswordPlan?(ctx: TargetContext): Promise<Plan>;
+  /** Why the environment cannot run `command` (`rotate-password`, `rehearse`), known from its config alone: asked before any host is contacted. */
+  refusal?(ctx: TargetContext, command: string): SlipwayError | undefined;
   /** Where the lock and journal live when not in this machine's state dir (the VM, the cloud account). */
   state?(ctx: TargetContext): Promise<EnvState>;
   /**
@@ -346,36 +350,6 @@ export interface Target {
 
 export type TargetFactory = () => Promise<Target>;
 
-/**
- * `slipway db open|close`: a database reachable from this machine for a limited time.
- * aws: a `slipway-temp` security-group rule for one address + RDS public access, recorded
- * as a lease in the account (written before anything is opened). local/ssh: a port-forward
- * from a local port to the environment's PostgreSQL, held in the foreground for the TTL.
- */
-
-/** What a window covers on aws (see targets/aws/window.ts). */
-export interface AwsWindowCover {
-  id: string;
-  sg: string;
-  cidr: string;
-  description: string;
-  wasPublic: boolean;
-}
-
-export interface DbWindowLease {
-  /** When the window closes (ISO). */
-  until: string;
-  openedAt: string;
-  user: string;
-  machine: string;
-  pid: number;
-  /** `opening` until everything is open: a dead opener's half-open window is closed at once. */
-  state: 'opening' | 'open';
-  window?: AwsWindowCover;
-  /** local/ssh: the forwarded port on the opener's machine. */
-  port?: number;
-}
-
 /** A connection without its password. */
 export interface DbConnection {
   host: string;
@@ -397,14 +371,7 @@ export interface DbWindowOpened {
   hold?: (signal: AbortSignal) => Promise<'ttl' | 'closed' | 'interrupted'>;
 }
 
-export interface DbWindowOptions {
-  ttlMs: number;
-  cidr?: string;
-  acceptRisks: readonly string[];
-  /** local/ssh: the local port to listen on (default: a free one). */
-  port?: number;
-}
-
+/** `slipway db open|close` of a target (the lease: ./db-lease.ts). */
 export interface DbWindowCapability {
   open(ctx: TargetContext, opts: DbWindowOptions): Promise<DbWindowOpened>;
   /** Close the window whatever its state; the lease that was closed, if any. */

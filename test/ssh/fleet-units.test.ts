@@ -46,3 +46,42 @@ test('an interrupted run is finished only over the hosts it covered: a changed h
     (e: unknown) => e instanceof SlipwayError && e.key === 'fleet.hostsChanged' && e.exitCode === 2 && /deploy@a, deploy@b/.test(e.text()) && /deploy@a, deploy@c/.test(e.text()),
   );
 });
+
+// The hosts below are TEST-NET addresses (RFC 5737): a command that tried to reach one would fail with "Could not connect" (exit 1).
+const FLEET = ['deploy@192.0.2.10', 'deploy@192.0.2.11'];
+
+test('db rotate-password on a fleet with an external database is refused with exit 2, where and what to do instead, before any host is contacted', async () => {
+  const env = await makeEnv('production', { environment: { target: 'ssh', hosts: FLEET, port: 8080, database: { mode: 'external' } } });
+  const r = await env.cli(['db', 'rotate-password', 'production'], { env: { DATABASE_URL: 'postgres://app:old@192.0.2.20:5432/shop' } });
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /`slipway db rotate-password` does not run on a fleet: environment production lists its machines under `hosts:` \(deploy@192\.0\.2\.10, deploy@192\.0\.2\.11\)/);
+  assert.match(r.stderr, /where: environments\.production\.hosts/);
+  assert.match(r.stderr, /put the new URL in the secret DATABASE_URL and run `slipway deploy production`/);
+  assert.doesNotMatch(r.stderr, /Could not connect|\n\s+at /);
+});
+
+test('db rotate-password on a one-host fleet whose database slipway runs is refused with exit 2 and names `host:` as the way to rotate there', async () => {
+  const env = await makeEnv('production', { environment: { target: 'ssh', hosts: [FLEET[0]!], port: 8080 } });
+  const r = await env.cli(['db', 'rotate-password', 'production']);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /does not run on a fleet: environment production lists its machines under `hosts:` \(deploy@192\.0\.2\.10\)/);
+  assert.match(r.stderr, /write it as `host:` instead of `hosts:`/);
+  assert.doesNotMatch(r.stderr, /Could not connect|no database slipway owns/);
+});
+
+test('db rehearse on a fleet is refused with exit 2, where and what to do instead, before any host is contacted', async () => {
+  const env = await makeEnv('production', { environment: { target: 'ssh', hosts: FLEET, port: 8080, database: { mode: 'external' } } });
+  const r = await env.cli(['db', 'rehearse', 'production'], { env: { DATABASE_URL: 'postgres://app:pw@192.0.2.20:5432/shop' } });
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /`slipway db rehearse` does not run on a fleet: environment production lists its machines under `hosts:`/);
+  assert.match(r.stderr, /where: environments\.production\.hosts/);
+  assert.match(r.stderr, /its backups are on its first host, deploy@192\.0\.2\.10/);
+  assert.doesNotMatch(r.stderr, /Could not connect|\n\s+at /);
+});
+
+test('the fleet refusal is in Chinese under --lang zh-CN', async () => {
+  const env = await makeEnv('production', { environment: { target: 'ssh', hosts: FLEET, port: 8080, database: { mode: 'external' } } });
+  const r = await env.cli(['--lang', 'zh-CN', 'db', 'rehearse', 'production'], { env: { DATABASE_URL: 'postgres://app:pw@192.0.2.20:5432/shop' } });
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /`slipway db rehearse` 不能在机群上运行/);
+});

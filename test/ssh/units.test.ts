@@ -8,7 +8,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fingerprint, knownHostName, knownHostsLine, parseKnownHosts, verifyHostKey } from '../../src/host/known-hosts.js';
-import { envBlock, remoteCommand, shq } from '../../src/host/ssh.js';
+import { envBlock, remoteCommand, shq } from '../../src/host/ssh-command.js';
 import { remoteRoot, sshTarget } from '../../src/targets/ssh/address.js';
 import { systemdUnit, unitName } from '../../src/targets/ssh/systemd.js';
 import { execForm } from '../../src/targets/machine/supervisor.js';

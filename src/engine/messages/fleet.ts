@@ -36,6 +36,18 @@ export const fleet: Catalog = {
     en: 'Put environments.{env}.hosts back as it was, run any slipway command that changes {env} (it finishes the interrupted run first), then change the hosts.',
     'zh-CN': '先把 environments.{env}.hosts 恢复原样，运行任意一条会改变 {env} 的 slipway 命令（它会先收尾被中断的运行），再修改主机列表。',
   },
+  'fleet.notForFleet': {
+    en: '`slipway {command}` does not run on a fleet: environment {env} lists its machines under `hosts:` ({hosts}).',
+    'zh-CN': '`slipway {command}` 不能在机群上运行：环境 {env} 在 `hosts:` 下列出了它的机器（{hosts}）。',
+  },
+  'fleet.rotatePassword.fix': {
+    en: "A fleet's database is one every host reaches: rotate its password where it is managed, put the new URL in the secret {secret} and run `slipway deploy {env}`. A single VM whose database slipway runs: write it as `host:` instead of `hosts:`, then rotate.",
+    'zh-CN': '机群的数据库是每台主机都能访问的数据库：请在它的管理处轮换密码，把新的 URL 放入密钥 {secret}，然后运行 `slipway deploy {env}`。若是单台 VM 且数据库由 slipway 运行：把它写成 `host:` 而不是 `hosts:`，然后再轮换。',
+  },
+  'fleet.rehearse.fix': {
+    en: "A fleet's database is one every host reaches, and its backups are on its first host, {first}. Rehearse on a copy in an environment on one machine: `slipway db import <env> --file <dump>`, then `slipway db rehearse <env> --fresh`.",
+    'zh-CN': '机群的数据库是每台主机都能访问的数据库，它的备份在第一台主机 {first} 上。请在只有一台机器的环境中用副本演练：`slipway db import <env> --file <dump>`，然后运行 `slipway db rehearse <env> --fresh`。',
+  },
 };
 
 registerCatalog(fleet);

@@ -13,7 +13,8 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { SlipwayError } from '../../engine/errors.js';
 import { poll } from '../../engine/poll.js';
-import type { DbWindowCapability, DbWindowLease, DbWindowOpened, DbWindowOptions, TargetContext } from '../types.js';
+import type { DbWindowCapability, DbWindowOpened, TargetContext } from '../types.js';
+import type { DbWindowLease, DbWindowOptions } from '../db-lease.js';
 import type { MachineRuntime } from './runtime.js';
 
 const leaseFile = (rt: MachineRuntime) => path.posix.join(rt.layout.root, 'db-window.json');

@@ -10,8 +10,10 @@ import { mergeOverrides } from '../../engine/env-diff.js';
 import '../../engine/messages/env-releases.js';
 import type { Json, Plan, Step, StepData } from '../../engine/step.js';
 import type { Wave } from '../../config/schema.js';
+import type { TargetContext } from '../types.js';
 import { fleetScoped, hostPrefix, hostResolve, markFleetFailed, scoped, waveSteps, wavesOf } from './fleet.js';
 import { applicableOverrides, baseOf, composeEnv } from './release-env.js';
+import type { ReleaseEnv } from './releases.js';
 import { asService, type MachineRuntime } from './runtime.js';
 import { databaseStep, drainStep, finalizeStep, healthStep, startStep, supervisorStep, switchStep, verifyStep } from './steps.js';
 
@@ -138,4 +140,14 @@ export function fleetEnvReleasePlan(rts: MachineRuntime[], m: EnvReleaseMeta, wa
     }),
   );
   return { kind: 'env', meta: { ...envMetaJson(m), ...extraMeta }, steps, onFailure: (_c, e) => markFleetFailed(rts, m.release, e) };
+}
+
+/** `--unset` drops an override; a name without one is refused (exit 2) with the overrides in force. */
+export async function checkUnset(ctx: TargetContext, env: Promise<ReleaseEnv | undefined>, release: string, unset: readonly string[]): Promise<void> {
+  if (!unset.length) return;
+  const set = (await env)?.overrides?.set ?? {};
+  const missing = unset.find((n) => !(n in set));
+  if (missing) {
+    throw new SlipwayError({ key: 'envRelease.noOverride', params: { name: missing, release }, place: `slipway env set ${ctx.envr.name} --unset ${missing}`, fix: 'envRelease.noOverride.fix', fixParams: { names: Object.keys(set).join(', ') || '-' }, exitCode: 2 });
+  }
 }

@@ -1,6 +1,6 @@
 /** The VM an ssh environment names, as connection settings (pure: tested without a network). */
 import type { SshEnvironment } from '../../config/schema.js';
-import type { SshTarget } from '../../host/ssh.js';
+import type { SshTarget } from '../../host/ssh-connection.js';
 
 export function sshTarget(t: Pick<SshEnvironment, 'host' | 'identityFile' | 'knownHostsFile'> & { hosts?: SshEnvironment['hosts'] }, home: string): SshTarget {
   const expand = (p: string | undefined) => (p ? p.replace(/^~(?=\/|$)/, home) : undefined);

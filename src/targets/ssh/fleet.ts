@@ -9,7 +9,6 @@
  */
 import { SlipwayError } from '../../engine/errors.js';
 import '../../engine/messages/fleet.js';
-import '../../engine/messages/rehearse.js';
 import '../../engine/messages/rotate.js';
 import type { Plan, StepData } from '../../engine/step.js';
 import type { FleetHost, SshEnvironment } from '../../config/schema.js';
@@ -17,8 +16,9 @@ import type { Host } from '../../host/types.js';
 import { packerOf, promotedMeta, withPromotion } from '../machine/promote.js';
 import { fleetDeployPlan, fleetParallelPlan, fleetRollbackPlan } from '../machine/fleet.js';
 import type { MachineRuntime } from '../machine/runtime.js';
-import { checkUnset, configHash, gitCommit, type MachineTarget } from '../machine/target.js';
-import { envMetaOf, fleetEnvReleasePlan } from '../machine/env-release.js';
+import type { MachineTarget } from '../machine/target.js';
+import { configHash, gitCommit } from '../machine/plans.js';
+import { checkUnset, envMetaOf, fleetEnvReleasePlan } from '../machine/env-release.js';
 import { newReleaseId } from '../machine/releases.js';
 import type { ArchitectureView, DeployOptions, EnvReleaseOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory, WindowLook, PromotableRelease, MachineUnderCheck } from '../types.js';
 import type { HostSample } from '../../engine/window.js';
@@ -310,6 +310,26 @@ async function* merged(streams: AsyncIterable<string>[]): AsyncIterable<string> 
   }
 }
 
+/**
+ * What a fleet does not run, known from the configuration alone, so it is refused before any
+ * host is contacted or the lock taken: `db rotate-password` (a fleet's database is one every
+ * host reaches, rotated where it is managed) and `db rehearse` (it restores on one machine).
+ */
+export function fleetRefusal(ctx: TargetContext, command: string): SlipwayError | undefined {
+  if (!isFleet(ctx)) return undefined;
+  const env = ctx.envr.name;
+  const db = ctx.envr.database;
+  const hosts = hostNames(ctx.envr.target as SshEnvironment);
+  const refuse = (name: string, fix: string, fixParams: Record<string, string>) =>
+    new SlipwayError({ key: 'fleet.notForFleet', params: { command: name, env, hosts: hosts.join(', ') }, place: `environments.${env}.hosts`, fix, fixParams, exitCode: 2 });
+  if (command === 'rotate-password') {
+    if (!db) return new SlipwayError({ key: 'rotate.notManaged', params: { env }, place: 'database', fix: 'rotate.notManaged.fix', exitCode: 2 });
+    return refuse('db rotate-password', 'fleet.rotatePassword.fix', { env, secret: db.urlSecret ?? 'DATABASE_URL' });
+  }
+  if (command === 'rehearse') return refuse('db rehearse', 'fleet.rehearse.fix', { first: hosts[0] ?? '-' });
+  return undefined;
+}
+
 /** The ssh target: a single VM, or a fleet when the environment has `hosts:`. */
 export function fleetAware(single: MachineTarget & Pick<Target, 'trustHost'>): Target {
   const fleet = new SshFleet(single);
@@ -339,13 +359,10 @@ export function fleetAware(single: MachineTarget & Pick<Target, 'trustHost'>): T
     markFailed: (ctx, release, evidence) => pick(ctx).markFailed(ctx, release, evidence),
     close: (ctx) => pick(ctx).close(ctx),
     dbWindow: single.dbWindow,
-    // One VM: its own PostgreSQL. A fleet's database is external (a managed one is refused), so neither applies there.
-    rotatePasswordPlan: (ctx) =>
-      isFleet(ctx)
-        ? Promise.reject(new SlipwayError({ key: 'rotate.notManaged', params: { env: ctx.envr.name }, place: 'database', fix: 'rotate.notManaged.fix', exitCode: 2 }))
-        : single.rotatePasswordPlan(ctx),
-    rehearse: (ctx, o) =>
-      isFleet(ctx) ? Promise.reject(new SlipwayError({ key: 'rehearse.notForTarget', params: { target: 'ssh (hosts:)' }, fix: 'cli.notForTarget.fix', exitCode: 2 })) : single.rehearse(ctx, o),
+    // One VM: its own PostgreSQL. A fleet refuses both (fleetRefusal), and the CLI asks `refusal` before contacting a host.
+    refusal: (ctx, command) => fleetRefusal(ctx, command),
+    rotatePasswordPlan: (ctx) => (isFleet(ctx) ? Promise.reject(fleetRefusal(ctx, 'rotate-password')) : single.rotatePasswordPlan(ctx)),
+    rehearse: (ctx, o) => (isFleet(ctx) ? Promise.reject(fleetRefusal(ctx, 'rehearse')) : single.rehearse(ctx, o)),
     ...(single.trustHost ? { trustHost: single.trustHost.bind(single) } : {}),
   };
 }
