@@ -10,6 +10,8 @@
  *   it touches the database.
  */
 import { readFile } from 'node:fs/promises';
+import { gitCommit } from '../host/git.js';
+import { LocalHost } from '../host/local.js';
 import { detectMigrations, type AppPackage } from '../config/detect.js';
 import { t } from '../engine/i18n.js';
 import { migrationFiles, shippedOf, type MigrationFile } from '../engine/migrations.js';
@@ -112,7 +114,7 @@ export const rehearsalRequired: CheckDef = {
     const db = ctx.envr.database as { migrate?: string; rehearse?: string } | undefined;
     if (!db?.migrate || db.rehearse !== 'required') return [];
     const g = (id: string, sev: Finding['severity'], key: string, params: Record<string, string | number>) => areaFinder('safety')(id, sev, key, params);
-    const set = await migrationSetHash(ctx.envr.appDir, db.migrate, await gitCommit(ctx.envr.appDir));
+    const set = await migrationSetHash(ctx.envr.appDir, db.migrate, await gitCommit(new LocalHost(), ctx.envr.appDir));
     const rec = await readRehearsal(ctx.stateDir, set);
     const env = ctx.envr.name;
     if (!rec) return [g('database.rehearsal', 'blocker', 'checks.rehearsal.missing', { set, env })];
@@ -123,13 +125,3 @@ export const rehearsalRequired: CheckDef = {
     return [g('database.rehearsal', 'passed', 'checks.rehearsal.passed', { at: rec.at, set, backup: rec.backup, seconds: (rec.durationMs / 1000).toFixed(1) })];
   },
 };
-
-/** The app's git commit (`-dirty` with uncommitted changes), for a migration set without migration files. */
-export async function gitCommit(dir: string): Promise<string | undefined> {
-  const { execFile } = await import('node:child_process');
-  const run = (args: string[]) => new Promise<string | undefined>((resolve) => execFile('git', args, { cwd: dir, timeout: 10000 }, (e, out) => resolve(e ? undefined : String(out).trim())));
-  const head = await run(['rev-parse', '--short=12', 'HEAD']);
-  if (!head) return undefined;
-  const dirty = await run(['status', '--porcelain', '--untracked-files=no', '.']);
-  return dirty ? `${head}-dirty` : head;
-}

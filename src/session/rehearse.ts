@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gitCommit } from '../checks/migrations.js';
+import { gitCommit } from '../host/git.js';
 import { migrationSetHash, rehearsalFile, type RehearsalRecord } from '../checks/migration-files.js';
 import { loadParser, splitStatements } from '../checks/migration-lint.js';
 import { SlipwayError } from '../engine/errors.js';
@@ -52,7 +52,7 @@ export async function rehearse(s: Session, opts: { fresh: boolean; lockSeconds?:
   const refused = s.target.refusal?.(s.ctx, 'rehearse');
   if (refused) throw refused;
   const lockSeconds = opts.lockSeconds ?? db.rehearseLockSeconds ?? DEFAULT_LOCK_SECONDS;
-  const set = await migrationSetHash(envr.appDir, db.migrate, await gitCommit(envr.appDir));
+  const set = await migrationSetHash(envr.appDir, db.migrate, await gitCommit(s.ctx.localHost, envr.appDir));
   const outcome = await s.target.rehearse(s.ctx, { fresh: opts.fresh, lockThresholdMs: lockSeconds * 1000 });
   const statement = await narrowStatement(outcome.statement, outcome.dbError).catch(() => outcome.statement);
   if (statement) outcome.statement = s.ctx.redactor.redact(statement);

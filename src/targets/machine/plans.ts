@@ -17,15 +17,6 @@ export function configHash(ctx: TargetContext): string {
   return createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 12);
 }
 
-/** The commit the app is at, marked `-dirty` when the tree has uncommitted changes. */
-export async function gitCommit(ctx: TargetContext): Promise<string | undefined> {
-  const git = (args: string[]) => ctx.localHost.exec(['git', ...args], { cwd: ctx.envr.appDir }).catch(() => undefined);
-  const [head, status] = await Promise.all([git(['rev-parse', '--short=12', 'HEAD']), git(['status', '--porcelain', '--untracked-files=no', '.'])]);
-  const commit = head?.code === 0 ? head.stdout.trim() : '';
-  if (!commit) return undefined;
-  return status?.code === 0 && status.stdout.trim() ? `${commit}-dirty` : commit;
-}
-
 /** Start a release and put it behind the stable port: the part deploy and rollback share. */
 function serveSteps(rt: MachineRuntime, release: string, startNeeds: string[], kind: 'deploy' | 'rollback'): Step[] {
   return [

@@ -19,12 +19,12 @@ import { lookAtMachine, markReleaseFailed } from './window.js';
 import type { HostSample } from '../../engine/window.js';
 import { fetchMachineArtifact, machinePromotable, packerOf, promotedMeta, withPromotion } from './promote.js';
 import { servingMigrations } from './migrations.js';
+import { gitCommit } from '../../host/git.js';
 import {
   configHash,
   deploySteps,
   destroySteps,
   failed,
-  gitCommit,
   rollbackSteps,
 } from './plans.js';
 import { machineEvidence, machineLogs, machineReleases, machineStatus } from './reports.js';
@@ -122,7 +122,7 @@ export class MachineTarget implements Target {
     const rt = await this.runtime(ctx);
     const release = String(meta.release ?? '');
     if (kind === 'deploy') {
-      const commit = await gitCommit(ctx);
+      const commit = await gitCommit(ctx.localHost, ctx.envr.appDir);
       const m = withPromotion({ configHash: configHash(ctx), acceptedRisks: (meta.acceptedRisks as string[] | undefined) ?? [], ...(commit ? { gitCommit: commit } : {}) }, meta);
       // A promoted release unpacks the archive another environment verified; otherwise the working tree is packed.
       return { kind, meta, steps: deploySteps(rt, release, m, packerOf(rt, meta)), onFailure: (_c, e) => failed(rt, release, e) };

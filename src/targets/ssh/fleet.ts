@@ -17,7 +17,8 @@ import { packerOf, promotedMeta, withPromotion } from '../machine/promote.js';
 import { fleetDeployPlan, fleetParallelPlan, fleetRollbackPlan } from '../machine/fleet.js';
 import type { MachineRuntime } from '../machine/runtime.js';
 import type { MachineTarget } from '../machine/target.js';
-import { configHash, gitCommit } from '../machine/plans.js';
+import { configHash } from '../machine/plans.js';
+import { gitCommit } from '../../host/git.js';
 import { checkUnset, envMetaOf, fleetEnvReleasePlan } from '../machine/env-release.js';
 import { newReleaseId } from '../machine/releases.js';
 import type { ArchitectureView, DeployOptions, EnvReleaseOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory, WindowLook, PromotableRelease, MachineUnderCheck } from '../types.js';
@@ -160,7 +161,7 @@ export class SshFleet {
     const release = String(meta.release ?? '');
     const waves = (ctx.envr.target as SshEnvironment).rollout?.waves;
     if (kind === 'deploy') {
-      const commit = await gitCommit(ctx);
+      const commit = await gitCommit(ctx.localHost, ctx.envr.appDir);
       const m = withPromotion({ configHash: configHash(ctx), acceptedRisks: (meta.acceptedRisks as string[] | undefined) ?? [], ...(commit ? { gitCommit: commit } : {}) }, meta);
       return fleetDeployPlan(rts, release, m, packerOf(rts[0]!, meta), waves, meta);
     }
