@@ -84,6 +84,7 @@ export class SshConnection {
         c.on('error', () => undefined); // later errors surface on the calls that fail
         c.once('close', () => {
           this.conn = undefined; // the next call reconnects
+          this.releaseAll();
         });
         resolve(c);
       });
@@ -115,11 +116,54 @@ export class SshConnection {
     return new SlipwayError({ key: 'ssh.connectionLost', params: { host: this.name, reason: e instanceof Error ? e.message : String(e) }, place: this.name, fix: 'ssh.connectionLost.fix' });
   }
 
-  async channel(command: string): Promise<ClientChannel> {
-    const c = await this.client();
-    return new Promise((resolve, reject) => {
-      c.exec(command, (err, ch) => (err ? reject(this.lost(err)) : resolve(ch)));
-    });
+  /**
+   * A command's channel. sshd allows `MaxSessions` (default 10) sessions on one connection and
+   * refuses the next, so at most `limit - 2` are open at once and the rest wait their turn; the
+   * two kept back are for `urgent` ones (stopping a process group whose command holds a session).
+   * A server that allows fewer refuses one: the limit drops to what was open, and it waits.
+   */
+  async channel(command: string, urgent = false): Promise<ClientChannel> {
+    for (;;) {
+      const release = await this.slot(urgent);
+      try {
+        const c = await this.client();
+        const ch = await new Promise<ClientChannel>((resolve, reject) => c.exec(command, (err, ch) => (err ? reject(err) : resolve(ch))));
+        ch.once('close', release);
+        return ch;
+      } catch (e) {
+        release();
+        if (e instanceof Error && /channel open failure/i.test(e.message) && this.sessions > 0) {
+          this.limit = Math.min(this.limit, this.sessions);
+          continue;
+        }
+        throw this.lost(e);
+      }
+    }
+  }
+
+  /** Sessions sshd accepts on this connection (learned lower if it refuses one). */
+  private limit = 10;
+  /** Sessions open now, and the callers waiting for one to end. */
+  private sessions = 0;
+  private readonly waiting: (() => void)[] = [];
+  private readonly held = new Set<() => void>();
+
+  private async slot(urgent: boolean): Promise<() => void> {
+    const cap = () => (urgent ? this.limit : Math.max(1, this.limit - 2));
+    while (this.sessions >= cap()) await new Promise<void>((r) => this.waiting.push(r));
+    this.sessions++;
+    const release = () => {
+      if (!this.held.delete(release)) return;
+      this.sessions--;
+      this.waiting.shift()?.();
+    };
+    this.held.add(release);
+    return release;
+  }
+
+  /** The connection closed: its channels are gone with it. */
+  private releaseAll(): void {
+    for (const r of [...this.held]) r();
   }
 
   async close(): Promise<void> {

@@ -29,8 +29,8 @@ export class SshHost implements Host {
     return this.conn.lost(e);
   }
 
-  private channel(command: string): Promise<ClientChannel> {
-    return this.conn.channel(command);
+  private channel(command: string, urgent = false): Promise<ClientChannel> {
+    return this.conn.channel(command, urgent);
   }
 
   exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
@@ -47,9 +47,10 @@ export class SshHost implements Host {
     }
   }
 
-  private async runOnce(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
-    const ch = await this.channel(remoteCommand(argv, { ...(opts.user ? { user: opts.user } : {}), ...(opts.cwd ? { cwd: opts.cwd } : {}), group: !!opts.onGroup }));
-    return execOnChannel(ch, opts, { lost: (e) => this.lost(e), killGroup: (pgid) => void this.exec(['kill', '-TERM', '--', `-${pgid}`]).catch(() => undefined) });
+  private async runOnce(argv: readonly string[], opts: ExecOptions, urgent = false): Promise<ExecResult> {
+    const ch = await this.channel(remoteCommand(argv, { ...(opts.user ? { user: opts.user } : {}), ...(opts.cwd ? { cwd: opts.cwd } : {}), group: !!opts.onGroup }), urgent);
+    // The kill goes ahead of waiting commands: the command it stops holds a session meanwhile.
+    return execOnChannel(ch, opts, { lost: (e) => this.lost(e), killGroup: (pgid) => void this.runOnce(['kill', '-TERM', '--', `-${pgid}`], {}, true).catch(() => undefined) });
   }
 
   /** A shell snippet with arguments (never secrets); retried once when the connection drops. */

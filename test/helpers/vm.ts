@@ -82,7 +82,8 @@ function ensureVmUser(): void {
   sh(['usermod', '-p', '*', VM_USER]);
 }
 
-export async function startVm(opts: { hashKnownHosts?: boolean } = {}): Promise<Vm> {
+/** `sshd`: extra sshd_config lines (the VM otherwise keeps sshd's defaults, e.g. MaxSessions 10). */
+export async function startVm(opts: { hashKnownHosts?: boolean; sshd?: string[] } = {}): Promise<Vm> {
   requireSshd();
   ensureVmUser();
   await mkdir('/run/sshd', { recursive: true });
@@ -133,9 +134,9 @@ export async function startVm(opts: { hashKnownHosts?: boolean } = {}): Promise<
       `PidFile ${path.join(keys, 'sshd.pid')}`,
       'AllowTcpForwarding yes',
       'AllowStreamLocalForwarding yes',
-      'MaxSessions 64',
       'MaxStartups 64',
       'LogLevel ERROR',
+      ...(opts.sshd ?? []),
       '',
     ].join('\n'),
   );

@@ -1,0 +1,40 @@
+/**
+ * One SSH connection, many commands at once: sshd allows 10 sessions per connection by
+ * default (MaxSessions), and slipway runs independent work in parallel (the preflight's
+ * checks, every release record read at once). The test VM keeps sshd's default.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SshHost } from '../../src/host/ssh.js';
+import { startVm, VM_USER, type Vm } from '../helpers/vm.js';
+
+let vm: Vm;
+let strict: Vm;
+const hosts: SshHost[] = [];
+const hostOf = (v: Vm) => {
+  const h = new SshHost({ address: v.address, port: 22, user: VM_USER, identityFile: v.identityFile, knownHostsFile: v.knownHosts });
+  hosts.push(h);
+  return h;
+};
+const ids = (n: number) => Array.from({ length: n }, (_, i) => String(i));
+const many = (host: SshHost, n: number) => Promise.all(ids(n).map((i) => host.exec(['sh', '-c', 'sleep 0.2; echo "$1"', 'sh', i])));
+
+before(async () => {
+  [vm, strict] = await Promise.all([startVm(), startVm({ sshd: ['MaxSessions 3'] })]);
+});
+after(async () => {
+  await Promise.all(hosts.map((h) => h.close()));
+  await Promise.all([vm?.stop(), strict?.stop()]);
+});
+
+test('40 commands at once on one connection all run and answer (sshd allows 10 sessions per connection)', async () => {
+  const runs = await many(hostOf(vm), 40);
+  assert.deepEqual(runs.map((r) => r.code), Array(40).fill(0));
+  assert.deepEqual(runs.map((r) => r.stdout.trim()), ids(40));
+});
+
+test('on a server allowing 3 sessions per connection, 20 commands at once all run and answer', async () => {
+  const runs = await many(hostOf(strict), 20);
+  assert.deepEqual(runs.map((r) => r.code), Array(20).fill(0));
+  assert.deepEqual(runs.map((r) => r.stdout.trim()), ids(20));
+});
