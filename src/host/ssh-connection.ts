@@ -125,8 +125,14 @@ export class SshConnection {
   async channel(command: string, urgent = false): Promise<ClientChannel> {
     for (;;) {
       const release = await this.slot(urgent);
+      let c: Client;
       try {
-        const c = await this.client();
+        c = await this.client(); // its own errors (host key, login) say what they are
+      } catch (e) {
+        release();
+        throw e;
+      }
+      try {
         const ch = await new Promise<ClientChannel>((resolve, reject) => c.exec(command, (err, ch) => (err ? reject(err) : resolve(ch))));
         ch.once('close', release);
         return ch;

@@ -1,12 +1,17 @@
 /**
- * One SSH connection, many commands at once: sshd allows 10 sessions per connection by
- * default (MaxSessions), and slipway runs independent work in parallel (the preflight's
- * checks, every release record read at once). The test VM keeps sshd's default.
+ * The one SSH connection to a VM. Many commands at once: sshd allows 10 sessions per
+ * connection by default (MaxSessions), and slipway runs independent work in parallel (the
+ * preflight's checks, every release record read at once); the test VM keeps sshd's default.
+ * A login the VM refuses is said as such, with its fix, through the CLI.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SshHost } from '../../src/host/ssh.js';
 import { startVm, VM_USER, type Vm } from '../helpers/vm.js';
+import { makeSshEnv } from '../helpers/ssh-env.js';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { existsSync } from 'node:fs';
 
 let vm: Vm;
 let strict: Vm;
@@ -37,4 +42,21 @@ test('on a server allowing 3 sessions per connection, 20 commands at once all ru
   const runs = await many(hostOf(strict), 20);
   assert.deepEqual(runs.map((r) => r.code), Array(20).fill(0));
   assert.deepEqual(runs.map((r) => r.stdout.trim()), ids(20));
+});
+
+test('a key the VM does not accept: deploy says the login was refused and how to check the key, not that a connection was lost; nothing is created on the VM', async () => {
+  const env = await makeSshEnv(vm, { name: 'refused' });
+  const key = path.join(env.dir, 'other_ed25519');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+  await env.editConfig((c) => {
+    c.environments.refused.identityFile = key;
+  });
+  const r = await env.cli(['deploy', 'refused']);
+  const out = r.stdout + r.stderr;
+  assert.equal(r.code, 1, out);
+  assert.match(out, new RegExp(`SSH login to ${VM_USER}@${vm.address.replace(/\./g, '\\.')}:22 was refused`));
+  assert.match(out, /slipway logs in with a key only/);
+  assert.doesNotMatch(out, /was lost/);
+  assert.doesNotMatch(out, /\n\s+at /, 'no stack trace');
+  assert.equal(existsSync(env.remoteDir), false);
 });
