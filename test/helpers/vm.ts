@@ -72,6 +72,17 @@ function client(): Promise<{ key: string; pub: string }> {
  */
 export const VM_USER = 'slwvmroot';
 
+/** A login user without root (like `ubuntu` or `deploy` on a cloud VM), with a home; created once on this machine. */
+export function ensureDeployUser(name = 'slwdeploy'): string {
+  try {
+    sh(['id', '-u', name]);
+  } catch {
+    sh(['useradd', '--create-home', '--shell', '/bin/sh', name]);
+  }
+  sh(['usermod', '-p', '*', name]);
+  return name;
+}
+
 function ensureVmUser(): void {
   try {
     sh(['id', '-u', VM_USER]);
@@ -108,13 +119,14 @@ export async function startVm(opts: { hashKnownHosts?: boolean; sshd?: string[] 
   sh(['ip', 'netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up']);
 
   const keys = path.join(dir, 'keys');
-  await mkdir(keys, { mode: 0o700 });
+  // Traversable, and authorized_keys readable (a public key): sshd reads it as the login user, who may not be root.
+  await mkdir(keys, { mode: 0o755 });
   const { key, pub } = await client();
   const hostKeyFile = path.join(keys, 'ssh_host_ed25519_key');
   sh(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', hostKeyFile]);
   const hostKey = (await readFile(`${hostKeyFile}.pub`, 'utf8')).trim().split(' ').slice(0, 2).join(' ');
   const authorized = path.join(keys, 'authorized_keys');
-  await writeFile(authorized, pub, { mode: 0o600 });
+  await writeFile(authorized, pub, { mode: 0o644 });
   const knownHosts = path.join(keys, 'known_hosts');
   await writeFile(knownHosts, `${address} ${hostKey}\n`, { mode: 0o600 });
   if (opts.hashKnownHosts) sh(['ssh-keygen', '-q', '-H', '-f', knownHosts]);
