@@ -9,7 +9,8 @@
  *   migration set must be recorded (`slipway db rehearse`), or the deploy stops before
  *   it touches the database.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { gitCommit } from '../host/git.js';
 import { LocalHost } from '../host/local.js';
 import { detectMigrations, type AppPackage } from '../config/detect.js';
@@ -18,7 +19,7 @@ import { migrationFiles, shippedOf, type MigrationFile } from '../engine/migrati
 import '../engine/messages/rehearse.js';
 import type { TargetHistory } from '../targets/types.js';
 import { areaFinder, listOf } from './finding.js';
-import { migrationSetHash, readRehearsal } from './migration-files.js';
+import { migrationSetHash, readRehearsal, type RehearsalRecord } from './migration-files.js';
 import { lintSql, loadParser, newLintState } from './migration-lint.js';
 import { historyOf } from './safety.js';
 import type { CheckContext, CheckDef, Finding } from './types.js';
@@ -115,13 +116,26 @@ export const rehearsalRequired: CheckDef = {
     if (!db?.migrate || db.rehearse !== 'required') return [];
     const g = (id: string, sev: Finding['severity'], key: string, params: Record<string, string | number>) => areaFinder('safety')(id, sev, key, params);
     const set = await migrationSetHash(ctx.envr.appDir, db.migrate, await gitCommit(new LocalHost(), ctx.envr.appDir));
-    const rec = await readRehearsal(ctx.stateDir, set);
     const env = ctx.envr.name;
-    if (!rec) return [g('database.rehearsal', 'blocker', 'checks.rehearsal.missing', { set, env })];
+    // A fleet cannot rehearse itself (its database is shared, its backups on one host): a
+    // passing rehearsal of the same migration set in another environment of this app counts.
+    const fleet = Array.isArray((ctx.envr.target as { hosts?: unknown }).hosts);
+    const rec = (await readRehearsal(ctx.stateDir, set)) ?? (fleet ? await passingElsewhere(ctx.stateDir, set) : undefined);
+    if (!rec) return [g('database.rehearsal', 'blocker', fleet ? 'checks.rehearsal.missingFleet' : 'checks.rehearsal.missing', { set, env })];
     if (!rec.ok) {
       const reason = [rec.statement ? t('rehearse.statement', { statement: rec.statement }) : '', rec.error ?? ''].filter(Boolean).join(' — ');
       return [g('database.rehearsal', 'blocker', 'checks.rehearsal.failed', { at: rec.at, reason, env })];
     }
-    return [g('database.rehearsal', 'passed', 'checks.rehearsal.passed', { at: rec.at, set, backup: rec.backup, seconds: (rec.durationMs / 1000).toFixed(1) })];
+    const seconds = (rec.durationMs / 1000).toFixed(1);
+    if (rec.env !== env) return [g('database.rehearsal', 'passed', 'checks.rehearsal.passedIn', { at: rec.at, set, backup: rec.backup, seconds, in: rec.env })];
+    return [g('database.rehearsal', 'passed', 'checks.rehearsal.passed', { at: rec.at, set, backup: rec.backup, seconds })];
   },
 };
+
+/** The newest passing rehearsal of `set` recorded by another environment beside this one (`.slipway/<env>/`). */
+async function passingElsewhere(stateDir: string, set: string): Promise<RehearsalRecord | undefined> {
+  const parent = path.dirname(stateDir);
+  const names = await readdir(parent).catch(() => [] as string[]);
+  const found = await Promise.all(names.map((n) => path.join(parent, n)).filter((d) => d !== stateDir).map((d) => readRehearsal(d, set)));
+  return found.filter((r): r is RehearsalRecord => !!r?.ok).sort((a, b) => (a.at < b.at ? 1 : -1))[0];
+}

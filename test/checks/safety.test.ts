@@ -7,7 +7,8 @@ import { describe, it } from 'node:test';
 import { inWindow, minutesIn } from '../../src/checks/window.js';
 import { backupsOf } from '../../src/targets/aws/history.js';
 import type { TargetHistory } from '../../src/targets/types.js';
-import { one, preflight, setup, tempDir } from './helpers.js';
+import { one, preflight, setup, SIMPLE_APP, tempDir } from './helpers.js';
+import { migrationSetHash } from '../../src/checks/migration-files.js';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.test', '-c', 'user.name=t', ...args], { cwd, stdio: 'pipe' });
 
@@ -138,6 +139,36 @@ describe('safety net', () => {
     assert.match(one(r, 'git.clean').evidence, /new\.txt/);
     assert.equal(one(r, 'git.pushed').severity, 'warning');
     assert.match(one(r, 'git.pushed').title, /1 commit/);
+  });
+
+  it('database.rehearsal on a fleet: none recorded → a blocker saying how to rehearse elsewhere; a passing one of the same migrations by another environment → passed, naming it; a failed one there does not count', async () => {
+    const files = { ...SIMPLE_APP, 'migrations/001_init.sql': 'CREATE TABLE t (id int);\n' };
+    const s = await setup({
+      files,
+      envName: 'production',
+      config: { database: { name: 'shop', user: 'shop', migrate: 'node migrate.js', rehearse: 'required' } },
+      environment: { target: 'ssh', hosts: ['deploy@127.0.0.1:1', 'deploy@127.0.0.1:2'], port: 8080, database: { mode: 'external' } },
+      secretValues: { DATABASE_URL: 'postgres://app:pw@127.0.0.1:1/shop' },
+    });
+    const rehearsal = async () => one(await preflight(s, { areas: ['safety'] }), 'database.rehearsal');
+    const missing = await rehearsal();
+    assert.equal(missing.severity, 'blocker');
+    assert.match(missing.evidence, /production is a fleet, which cannot rehearse itself/);
+    assert.match(missing.fix ?? '', /slipway db rehearse <env> --fresh`\. A passing rehearsal there counts for production/);
+
+    const set = await migrationSetHash(s.dir, 'node migrate.js');
+    const write = (env: string, ok: boolean, at: string) => {
+      mkdirSync(path.join(s.dir, '.slipway', env, 'rehearsals'), { recursive: true });
+      const rec = { set, ok, at, env, backup: `vm:/srv/${env}/backups/x.dump`, durationMs: 2400, locks: [], lockThresholdSeconds: 5 };
+      writeFileSync(path.join(s.dir, '.slipway', env, 'rehearsals', `${set}.json`), JSON.stringify(rec));
+    };
+    write('qa', false, '2026-12-01T11:00:00.000Z');
+    assert.equal((await rehearsal()).severity, 'blocker', 'a failed rehearsal elsewhere does not count');
+    write('staging', true, '2026-12-01T10:00:00.000Z');
+    const passed = await rehearsal();
+    assert.equal(passed.severity, 'passed');
+    assert.match(passed.title, /recorded in staging \(2026-12-01T10:00:00\.000Z\)/);
+    assert.match(passed.evidence, new RegExp(`migration set ${set} passed in staging, on vm:/srv/staging/backups/x\\.dump, 2\\.4 s`));
   });
 });
 

@@ -4,6 +4,14 @@ import assert from 'node:assert/strict';
 import { wavesOf } from '../../src/targets/machine/fleet.js';
 import { sshTargetSchema } from '../../src/config/schema.js';
 import { makeEnv } from '../helpers/local-env.js';
+import { freePort } from '../../src/engine/net.js';
+
+// The hosts below are ports on the loopback where nothing listens: a command that tried to reach one would fail
+// with "Could not connect" (exit 1) at once, and no packet leaves this machine.
+const closed = [await freePort(), await freePort()];
+if (closed[0] === closed[1]) closed[1] = closed[0]! + 1;
+const FLEET = closed.map((p) => `deploy@127.0.0.1:${p}`);
+const fleetRe = (i: number) => FLEET[i]!.replace(/\./g, '\\.');
 
 test('waves: cumulative counts and shares of the hosts; the last wave always reaches every host; empty waves are dropped', () => {
   assert.deepEqual(wavesOf(3, [1, '50%', '100%']), [[0], [1], [2]]);
@@ -27,7 +35,7 @@ test('config: an ssh environment has `host` or `hosts`, not both and not neither
 });
 
 test('a fleet with a database slipway would run on one machine is refused with exit 2 and the fix, before connecting to any host', async () => {
-  const env = await makeEnv('production', { environment: { target: 'ssh', hosts: ['deploy@192.0.2.10', 'deploy@192.0.2.11'], port: 8080 } });
+  const env = await makeEnv('production', { environment: { target: 'ssh', hosts: FLEET, port: 8080 } });
   const r = await env.cli(['status', 'production']);
   assert.equal(r.code, 2, r.stdout + r.stderr);
   assert.match(r.stderr, /has 2 hosts but a database slipway runs on one machine/);
@@ -47,14 +55,11 @@ test('an interrupted run is finished only over the hosts it covered: a changed h
   );
 });
 
-// The hosts below are TEST-NET addresses (RFC 5737): a command that tried to reach one would fail with "Could not connect" (exit 1).
-const FLEET = ['deploy@192.0.2.10', 'deploy@192.0.2.11'];
-
 test('db rotate-password on a fleet with an external database is refused with exit 2, where and what to do instead, before any host is contacted', async () => {
   const env = await makeEnv('production', { environment: { target: 'ssh', hosts: FLEET, port: 8080, database: { mode: 'external' } } });
-  const r = await env.cli(['db', 'rotate-password', 'production'], { env: { DATABASE_URL: 'postgres://app:old@192.0.2.20:5432/shop' } });
+  const r = await env.cli(['db', 'rotate-password', 'production'], { env: { DATABASE_URL: 'postgres://app:old@127.0.0.1:1/shop' } });
   assert.equal(r.code, 2, r.stdout + r.stderr);
-  assert.match(r.stderr, /`slipway db rotate-password` does not run on a fleet: environment production lists its machines under `hosts:` \(deploy@192\.0\.2\.10, deploy@192\.0\.2\.11\)/);
+  assert.match(r.stderr, new RegExp(`\`slipway db rotate-password\` does not run on a fleet: environment production lists its machines under \`hosts:\` \\(${fleetRe(0)}, ${fleetRe(1)}\\)`));
   assert.match(r.stderr, /where: environments\.production\.hosts/);
   assert.match(r.stderr, /put the new URL in the secret DATABASE_URL and run `slipway deploy production`/);
   assert.doesNotMatch(r.stderr, /Could not connect|\n\s+at /);
@@ -64,24 +69,24 @@ test('db rotate-password on a one-host fleet whose database slipway runs is refu
   const env = await makeEnv('production', { environment: { target: 'ssh', hosts: [FLEET[0]!], port: 8080 } });
   const r = await env.cli(['db', 'rotate-password', 'production']);
   assert.equal(r.code, 2, r.stdout + r.stderr);
-  assert.match(r.stderr, /does not run on a fleet: environment production lists its machines under `hosts:` \(deploy@192\.0\.2\.10\)/);
+  assert.match(r.stderr, new RegExp(`does not run on a fleet: environment production lists its machines under \`hosts:\` \\(${fleetRe(0)}\\)`));
   assert.match(r.stderr, /write it as `host:` instead of `hosts:`/);
   assert.doesNotMatch(r.stderr, /Could not connect|no database slipway owns/);
 });
 
 test('db rehearse on a fleet is refused with exit 2, where and what to do instead, before any host is contacted', async () => {
   const env = await makeEnv('production', { environment: { target: 'ssh', hosts: FLEET, port: 8080, database: { mode: 'external' } } });
-  const r = await env.cli(['db', 'rehearse', 'production'], { env: { DATABASE_URL: 'postgres://app:pw@192.0.2.20:5432/shop' } });
+  const r = await env.cli(['db', 'rehearse', 'production'], { env: { DATABASE_URL: 'postgres://app:pw@127.0.0.1:1/shop' } });
   assert.equal(r.code, 2, r.stdout + r.stderr);
   assert.match(r.stderr, /`slipway db rehearse` does not run on a fleet: environment production lists its machines under `hosts:`/);
   assert.match(r.stderr, /where: environments\.production\.hosts/);
-  assert.match(r.stderr, /its backups are on its first host, deploy@192\.0\.2\.10/);
+  assert.match(r.stderr, new RegExp(`its backups are on its first host, ${fleetRe(0)}`));
   assert.doesNotMatch(r.stderr, /Could not connect|\n\s+at /);
 });
 
 test('the fleet refusal is in Chinese under --lang zh-CN', async () => {
   const env = await makeEnv('production', { environment: { target: 'ssh', hosts: FLEET, port: 8080, database: { mode: 'external' } } });
-  const r = await env.cli(['--lang', 'zh-CN', 'db', 'rehearse', 'production'], { env: { DATABASE_URL: 'postgres://app:pw@192.0.2.20:5432/shop' } });
+  const r = await env.cli(['--lang', 'zh-CN', 'db', 'rehearse', 'production'], { env: { DATABASE_URL: 'postgres://app:pw@127.0.0.1:1/shop' } });
   assert.equal(r.code, 2, r.stdout + r.stderr);
   assert.match(r.stderr, /`slipway db rehearse` 不能在机群上运行/);
 });

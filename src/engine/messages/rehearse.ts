@@ -134,4 +134,16 @@ v(
   ['Run `slipway db rehearse {env}` (it restores the latest backup into a throwaway PostgreSQL here and runs the migrations).', '运行 `slipway db rehearse {env}`（它把最新备份恢复到本机的临时 PostgreSQL 并运行迁移）。'],
 );
 
+v(
+  'checks.rehearsal.passedIn',
+  ['A passing rehearsal of these migrations is recorded in {in} ({at})', '已在 {in} 中记录这些迁移的一次通过的演练（{at}）'],
+  ['This environment is a fleet and cannot rehearse itself; migration set {set} passed in {in}, on {backup}, {seconds} s.', '本环境是机群，无法自行演练；迁移集 {set} 已在 {in} 中通过，使用 {backup}，用时 {seconds} 秒。'],
+);
+v(
+  'checks.rehearsal.missingFleet',
+  ['No rehearsal of these migrations is recorded', '没有这些迁移的演练记录'],
+  ['database.rehearse is required, migration set {set} has not been rehearsed, and {env} is a fleet, which cannot rehearse itself (its database is shared, its backups are on one host).', 'database.rehearse 设置为必需，迁移集 {set} 尚未演练，而 {env} 是机群，无法自行演练（数据库共享，备份只在一台主机上）。'],
+  ['Rehearse the same migrations in an environment of this app on one machine, restored from a dump of {env}\'s database: `slipway db import <env> --file <dump>`, then `slipway db rehearse <env> --fresh`. A passing rehearsal there counts for {env}.', '在本应用的单机环境中演练相同的迁移，并先恢复 {env} 数据库的转储：`slipway db import <env> --file <dump>`，然后运行 `slipway db rehearse <env> --fresh`。那里的演练通过后对 {env} 同样有效。'],
+);
+
 registerCatalog(rehearse);
