@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { ECSClient, DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -81,7 +82,7 @@ test('deploy without --allow-unverified is not called verified: it fails and rol
   assert.match(v.sections.findings.text, /Preflight of .*: go/);
 });
 
-test('deploy --image --allow-unverified runs the whole flow; the result is recorded as unverified; its zh-CN report is seen drawn in headless Chromium', async () => {
+test('deploy --image --allow-unverified runs the whole flow; the result is recorded as unverified, with the commit it was deployed from; its zh-CN report is seen drawn in headless Chromium', async () => {
   const r = await cli(['deploy', 'production', '--image', `${IMAGE}:v1`, '--allow-unverified', '--json']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ok: boolean; result: string; release: string };
@@ -109,10 +110,13 @@ test('deploy --image --allow-unverified runs the whole flow; the result is recor
   const st = await cli(['status', 'production', '--json']);
   assert.equal(st.code, 0, st.stderr);
   assert.equal((JSON.parse(st.stdout) as { state: string }).state, 'serving');
-  const rel = JSON.parse((await cli(['releases', 'production', '--json'])).stdout) as { id: string; result: string }[];
+  const rel = JSON.parse((await cli(['releases', 'production', '--json'])).stdout) as { id: string; result: string; gitCommit?: string }[];
   assert.equal(rel[0]?.id, result.release);
   firstRelease = result.release;
   assert.equal(rel[0]?.result, 'unverified');
+  // The ledger records the commit the app was deployed from, as the machine targets do.
+  const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: path.dirname(CONFIG), encoding: 'utf8' }).trim();
+  assert.match(rel[0]?.gitCommit ?? '', new RegExp(`^${head}(-dirty)?$`));
 
   // The report: the run's steps with the commit point, the stacks drawn from AWS, the monthly cost; no secret.
   const out = path.join(await mkdtemp(path.join(os.tmpdir(), 'slipway-report-')), 'report.html');

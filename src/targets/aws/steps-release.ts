@@ -9,6 +9,7 @@ import type { Json, Step, StepContext, StepData } from '../../engine/step.js';
 import { SlipwayError } from '../../engine/errors.js';
 import type { DeployOptions } from '../types.js';
 import { migrationFiles, migrationPrefix } from '../../engine/migrations.js';
+import { gitCommit } from '../../host/git.js';
 import type { AwsCtx } from './context.js';
 import { outputsOf, str } from './context.js';
 import { hasManagedDb } from './synth.js';
@@ -126,7 +127,9 @@ export function releaseSteps(a: AwsCtx, opts: DeployOptions): Step[] {
         const migrations = ctx.data('image')?.migrations;
         const shipped: Record<string, Json> = migrations === undefined ? {} : { migrations };
         await ctx.record({ release: id, previous: prev, previousRelease: active?.id ?? '' });
-        await a.ledger.put({ id, createdAt: new Date().toISOString(), result: 'pending', configHash: configHash(td), details: { ...shipped, image: str(ctx, 'image', 'image')!, imageDigest: str(ctx, 'image', 'digest') ?? '', fingerprint: fp, previous: prev }, ...(opts.acceptRisks.length ? { acceptedRisks: opts.acceptRisks } : {}), ...(opts.promoted ? { promotedFrom: opts.promoted.from } : {}) });
+        // The commit of this checkout, as the machine targets record it (a promoted image comes from another release's).
+        const commit = opts.promoted ? undefined : await gitCommit(a.tc.localHost, a.envr.appDir);
+        await a.ledger.put({ id, createdAt: new Date().toISOString(), result: 'pending', configHash: configHash(td), ...(commit ? { gitCommit: commit } : {}), details: { ...shipped, image: str(ctx, 'image', 'image')!, imageDigest: str(ctx, 'image', 'digest') ?? '', fingerprint: fp, previous: prev }, ...(opts.acceptRisks.length ? { acceptedRisks: opts.acceptRisks } : {}), ...(opts.promoted ? { promotedFrom: opts.promoted.from } : {}) });
         const arn = await registerRevision(a.c, td);
         await ctx.record({ taskDefinitionArn: arn });
         await a.ledger.update(id, { details: { ...shipped, image: str(ctx, 'image', 'image')!, imageDigest: str(ctx, 'image', 'digest') ?? '', fingerprint: fp, previous: prev, taskDefinitionArn: arn, revision: Number(arn.split(':').pop()) } });
