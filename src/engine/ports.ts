@@ -45,6 +45,8 @@ export interface FileInfo {
 /** Files on a machine. Paths are absolute on that machine. */
 export interface FileStore {
   readFile(path: string): Promise<string | undefined>;
+  /** Several small files at once, in order (undefined for one that is absent): one round trip on a VM. */
+  readFiles(paths: readonly string[]): Promise<(string | undefined)[]>;
   /** Atomic write (temp file + rename). */
   writeFile(path: string, data: string, mode?: number): Promise<void>;
   /** Create the file with this content only if it does not exist (atomic); false when it existed. */

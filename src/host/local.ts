@@ -141,6 +141,10 @@ export class LocalHost implements Host {
     }
   }
 
+  readFiles(paths: readonly string[]): Promise<(string | undefined)[]> {
+    return Promise.all(paths.map((p) => this.readFile(p)));
+  }
+
   async writeFile(p: string, data: string, mode = 0o600): Promise<void> {
     await mkdir(path.dirname(p), { recursive: true });
     const tmp = tmpName(p);

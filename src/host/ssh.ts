@@ -85,6 +85,15 @@ export class SshHost implements Host {
     return r.stdout;
   }
 
+  /** One command for them all: each file base64 on a line of its own (exact bytes, any content), `-` for one that is absent. */
+  async readFiles(paths: readonly string[]): Promise<(string | undefined)[]> {
+    if (!paths.length) return [];
+    const r = await this.sh('for f; do if [ -f "$f" ] && [ -r "$f" ]; then base64 -w0 -- "$f" || exit 1; echo; else echo -; fi; done', [...paths], { retry: true });
+    if (r.code !== 0) throw hostOpFailed(this.name, 'read', paths.join(' '), r.code, r.stderr);
+    const lines = r.stdout.split('\n');
+    return paths.map((_, i) => (lines[i] === undefined || lines[i] === '-' ? undefined : Buffer.from(lines[i]!, 'base64').toString('utf8')));
+  }
+
   async writeFile(p: string, data: string, mode = 0o600): Promise<void> {
     const script = 'mkdir -p "$(dirname "$1")" && t="$1.$$.tmp" && (umask 077; cat > "$t") && chmod "$2" "$t" && mv -f "$t" "$1"';
     await this.must(this.sh(script, [p, mode.toString(8)], { input: data }), 'write', p);

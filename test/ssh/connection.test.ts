@@ -44,6 +44,16 @@ test('on a server allowing 3 sessions per connection, 20 commands at once all ru
   assert.deepEqual(runs.map((r) => r.stdout.trim()), ids(20));
 });
 
+test('readFiles: several files in one command, each exactly as written (UTF-8, newlines, empty), undefined for an absent one', async () => {
+  const host = hostOf(vm);
+  const dir = path.join(vm.dir, 'readfiles');
+  const files: Record<string, string> = { 'a.json': '{"名前":"発布"}\n', 'b.txt': 'line 1\nline 2\n\n', 'empty': '' };
+  for (const [name, text] of Object.entries(files)) await host.writeFile(path.join(dir, name), text, 0o644);
+  const got = await host.readFiles([...Object.keys(files), 'missing'].map((n) => path.join(dir, n)));
+  assert.deepEqual(got, [...Object.values(files), undefined]);
+  assert.deepEqual(await host.readFiles([]), []);
+});
+
 test('a key the VM does not accept: deploy says the login was refused and how to check the key, not that a connection was lost; nothing is created on the VM', async () => {
   const env = await makeSshEnv(vm, { name: 'refused' });
   const key = path.join(env.dir, 'other_ed25519');

@@ -25,6 +25,15 @@ export function newReleaseId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
+/** A record's JSON, or undefined when absent or unreadable (a half-written or foreign file is not a release). */
+function parseJson<T>(text: string | undefined): T | undefined {
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as T);
+  } catch {
+    return undefined;
+  }
+}
+
 export class ReleaseStore {
   constructor(private readonly files: FileStore, readonly dir: string, private readonly currentFile: string) {}
 
@@ -40,12 +49,7 @@ export class ReleaseStore {
   }
 
   private async readJson<T>(file: string): Promise<T | undefined> {
-    try {
-      const text = await this.files.readFile(file);
-      return text === undefined ? undefined : (JSON.parse(text) as T);
-    } catch {
-      return undefined;
-    }
+    return parseJson<T>(await this.files.readFile(file).catch(() => undefined));
   }
 
   async write(rec: ReleaseRecord): Promise<void> {
@@ -76,7 +80,8 @@ export class ReleaseStore {
   /** All releases, newest first, with `active` set on the current one. */
   async list(): Promise<ReleaseRecord[]> {
     const [ids, current] = await Promise.all([this.files.list(this.dir), this.current()]);
-    const recs = (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is ReleaseRecord => !!r);
+    const texts = await this.files.readFiles(ids.map((id) => path.posix.join(this.releaseDir(id), 'release.json')));
+    const recs = texts.map(parseJson<ReleaseRecord>).filter((r): r is ReleaseRecord => !!r);
     return recs.sort((a, b) => (a.id < b.id ? 1 : -1)).map((r) => ({ ...r, active: r.id === current }));
   }
 
