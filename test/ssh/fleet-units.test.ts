@@ -1,4 +1,4 @@
-/** Fleet rules without a network: waves from counts and shares, `host` xor `hosts`, a managed database refused for a fleet. */
+/** Rules checked without a network: waves from counts and shares, `host` xor `hosts`, a managed database refused for a fleet, commands a fleet or an external database refuses before any host is contacted. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { wavesOf } from '../../src/targets/machine/fleet.js';
@@ -89,4 +89,13 @@ test('the fleet refusal is in Chinese under --lang zh-CN', async () => {
   const r = await env.cli(['--lang', 'zh-CN', 'db', 'rehearse', 'production'], { env: { DATABASE_URL: 'postgres://app:pw@127.0.0.1:1/shop' } });
   assert.equal(r.code, 2, r.stdout + r.stderr);
   assert.match(r.stderr, /`slipway db rehearse` 不能在机群上运行/);
+});
+
+test('db rotate-password on a single VM with an external database is refused with exit 2 before the VM is contacted or the lock taken', async () => {
+  const env = await makeEnv('production', { environment: { target: 'ssh', host: FLEET[0]!, port: 8080, database: { mode: 'external' } } });
+  const r = await env.cli(['db', 'rotate-password', 'production'], { env: { DATABASE_URL: 'postgres://app:pw@127.0.0.1:1/shop' } });
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /Environment production has no database slipway owns/);
+  assert.match(r.stderr, /Rotate an external database where it is managed/);
+  assert.doesNotMatch(r.stderr, /Could not connect|\n\s+at /);
 });

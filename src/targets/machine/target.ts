@@ -140,11 +140,18 @@ export class MachineTarget implements Target {
     return this.planFor(ctx, 'import', { file: opts.file, backupId: `before-import-${newReleaseId()}` });
   }
 
-  async rotatePasswordPlan(ctx: TargetContext): Promise<Plan> {
-    const rt = await this.runtime(ctx);
-    if (!ctx.envr.database || ctx.envr.database.urlSecret) {
-      throw new SlipwayError({ key: 'rotate.notManaged', params: { env: ctx.envr.name }, place: 'database', fix: 'rotate.notManaged.fix', exitCode: 2 });
+  /** What this target refuses before the lock is taken or the machine contacted: rotating a database it does not run. */
+  refusal(ctx: TargetContext, command: string): SlipwayError | undefined {
+    if (command === 'rotate-password' && (!ctx.envr.database || ctx.envr.database.urlSecret)) {
+      return new SlipwayError({ key: 'rotate.notManaged', params: { env: ctx.envr.name }, place: 'database', fix: 'rotate.notManaged.fix', exitCode: 2 });
     }
+    return undefined;
+  }
+
+  async rotatePasswordPlan(ctx: TargetContext): Promise<Plan> {
+    const refused = this.refusal(ctx, 'rotate-password');
+    if (refused) throw refused;
+    const rt = await this.runtime(ctx);
     // No release yet: only the database's password changes (nothing runs with the old one).
     const release = (await rt.store.current()) ? newReleaseId() : '';
     return this.planFor(ctx, 'rotate-password', { release });

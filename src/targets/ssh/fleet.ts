@@ -361,7 +361,7 @@ export function fleetAware(single: MachineTarget & Pick<Target, 'trustHost'>): T
     close: (ctx) => pick(ctx).close(ctx),
     dbWindow: single.dbWindow,
     // One VM: its own PostgreSQL. A fleet refuses both (fleetRefusal), and the CLI asks `refusal` before contacting a host.
-    refusal: (ctx, command) => fleetRefusal(ctx, command),
+    refusal: (ctx, command) => fleetRefusal(ctx, command) ?? single.refusal(ctx, command),
     rotatePasswordPlan: (ctx) => (isFleet(ctx) ? Promise.reject(fleetRefusal(ctx, 'rotate-password')) : single.rotatePasswordPlan(ctx)),
     rehearse: (ctx, o) => (isFleet(ctx) ? Promise.reject(fleetRefusal(ctx, 'rehearse')) : single.rehearse(ctx, o)),
     ...(single.trustHost ? { trustHost: single.trustHost.bind(single) } : {}),
