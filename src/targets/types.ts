@@ -348,7 +348,6 @@ export interface Target {
   markFailed?(ctx: TargetContext, release: string, evidence: string[]): Promise<void>;
 }
 
-
 /** A connection without its password. */
 export interface DbConnection {
   host: string;
