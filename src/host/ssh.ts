@@ -5,7 +5,7 @@
  * retried once when the connection dropped.
  */
 import { hashTap } from './hash-tap.js';
-import { type Duplex, type Readable, type Writable } from 'node:stream';
+import { PassThrough, type Duplex, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ClientChannel } from 'ssh2';
 import { SlipwayError } from '../engine/errors.js';
@@ -188,34 +188,47 @@ export class SshHost implements Host {
   }
 
   async download(src: string, dest: Writable, opts: { sha256?: string } = {}): Promise<UploadResult> {
-    // The file's bytes on a channel of their own (exec's output is text), hashed on their way into `dest`.
-    const ch = await this.channel(remoteCommand(['cat', '--', src], {}));
     const h = hashTap();
-    let stderr = '';
-    let code: number | undefined;
-    ch.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    ch.on('exit', (c: number | null) => (code = c ?? 1));
-    ch.end(envBlock(undefined));
-    await pipeline(ch, h.tap, dest).catch((e: unknown) => {
-      throw this.lost(e);
-    });
+    await pipeline(await this.readStream(src), h.tap, dest);
     const { sha256, bytes } = h.result();
-    if (code === undefined) await new Promise((r) => ch.once('close', r));
-    if (code !== 0) throw hostOpFailed(this.name, 'read', src, code, stderr);
     if (opts.sha256 && opts.sha256 !== sha256) throw copyMismatch(this.name, src, sha256, opts.sha256);
     return { sha256, bytes };
   }
 
-  /** `cat` on the VM, its stdout streamed back over the channel (with SSH's flow control). */
+  /**
+   * `cat` on the VM, its bytes streamed back over a channel of their own (with SSH's flow
+   * control). The stream ends only once `cat` exited 0: its exit status comes after the end of
+   * its output, so a failed read (unreadable, absent, a directory) errors the stream instead
+   * of ending it short.
+   */
   async readStream(p: string): Promise<Readable> {
     const ch = await this.channel(remoteCommand(['cat', '--', p], {}));
     ch.end(envBlock(undefined));
+    const out = new PassThrough();
     let err = '';
+    let code: number | undefined;
+    let ended = false;
+    const settle = () => {
+      if (!ended || code === undefined || out.destroyed) return;
+      if (code === 0) out.end();
+      else out.destroy(hostOpFailed(this.name, 'read', p, code, err));
+    };
     ch.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    ch.on('exit', (code: number | null) => {
-      if (code) ch.emit('error', hostOpFailed(this.name, 'read', p, code, err));
+    ch.on('exit', (c: number | null) => {
+      code = c ?? 1;
+      settle();
     });
-    return ch;
+    ch.on('end', () => {
+      ended = true;
+      settle();
+    });
+    ch.on('error', (e: Error) => out.destroy(this.lost(e)));
+    ch.on('close', () => {
+      if (code === undefined) out.destroy(this.lost(new Error('the channel closed without an exit status')));
+    });
+    out.on('close', () => ch.close()); // a reader that stops early ends the remote cat too
+    ch.pipe(out, { end: false });
+    return out;
   }
 
   async readFrom(p: string, offset: number): Promise<{ text: string; size: number }> {

@@ -12,6 +12,10 @@ import { makeSshEnv } from '../helpers/ssh-env.js';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { SlipwayError } from '../../src/engine/errors.js';
 
 let vm: Vm;
 let strict: Vm;
@@ -52,6 +56,26 @@ test('readFiles: several files in one command, each exactly as written (UTF-8, n
   const got = await host.readFiles([...Object.keys(files), 'missing'].map((n) => path.join(dir, n)));
   assert.deepEqual(got, [...Object.values(files), undefined]);
   assert.deepEqual(await host.readFiles([]), []);
+});
+
+test('download and readStream: the exact bytes and their sha256; a read that fails (a directory, an absent file) is an error naming the file and the reason, not a short stream', async () => {
+  const host = hostOf(vm);
+  const dir = path.join(vm.dir, 'streams');
+  const bytes = randomBytes(3 * 1024 * 1024 + 17);
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'blob'), bytes);
+  const chunks: Buffer[] = [];
+  const sink = new Writable({ write: (c: Buffer, _e, done) => (chunks.push(c), done()) });
+  const got = await host.download(path.join(dir, 'blob'), sink, { sha256: createHash('sha256').update(bytes).digest('hex') });
+  assert.equal(got.bytes, bytes.length);
+  assert.ok(Buffer.concat(chunks).equals(bytes));
+
+  const drain = async (p: string) => {
+    for await (const _ of await host.readStream(p)) void _;
+  };
+  await assert.rejects(drain(dir), (e: unknown) => e instanceof SlipwayError && e.key === 'host.failed.read' && /Is a directory/.test(e.text()) && e.text().includes(dir));
+  await assert.rejects(drain(path.join(dir, 'absent')), (e: unknown) => e instanceof SlipwayError && /No such file/.test(e.text()));
+  await assert.rejects(host.download(path.join(dir, 'absent'), new Writable({ write: (_c, _e, done) => done() })), (e: unknown) => e instanceof SlipwayError && e.key === 'host.failed.read');
 });
 
 test('a key the VM does not accept: deploy says the login was refused and how to check the key, not that a connection was lost; nothing is created on the VM', async () => {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, readFile, rename, writeFile } from 'node:fs/promises';
+import { cp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fingerprint } from '../../src/host/known-hosts.js';
 import { get } from '../helpers/local-env.js';
@@ -129,6 +129,8 @@ describe('promote staging → production over ssh; logs and hosts trust on a fle
 
     const kept = await readFile(art);
     await writeFile(art, Buffer.concat([kept, Buffer.from('edited by hand')]));
+    // Not the copy the first promote kept here (checked by its sha256 and reused): fetched again.
+    await rm(path.join(env.dir, 'app', '.slipway', 'production', 'artifacts', `${sha}.tgz`), { force: true });
     const changed = await env.cli(['promote', 'staging', 'production']);
     await writeFile(art, kept);
     assert.equal(changed.code, 1, changed.stdout + changed.stderr);

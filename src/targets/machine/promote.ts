@@ -61,6 +61,7 @@ export async function fetchMachineArtifact(rt: MachineRuntime, sha256: string, d
     await local.rename(tmp, dest);
   } catch (e) {
     await local.rm(tmp);
+    if (e instanceof SlipwayError && e.key === 'host.copyMismatch') throw e; // the bytes changed there: its own cause and fix
     throw new SlipwayError({ key: 'promote.fetchFailed', params: { file: `${rt.setup.where}:${src}`, reason: e instanceof SlipwayError ? e.text() : e instanceof Error ? e.message : String(e) }, place: `${rt.setup.where}:${src}`, fix: 'promote.fetchFailed.fix' });
   }
 }
