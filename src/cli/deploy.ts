@@ -80,8 +80,8 @@ async function watchAfterDeploy(g: GlobalFlags, s: Session, seconds: number): Pr
         },
       },
     );
-    renderer.close();
     if (verdict.kind !== 'rollback') {
+      renderer.close();
       print(t(verdict.kind === 'healthy' ? 'watch.healthy' : 'watch.stopped', { seconds }));
       return 0;
     }
@@ -91,7 +91,8 @@ async function watchAfterDeploy(g: GlobalFlags, s: Session, seconds: number): Pr
     const left = s.target.evidence ? await s.target.evidence(s.ctx, watched ? { release: watched } : {}).catch(() => undefined) : undefined;
     await printDiagnosis(g, [verdict.reason, ...(left?.lines ?? [])]);
     untrap();
-    const code = await mutate(g, s, 'rollback', () => s.target.rollbackPlan(s.ctx, {}), false, 'rollback.succeeded');
+    // The same renderer carries on into the rollback: its lines print once, and none is lost between the two.
+    const code = await mutate(g, s, 'rollback', () => s.target.rollbackPlan(s.ctx, {}), false, 'rollback.succeeded', renderer);
     handleError(new SlipwayError({ key: 'watch.rolledBack', params: { reason: verdict.reason, env: s.envr.name }, fix: 'watch.rolledBack.fix', fixParams: { env: s.envr.name } }), g.json, 1);
     return code === 0 ? 1 : code;
   } finally {

@@ -119,19 +119,26 @@ async function onBreach(g: GlobalFlags, s: Session, out: Outcome, rollback: bool
   const env = s.envr.name;
   const evidence = out.verdict.evidence.map((l) => s.ctx.redactor.redact(l));
   const reason = evidence.find((l) => !l.startsWith(' ')) ?? 'breach';
-  s.bus.log('error', 'window.breach', { env, reason });
-  // What the release left behind (its log, stop reasons), diagnosed with the window's evidence on top.
-  const left = s.target.evidence && out.release !== '-' ? await s.target.evidence(s.ctx, { release: out.release }).catch(() => undefined) : undefined;
-  await printDiagnosis(g, [...evidence, ...(left?.lines ?? [])]);
-  if (!rollback) {
-    handleError(new SlipwayError({ key: 'window.failed', params: { env, reason }, fix: 'window.failed.fix', fixParams: { env } }), g.json, 1);
-    return 1;
+  // One renderer from the breach through the rollback: every line prints, once.
+  const renderer = await attach(s, g);
+  try {
+    s.bus.log('error', 'window.breach', { env, reason });
+    // What the release left behind (its log, stop reasons), diagnosed with the window's evidence on top.
+    const left = s.target.evidence && out.release !== '-' ? await s.target.evidence(s.ctx, { release: out.release }).catch(() => undefined) : undefined;
+    await printDiagnosis(g, [...evidence, ...(left?.lines ?? [])]);
+    if (!rollback) {
+      renderer.close();
+      handleError(new SlipwayError({ key: 'window.failed', params: { env, reason }, fix: 'window.failed.fix', fixParams: { env } }), g.json, 1);
+      return 1;
+    }
+    if (out.release !== '-') await s.target.markFailed?.(s.ctx, out.release, evidence).catch(() => undefined);
+    s.bus.log('warn', 'window.rollingBack', { env });
+    const code = await mutate(g, s, 'rollback', () => s.target.rollbackPlan(s.ctx, {}), false, 'rollback.succeeded', renderer);
+    handleError(new SlipwayError({ key: 'window.rolledBack', params: { release: out.release, reason, env }, fix: 'window.rolledBack.fix', fixParams: { env } }), g.json, 1);
+    return code === 0 ? 1 : code;
+  } finally {
+    renderer.close();
   }
-  if (out.release !== '-') await s.target.markFailed?.(s.ctx, out.release, evidence).catch(() => undefined);
-  s.bus.log('warn', 'window.rollingBack', { env });
-  const code = await mutate(g, s, 'rollback', () => s.target.rollbackPlan(s.ctx, {}), false, 'rollback.succeeded');
-  handleError(new SlipwayError({ key: 'window.rolledBack', params: { release: out.release, reason, env }, fix: 'window.rolledBack.fix', fixParams: { env } }), g.json, 1);
-  return code === 0 ? 1 : code;
 }
 
 /** After a deploy's last wave: watch for `seconds`; a breach rolls back and exits 1, Ctrl-C keeps the release. */

@@ -51,7 +51,7 @@ test('slipway verify passes on a healthy release, with a verdict per host', asyn
   assert.match(r.stdout, /local passed verification \(1 host/);
 });
 
-test('a release that answers 5xx on one route 10 s after the switch is rolled back within the window (exit 1, the evidence)', async () => {
+test('a release that answers 5xx on one route 10 s after the switch is rolled back within the window (exit 1, the evidence, the breach and the rollback each said once)', async () => {
   await setEnv({ FAIL_ROUTE: '/api/x', FAIL_AFTER_S: '10' });
   const traffic = load(`${env.url}/api/x`, 20);
   let r;
@@ -64,6 +64,9 @@ test('a release that answers 5xx on one route 10 s after the switch is rolled ba
   assert.equal(r.code, 1, out);
   assert.match(r.stdout, /Watching .* for 90s on 1 host\(s\): health, 5xx share \(limit 1%, over at least 20 requests\)/);
   assert.match(out, /5xx \d+\/\d+ \([\d.]+%\) on GET \/api\/x/);
+  // Said once each, between the window and the rollback's steps.
+  assert.equal(r.stdout.match(/Verification failed on local: /g)?.length, 1, r.stdout);
+  assert.equal(r.stdout.match(/Rolling every host of local back to the last good release/g)?.length, 1, r.stdout);
   assert.match(r.stderr, /breached the verification window \(5xx .*\) and local was rolled back to the last good release/);
   // The old release serves again, by HTTP and by status; the bad one is recorded as failed.
   assert.equal(await servingVersion(env), good);
