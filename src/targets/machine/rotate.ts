@@ -26,9 +26,14 @@ export function altLogin(owner: string): string {
   return `${owner}_alt`;
 }
 
+/** The environment has no database slipway runs (none, or an external URL): nothing here to rotate (exit 2). */
+export function notManaged(env: string): SlipwayError {
+  return new SlipwayError({ key: 'rotate.notManaged', params: { env }, place: 'database', fix: 'rotate.notManaged.fix', exitCode: 2 });
+}
+
 function managed(rt: MachineRuntime) {
   const db = rt.ctx.envr.database;
-  if (!rt.pg || !db) throw new SlipwayError({ key: 'rotate.notManaged', params: { env: rt.ctx.envr.name }, place: 'database', fix: 'rotate.notManaged.fix', exitCode: 2 });
+  if (!rt.pg || !db) throw notManaged(rt.ctx.envr.name);
   return { pg: rt.pg, owner: db.user };
 }
 

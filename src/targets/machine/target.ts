@@ -11,7 +11,7 @@ import type { Host } from '../../host/types.js';
 import type { ArchitectureView, DeployOptions, EnvReleaseOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory, WindowLook, PromotableRelease, RehearsalOptions, RehearsalOutcome } from '../types.js';
 import { newReleaseId } from './releases.js';
 import { checkUnset, envMetaOf, envReleasePlan } from './env-release.js';
-import { rotateSteps } from './rotate.js';
+import { notManaged, rotateSteps } from './rotate.js';
 import { machineArchitecture } from './architecture.js';
 import { machineDbWindow } from './db-window.js';
 import { machineRuntime, type MachineRuntime, type MachineSetup } from './runtime.js';
@@ -143,7 +143,7 @@ export class MachineTarget implements Target {
   /** What this target refuses before the lock is taken or the machine contacted: rotating a database it does not run. */
   refusal(ctx: TargetContext, command: string): SlipwayError | undefined {
     if (command === 'rotate-password' && (!ctx.envr.database || ctx.envr.database.urlSecret)) {
-      return new SlipwayError({ key: 'rotate.notManaged', params: { env: ctx.envr.name }, place: 'database', fix: 'rotate.notManaged.fix', exitCode: 2 });
+      return notManaged(ctx.envr.name);
     }
     return undefined;
   }

@@ -9,7 +9,6 @@
  */
 import { SlipwayError } from '../../engine/errors.js';
 import '../../engine/messages/fleet.js';
-import '../../engine/messages/rotate.js';
 import type { Plan, StepData } from '../../engine/step.js';
 import type { FleetHost, SshEnvironment } from '../../config/schema.js';
 import type { Host } from '../../host/types.js';
@@ -21,6 +20,7 @@ import { configHash } from '../machine/plans.js';
 import { gitCommit } from '../../host/git.js';
 import { checkUnset, envMetaOf, fleetEnvReleasePlan } from '../machine/env-release.js';
 import { newReleaseId } from '../machine/releases.js';
+import { notManaged } from '../machine/rotate.js';
 import type { ArchitectureView, DeployOptions, EnvReleaseOptions, EnvState, EvidenceReport, LogOptions, ReleaseRecord, RollbackOptions, StatusReport, Target, TargetContext, TargetHistory, WindowLook, PromotableRelease, MachineUnderCheck } from '../types.js';
 import type { HostSample } from '../../engine/window.js';
 
@@ -324,7 +324,7 @@ export function fleetRefusal(ctx: TargetContext, command: string): SlipwayError 
   const refuse = (name: string, fix: string, fixParams: Record<string, string>) =>
     new SlipwayError({ key: 'fleet.notForFleet', params: { command: name, env, hosts: hosts.join(', ') }, place: `environments.${env}.hosts`, fix, fixParams, exitCode: 2 });
   if (command === 'rotate-password') {
-    if (!db) return new SlipwayError({ key: 'rotate.notManaged', params: { env }, place: 'database', fix: 'rotate.notManaged.fix', exitCode: 2 });
+    if (!db) return notManaged(env);
     return refuse('db rotate-password', 'fleet.rotatePassword.fix', { env, secret: db.urlSecret ?? 'DATABASE_URL' });
   }
   if (command === 'rehearse') return refuse('db rehearse', 'fleet.rehearse.fix', { first: hosts[0] ?? '-' });
