@@ -29,6 +29,11 @@ export class SshConnection {
   /** A reconnect that failed: later calls of this command fail at once instead of each waiting for a timeout. */
   private down: SlipwayError | undefined;
   private everConnected = false;
+  /** Sessions sshd accepts on this connection (learned lower if it refuses one). */
+  private limit = 10;
+  /** The sessions open now (each its release), and the callers waiting for one to end. */
+  private readonly held = new Set<() => void>();
+  private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly t: SshTarget) {
     this.name = `${t.user}@${t.address}:${t.port}`;
@@ -138,8 +143,8 @@ export class SshConnection {
         return ch;
       } catch (e) {
         release();
-        if (e instanceof Error && /channel open failure/i.test(e.message) && this.sessions > 0) {
-          this.limit = Math.min(this.limit, this.sessions);
+        if (e instanceof Error && /channel open failure/i.test(e.message) && this.held.size > 0) {
+          this.limit = Math.min(this.limit, this.held.size);
           continue;
         }
         throw this.lost(e);
@@ -147,20 +152,11 @@ export class SshConnection {
     }
   }
 
-  /** Sessions sshd accepts on this connection (learned lower if it refuses one). */
-  private limit = 10;
-  /** Sessions open now, and the callers waiting for one to end. */
-  private sessions = 0;
-  private readonly waiting: (() => void)[] = [];
-  private readonly held = new Set<() => void>();
-
   private async slot(urgent: boolean): Promise<() => void> {
     const cap = () => (urgent ? this.limit : Math.max(1, this.limit - 2));
-    while (this.sessions >= cap()) await new Promise<void>((r) => this.waiting.push(r));
-    this.sessions++;
+    while (this.held.size >= cap()) await new Promise<void>((r) => this.waiting.push(r));
     const release = () => {
       if (!this.held.delete(release)) return;
-      this.sessions--;
       this.waiting.shift()?.();
     };
     this.held.add(release);
