@@ -93,23 +93,40 @@ function ensureVmUser(): void {
   sh(['usermod', '-p', '*', VM_USER]);
 }
 
+/**
+ * Claims one of the 16384 /30 blocks of 10.231.0.0/16 by creating the namespace named after it:
+ * `ip netns add` fails when the name exists, so two test processes (each runs its own files)
+ * can never take the same block. Picking from the process id alone once gave two VMs one address.
+ */
+function claimNamespace(): { block: number; ns: string } {
+  for (let tries = 0; tries < 64; tries++) {
+    const block = 1 + Math.floor(Math.random() * 16383);
+    const ns = `slw${block}`;
+    try {
+      sh(['ip', 'netns', 'add', ns]);
+      return { block, ns };
+    } catch (e) {
+      if (!/exists/i.test(String((e as { stderr?: unknown }).stderr ?? e))) throw e;
+    }
+  }
+  throw new Error('no free test network block in 10.231.0.0/16 (stale namespaces? `ip netns list`)');
+}
+
 /** `sshd`: extra sshd_config lines (the VM otherwise keeps sshd's defaults, e.g. MaxSessions 10). */
 export async function startVm(opts: { hashKnownHosts?: boolean; sshd?: string[] } = {}): Promise<Vm> {
   requireSshd();
   ensureVmUser();
   await mkdir('/run/sshd', { recursive: true });
   const n = ++seq;
-  const tag = `${process.pid % 10000}${n}`;
-  const ns = `slw${tag}`;
-  const hostIf = `slh${tag}`;
-  const nsIf = `sln${tag}`;
+  const { block, ns } = claimNamespace();
+  const hostIf = `slh${block}`;
+  const nsIf = `sln${block}`;
   const dir = await mkdtemp(path.join(os.tmpdir(), `slipway-vm${n}-`));
   await chmod(dir, 0o755); // the VM's service user and postgres traverse it
-  // A /30 inside the namespace's own link, picked from the process id and the VM's number.
-  const subnet = ((process.pid * 7 + n * 13) % 250) + 1;
-  const hostAddr = `10.231.${subnet}.1`;
-  const address = `10.231.${subnet}.2`;
-  sh(['ip', 'netns', 'add', ns]);
+  // The block's /30 inside 10.231.0.0/16: this machine's end is .1 of it, the VM's .2.
+  const base = block * 4;
+  const hostAddr = `10.231.${base >> 8}.${(base & 255) + 1}`;
+  const address = `10.231.${base >> 8}.${(base & 255) + 2}`;
   sh(['ip', 'link', 'add', hostIf, 'type', 'veth', 'peer', 'name', nsIf]);
   sh(['ip', 'link', 'set', nsIf, 'netns', ns]);
   sh(['ip', 'addr', 'add', `${hostAddr}/30`, 'dev', hostIf]);
