@@ -218,7 +218,7 @@ export const sshTargetSchema = z
       .regex(/^[a-z_][a-z0-9_-]*$/)
       .optional()
       .describe('User the supervisor and the app run as; default the login user, or `slipway` when logging in as root (created if missing). Never root.'),
-    systemd: z.enum(['auto', 'off']).default('auto').describe('`auto`: install a systemd unit so the app comes back after a reboot, where the VM has systemd.'),
+    systemd: z.enum(['auto', 'off']).default('auto').describe('`auto`: install systemd units so the app and its managed PostgreSQL come back after a reboot, where the VM has systemd.'),
     healthTimeoutMs: z.number().int().positive().default(30000),
     drainTimeoutMs: z.number().int().positive().default(10000),
     lockTtlMs: z.number().int().min(1000).default(30_000).describe('Lease of the deploy lock on the VM (see the local target).'),

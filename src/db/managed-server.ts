@@ -11,7 +11,7 @@ import { SlipwayError } from '../engine/errors.js';
 import { lastLines } from '../engine/text.js';
 import { findPgBinaries } from './binaries.js';
 import type { PgConn } from './conn.js';
-import type { DbHost } from './host.js';
+import type { DbHost, PgService } from './host.js';
 
 export interface DbLogin {
   login: string;
@@ -48,7 +48,17 @@ export class ManagedPostgres {
   private asRoot: Promise<boolean> | undefined;
   private homeDir: Promise<string> | undefined;
 
-  constructor(readonly dir: string, readonly major: number, private readonly host: DbHost, private readonly secretsDir: string) {}
+  /**
+   * `service`: a service manager that should own the server (a systemd unit on a VM), so it
+   * comes back after a reboot. Without one, pg_ctl starts it and it lives until stopped.
+   */
+  constructor(
+    readonly dir: string,
+    readonly major: number,
+    private readonly host: DbHost,
+    private readonly secretsDir: string,
+    private readonly service?: PgService,
+  ) {}
 
   /** The pointer to a relocated cluster, kept in the environment's directory. */
   private get locationFile(): string {
@@ -155,7 +165,13 @@ export class ManagedPostgres {
       if (r.code !== 0) throw new SlipwayError({ key: 'db.initFailed', params: { reason: lastLines(r.stderr || r.stdout) }, place: `${this.host.name}:${data}`, fix: 'db.initFailed.fix' });
     }
     const prev = await this.info();
-    if (prev && (await this.isRunning())) return this.superConn(prev.port, superPassword);
+    const start = (port: number) => [bins.bin('pg_ctl'), '-D', data, '-l', log, '-o', `-c port=${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`, '-w', '-t', '60', 'start'];
+    const unit = (port: number) => ({ start: start(port), stop: [bins.bin('pg_ctl'), '-D', data, '-m', 'fast', '-w', 'stop'], cwd: home, pidFile: path.posix.join(data, 'postmaster.pid'), ...(user ? { user } : {}) });
+    if (prev && (await this.isRunning())) {
+      // Started before the service existed (or by hand): it starts at the next boot.
+      await this.service?.install(unit(prev.port), false);
+      return this.superConn(prev.port, superPassword);
+    }
     if (user && !(await this.host.exists(log))) {
       await this.host.writeFile(log, '', 0o600);
       await this.chown(user, log);
@@ -163,8 +179,7 @@ export class ManagedPostgres {
     // The port it had, if still free; otherwise a new one (pg_ctl says so when the old one is taken).
     let port = prev?.port ?? (await this.host.freePort());
     for (let attempt = 0; ; attempt++) {
-      const opts = `-c port=${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`;
-      const r = await this.host.exec([bins.bin('pg_ctl'), '-D', data, '-l', log, '-o', opts, '-w', '-t', '60', 'start'], { cwd: home, ...(user ? { user } : {}) });
+      const r = this.service ? await this.service.install(unit(port), true) : await this.host.exec(start(port), { cwd: home, ...(user ? { user } : {}) });
       if (r.code === 0) break;
       const tail = (await this.host.readFile(log)) ?? '';
       if (attempt === 0 && /could not bind|Address already in use/i.test(tail)) {
@@ -267,6 +282,7 @@ ${alt}`);
 
   /** Stop the server and remove its files, wherever they live. */
   async destroy(): Promise<void> {
+    await this.service?.remove();
     await this.stop();
     const home = await this.home();
     if (home !== this.dir) await this.host.rm(home);

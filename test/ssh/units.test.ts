@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fingerprint, knownHostName, knownHostsLine, parseKnownHosts, verifyHostKey } from '../../src/host/known-hosts.js';
 import { envBlock, remoteCommand, shq } from '../../src/host/ssh-command.js';
 import { remoteRoot, sshTarget } from '../../src/targets/ssh/address.js';
-import { systemdUnit, unitName } from '../../src/targets/ssh/systemd.js';
+import { dbUnit, dbUnitName, systemdUnit, unitName } from '../../src/targets/ssh/systemd.js';
 import { execForm } from '../../src/targets/machine/supervisor.js';
 import { pickPgDir } from '../../src/db/binaries.js';
 
@@ -98,4 +98,31 @@ test('the boot unit passes systemd-analyze verify and resumes the serving releas
   // And it does catch a broken unit.
   await writeFile(file, text.replace(/^ExecStart=.*$/m, 'ExecStart=relative/node x'));
   assert.throws(() => execFileSync('systemd-analyze', ['verify', file], { stdio: 'pipe' }));
+});
+
+test('the database unit passes systemd-analyze verify, runs pg_ctl as postgres, and the app unit is ordered after it', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-unit-'));
+  const pgCtl = '/usr/lib/postgresql/15/bin/pg_ctl';
+  const data = '/var/lib/slipway/pg/1234/data';
+  const text = dbUnit('shop-api', 'staging', {
+    start: [pgCtl, '-D', data, '-l', '/var/lib/slipway/pg/1234/server.log', '-o', "-c port=5433 -c listen_addresses=127.0.0.1 -c unix_socket_directories=''", '-w', '-t', '60', 'start'],
+    stop: [pgCtl, '-D', data, '-m', 'fast', '-w', 'stop'],
+    cwd: '/var/lib/slipway/pg/1234',
+    pidFile: `${data}/postmaster.pid`,
+    user: 'postgres',
+  });
+  await writeFile(path.join(dir, dbUnitName('shop-api', 'staging')), text);
+  const app = systemdUnit({ app: 'shop-api', env: 'staging', user: 'root', node: process.execPath, argv: ['/srv/x/supervisor-main.js', '--resume'], db: dbUnitName('shop-api', 'staging') });
+  await writeFile(path.join(dir, unitName('shop-api', 'staging')), app);
+  execFileSync('systemd-analyze', ['verify', path.join(dir, dbUnitName('shop-api', 'staging')), path.join(dir, unitName('shop-api', 'staging'))], { stdio: 'pipe', cwd: dir });
+  assert.match(text, /^User=postgres$/m);
+  assert.match(text, /^Type=forking$/m);
+  assert.match(text, /^Before=slipway-shop-api-staging\.service$/m);
+  assert.ok(text.includes(`ExecStart=${pgCtl} -D ${data} -l /var/lib/slipway/pg/1234/server.log -o "-c port=5433 -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" -w -t 60 start`));
+  assert.match(app, /^After=network-online\.target slipway-shop-api-staging-db\.service$/m);
+});
+
+test('unit words keep % and $ literal (systemd specifiers and variables are doubled)', () => {
+  const text = systemdUnit({ app: 'a', env: 'b', user: 'u', node: '/usr/bin/node', argv: ['/srv/100%/x.js', '--flag=$HOME'] });
+  assert.match(text, /^ExecStart=\/usr\/bin\/node \/srv\/100%%\/x\.js --flag=\$\$HOME$/m);
 });

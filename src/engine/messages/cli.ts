@@ -139,7 +139,7 @@ export const cli: Catalog = {
     'zh-CN': '{host} 出示的指纹为 {fingerprint}。请与 VM 上的指纹核对（在控制台运行 `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`），然后运行：slipway hosts trust {env} --fingerprint {fingerprint}',
   },
   'status.boot': { en: 'after a reboot', 'zh-CN': '重启后' },
-  'status.boot.systemd': { en: 'comes back (systemd unit {unit})', 'zh-CN': '自动恢复（systemd 单元 {unit}）' },
+  'status.boot.systemd': { en: 'comes back (systemd: {unit})', 'zh-CN': '自动恢复（systemd：{unit}）' },
   'status.boot.none': { en: 'not restarted: the VM has no systemd (the next deploy starts it again)', 'zh-CN': '不会自动恢复：该 VM 没有 systemd（下次部署会重新启动）' },
   'status.boot.off': { en: 'not restarted: systemd is off in the config (the next deploy starts it again)', 'zh-CN': '不会自动恢复：配置中关闭了 systemd（下次部署会重新启动）' },
   'releases.none': { en: 'No releases in {env} yet.', 'zh-CN': '{env} 还没有发布记录。' },

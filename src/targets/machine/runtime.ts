@@ -12,6 +12,7 @@ import { poll } from '../../engine/poll.js';
 import { parsePgUrl, appDbEnv, type PgConn } from '../../db/conn.js';
 import { expandEnvRefs } from '../../engine/env-refs.js';
 import { ManagedPostgres } from '../../db/managed-server.js';
+import type { PgService } from '../../db/host.js';
 import type { Host } from '../../host/types.js';
 import type { TargetContext } from '../types.js';
 import { SupervisorClient } from './control.js';
@@ -40,6 +41,8 @@ export interface MachineSetup {
   serviceUser?: string;
   /** The command that starts the supervisor on the machine (uploading its code first if needed). */
   supervisorArgv(rt: MachineRuntime): Promise<string[]>;
+  /** A service manager that owns slipway's PostgreSQL on the machine (a systemd unit), so it starts at boot. */
+  pgService?: PgService;
   /** Start the supervisor some other way than a detached process (a systemd unit). */
   launch?(rt: MachineRuntime, argv: string[]): Promise<void>;
   /**
@@ -70,7 +73,7 @@ export function machineRuntime(ctx: TargetContext, setup: MachineSetup): Machine
   const { host } = setup;
   const layout = machineLayout(setup.root, setup.socketDir);
   const db = ctx.envr.database;
-  const pg = db && !db.urlSecret ? new ManagedPostgres(layout.pg, db.version, host, layout.secrets) : undefined;
+  const pg = db && !db.urlSecret ? new ManagedPostgres(layout.pg, db.version, host, layout.secrets, setup.pgService) : undefined;
   return {
     ctx,
     setup,

@@ -21,7 +21,8 @@ import type { MachineRuntime } from '../machine/runtime.js';
 import type { Target, TargetContext, TrustResult } from '../types.js';
 import { remoteRoot, sshTarget } from './address.js';
 import { uploadSupervisor } from './supervisor-code.js';
-import { systemdUnit, unitName } from './systemd.js';
+import { systemdUnit, unitName, dbUnitName } from './systemd.js';
+import { bootMode, installUnit, removeUnit, systemdPgService } from './boot.js';
 import { fleetAware } from './fleet.js';
 
 /** The user the supervisor and app run as: the login user, or a system user when logging in as root. */
@@ -41,22 +42,6 @@ async function serviceUser(host: Host, t: SshEnvironment, root: string): Promise
     if (r.code !== 0) throw new SlipwayError({ key: 'db.userMissing', params: { user, reason: r.stderr.trim() }, fix: 'db.userMissing.fix', fixParams: { user } });
   }
   return user;
-}
-
-type Boot = { kind: 'systemd'; sudo: boolean } | { kind: 'none' } | { kind: 'off' };
-
-/**
- * How the supervisor comes back after a reboot: a systemd unit when the VM runs systemd
- * and `systemd: auto` (installing it needs root: the login user, or passwordless sudo —
- * anything else is refused with the fix rather than failing half-way), else nothing.
- */
-async function bootMode(host: Host, t: SshEnvironment): Promise<Boot> {
-  if (t.systemd === 'off') return { kind: 'off' };
-  if ((await host.exec(['test', '-d', '/run/systemd/system'])).code !== 0) return { kind: 'none' };
-  if ((await host.exec(['id', '-u'])).stdout.trim() === '0') return { kind: 'systemd', sudo: false };
-  if ((await host.exec(['sudo', '-n', 'true'])).code === 0) return { kind: 'systemd', sudo: true };
-  const login = (await host.exec(['id', '-un'])).stdout.trim();
-  throw new SlipwayError({ key: 'ssh.systemdNeedsRoot', params: { login, host: host.name }, place: 'systemd', fix: 'ssh.systemdNeedsRoot.fix', fixParams: { login }, exitCode: 2 });
 }
 
 /** The hosts of an ssh environment (one VM, or each of a fleet) as connection settings. */
@@ -137,6 +122,8 @@ export function createTarget(): Target {
       await host.exec(['sh', '-c', 'mkdir -p "$1/releases" "$1/logs" "$1/run" "$1/secrets" && chown "$2" "$1/releases" "$1/logs" "$1/run" "$1/secrets" && chmod 700 "$1/run" "$1/secrets"', 'sh', root, user]);
       const boot = await bootMode(host, t);
       const priv = boot.kind === 'systemd' && boot.sudo ? ['sudo', '-n'] : [];
+      const managedDb = !!ctx.envr.database && !ctx.envr.database.urlSecret;
+      const dbUnit = dbUnitName(ctx.envr.app.name, ctx.envr.name);
       return {
         host,
         root,
@@ -150,11 +137,11 @@ export function createTarget(): Target {
         },
         ...(boot.kind === 'systemd'
           ? {
+              ...(managedDb ? { pgService: systemdPgService(host, priv, ctx.envr.app.name, ctx.envr.name) } : {}),
               async launch(rt: MachineRuntime, argv: string[]) {
                 const unit = unitName(ctx.envr.app.name, ctx.envr.name);
-                const text = systemdUnit({ app: ctx.envr.app.name, env: ctx.envr.name, user, node: argv[0]!, argv: [...argv.slice(1), '--resume'] });
-                const script = 'umask 022 && cat > "/etc/systemd/system/$1" && systemctl daemon-reload && systemctl enable "$1" && systemctl restart "$1"';
-                const r = await rt.host.exec([...priv, 'sh', '-c', script, 'sh', unit], { input: text });
+                const text = systemdUnit({ app: ctx.envr.app.name, env: ctx.envr.name, user, node: argv[0]!, argv: [...argv.slice(1), '--resume'], ...(managedDb ? { db: dbUnit } : {}) });
+                const r = await installUnit(rt.host, priv, unit, text, true);
                 if (r.code !== 0) throw new SlipwayError({ key: 'ssh.systemdFailed', params: { unit, reason: r.stderr.trim() }, place: `${host.name}:/etc/systemd/system/${unit}`, fix: 'ssh.systemdFailed.fix', fixParams: { unit } });
               },
             }
@@ -163,7 +150,8 @@ export function createTarget(): Target {
     },
     async statusExtra(rt) {
       const boot = await bootMode(rt.host, rt.ctx.envr.target as SshEnvironment).catch(() => ({ kind: 'none' }) as const);
-      const unit = unitName(rt.ctx.envr.app.name, rt.ctx.envr.name);
+      const { app, name, database } = rt.ctx.envr;
+      const unit = [unitName(app.name, name), ...(database && !database.urlSecret ? [dbUnitName(app.name, name)] : [])].join(', ');
       return [{ key: 'status.boot', value: t(`status.boot.${boot.kind}`, { unit }) }];
     },
     destroyExtra(rt) {
@@ -176,7 +164,7 @@ export function createTarget(): Target {
           needs: ['stop-releases'],
           async run() {
             const sudo = (await rt.host.exec(['id', '-u'])).stdout.trim() === '0' ? [] : ['sudo', '-n'];
-            await rt.host.exec([...sudo, 'sh', '-c', '[ -e "/etc/systemd/system/$1" ] || exit 0; systemctl disable --now "$1"; rm -f "/etc/systemd/system/$1"; systemctl daemon-reload; exit 0', 'sh', unit]);
+            await removeUnit(rt.host, sudo, unit);
             return {};
           },
         },

@@ -1,0 +1,58 @@
+/**
+ * How an environment on a VM comes back after a reboot: systemd units, installed over the
+ * connection (as root, or with passwordless sudo). The app's unit starts the supervisor
+ * with `--resume`; slipway's PostgreSQL has a unit of its own, ordered before it.
+ */
+import type { SshEnvironment } from '../../config/schema.js';
+import type { PgService, PgServiceSpec } from '../../db/host.js';
+import { SlipwayError } from '../../engine/errors.js';
+import type { ExecResult } from '../../engine/ports.js';
+import type { Host } from '../../host/types.js';
+import { dbUnit, dbUnitName } from './systemd.js';
+
+export type Boot = { kind: 'systemd'; sudo: boolean } | { kind: 'none' } | { kind: 'off' };
+
+/**
+ * How the supervisor comes back after a reboot: a systemd unit when the VM runs systemd
+ * and `systemd: auto` (installing it needs root: the login user, or passwordless sudo —
+ * anything else is refused with the fix rather than failing half-way), else nothing.
+ */
+export async function bootMode(host: Host, t: SshEnvironment): Promise<Boot> {
+  if (t.systemd === 'off') return { kind: 'off' };
+  if ((await host.exec(['test', '-d', '/run/systemd/system'])).code !== 0) return { kind: 'none' };
+  if ((await host.exec(['id', '-u'])).stdout.trim() === '0') return { kind: 'systemd', sudo: false };
+  if ((await host.exec(['sudo', '-n', 'true'])).code === 0) return { kind: 'systemd', sudo: true };
+  const login = (await host.exec(['id', '-un'])).stdout.trim();
+  throw new SlipwayError({ key: 'ssh.systemdNeedsRoot', params: { login, host: host.name }, place: 'systemd', fix: 'ssh.systemdNeedsRoot.fix', fixParams: { login }, exitCode: 2 });
+}
+
+/**
+ * Writes the unit (only when its text changed), enables it, and with `now` restarts it — one
+ * command on the VM. The text goes on stdin.
+ */
+const INSTALL = [
+  'umask 022; t=$(cat); f="/etc/systemd/system/$1"',
+  'if [ "$(cat "$f" 2>/dev/null)" != "$t" ]; then printf "%s\\n" "$t" > "$f" && systemctl daemon-reload || exit 1; fi',
+  'systemctl is-enabled --quiet "$1" || systemctl enable --quiet "$1" || exit 1',
+  '[ "$2" = now ] || exit 0',
+  'exec systemctl restart "$1"',
+].join('\n');
+
+const REMOVE = '[ -e "/etc/systemd/system/$1" ] || exit 0; systemctl disable --now --quiet "$1"; rm -f "/etc/systemd/system/$1"; systemctl daemon-reload; exit 0';
+
+export function installUnit(host: Host, priv: string[], unit: string, text: string, now: boolean): Promise<ExecResult> {
+  return host.exec([...priv, 'sh', '-c', INSTALL, 'sh', unit, now ? 'now' : 'boot'], { input: text });
+}
+
+export async function removeUnit(host: Host, priv: string[], unit: string): Promise<void> {
+  await host.exec([...priv, 'sh', '-c', REMOVE, 'sh', unit]);
+}
+
+/** slipway's PostgreSQL on the VM, owned by its systemd unit. */
+export function systemdPgService(host: Host, priv: string[], app: string, env: string): PgService {
+  const unit = dbUnitName(app, env);
+  return {
+    install: (spec: PgServiceSpec, now: boolean) => installUnit(host, priv, unit, dbUnit(app, env, spec), now),
+    remove: () => removeUnit(host, priv, unit),
+  };
+}
