@@ -59,6 +59,8 @@ export interface FileStore {
   rm(path: string): Promise<void>;
   exists(path: string): Promise<boolean>;
   stat(path: string): Promise<FileInfo | undefined>;
+  /** Several paths at once, in order (undefined for one that is absent): one round trip on a VM. */
+  statFiles(paths: readonly string[]): Promise<(FileInfo | undefined)[]>;
   /** Entry names of a directory; empty when it does not exist. */
   list(dir: string): Promise<string[]>;
   rename(from: string, to: string): Promise<void>;

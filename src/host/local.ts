@@ -211,6 +211,10 @@ export class LocalHost implements Host {
     }
   }
 
+  statFiles(paths: readonly string[]): Promise<(FileInfo | undefined)[]> {
+    return Promise.all(paths.map((p) => this.stat(p)));
+  }
+
   async list(dir: string): Promise<string[]> {
     return readdir(dir).catch(() => []);
   }

@@ -132,10 +132,20 @@ export class SshHost implements Host {
   }
 
   async stat(p: string): Promise<FileInfo | undefined> {
-    const r = await this.sh('stat -L -c "%s %Y %F" -- "$1" 2>/dev/null || exit 44', [p], { retry: true });
-    if (r.code !== 0) return undefined;
-    const [size, mtime, ...type] = r.stdout.trim().split(' ');
-    return { size: Number(size), mtimeMs: Number(mtime) * 1000, isDirectory: type.join(' ') === 'directory' };
+    return (await this.statFiles([p]))[0];
+  }
+
+  async statFiles(paths: readonly string[]): Promise<(FileInfo | undefined)[]> {
+    if (!paths.length) return [];
+    const r = await this.sh('for f; do stat -L -c "%s %Y %F" -- "$f" 2>/dev/null || echo -; done', [...paths], { retry: true });
+    if (r.code !== 0) throw hostOpFailed(this.name, 'read', paths.join(' '), r.code, r.stderr);
+    const lines = r.stdout.split('\n');
+    return paths.map((_, i) => {
+      const line = lines[i];
+      if (!line || line === '-') return undefined;
+      const [size, mtime, ...type] = line.split(' ');
+      return { size: Number(size), mtimeMs: Number(mtime) * 1000, isDirectory: type.join(' ') === 'directory' };
+    });
   }
 
   async list(dir: string): Promise<string[]> {

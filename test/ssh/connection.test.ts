@@ -12,7 +12,7 @@ import { makeSshEnv } from '../helpers/ssh-env.js';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { SlipwayError } from '../../src/engine/errors.js';
@@ -48,7 +48,7 @@ test('on a server allowing 3 sessions per connection, 20 commands at once all ru
   assert.deepEqual(runs.map((r) => r.stdout.trim()), ids(20));
 });
 
-test('readFiles: several files in one command, each exactly as written (UTF-8, newlines, empty), undefined for an absent one', async () => {
+test('readFiles and statFiles: several files in one command each; contents exactly as written (UTF-8, newlines, empty), sizes and mtimes as the VM has them, undefined for an absent one', async () => {
   const host = hostOf(vm);
   const dir = path.join(vm.dir, 'readfiles');
   const files: Record<string, string> = { 'a.json': '{"名前":"発布"}\n', 'b.txt': 'line 1\nline 2\n\n', 'empty': '' };
@@ -56,6 +56,14 @@ test('readFiles: several files in one command, each exactly as written (UTF-8, n
   const got = await host.readFiles([...Object.keys(files), 'missing'].map((n) => path.join(dir, n)));
   assert.deepEqual(got, [...Object.values(files), undefined]);
   assert.deepEqual(await host.readFiles([]), []);
+  const names = [...Object.keys(files), 'missing', 'with space'];
+  await host.writeFile(path.join(dir, 'with space'), 'x', 0o644);
+  const stats = await host.statFiles([...names.map((n) => path.join(dir, n)), dir]);
+  assert.deepEqual(stats.map((s) => s?.size), [...Object.values(files).map((t) => Buffer.byteLength(t)), undefined, 1, stats.at(-1)?.size]);
+  const local = await stat(path.join(dir, 'a.json'));
+  assert.equal(stats[0]!.mtimeMs, Math.floor(local.mtimeMs / 1000) * 1000);
+  assert.deepEqual(stats.map((s) => s?.isDirectory), [false, false, false, undefined, false, true]);
+  assert.deepEqual(await host.statFiles([]), []);
 });
 
 test('download and readStream: the exact bytes and their sha256; a read that fails (a directory, an absent file) is an error naming the file and the reason, not a short stream', async () => {

@@ -42,7 +42,8 @@ function looseContext(rt: MachineRuntime, step: string): StepContext {
 /** The newest dump in the environment's backups that pg_restore can read. */
 async function latestBackup(rt: MachineRuntime, major: number): Promise<{ file: string; bytes: number; entries: number } | undefined> {
   const names = (await rt.host.list(rt.layout.backups)).filter((n) => n.endsWith('.dump'));
-  const stats = await Promise.all(names.map(async (n) => ({ file: j(rt.layout.backups, n), st: await rt.host.stat(j(rt.layout.backups, n)) })));
+  const files = names.map((n) => j(rt.layout.backups, n));
+  const stats = (await rt.host.statFiles(files)).map((st, i) => ({ file: files[i]!, st }));
   const candidates = stats.filter((s) => s.st && s.st.size > 0).sort((a, b) => b.st!.mtimeMs - a.st!.mtimeMs);
   for (const c of candidates) {
     const entries = await listArchive(rt.host, major, c.file).catch(() => undefined);

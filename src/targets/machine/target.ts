@@ -180,14 +180,12 @@ export class MachineTarget implements Target {
     const rt = await this.runtime(ctx);
     const at = (dir: string) => (rt.setup.where === 'local' ? dir : `${rt.setup.where}:${dir}`);
     const [names, all] = await Promise.all([rt.host.list(rt.layout.backups), rt.store.list()]);
-    const items = (
-      await Promise.all(
-        names.filter((n) => n.endsWith('.dump')).map(async (n) => {
-          const st = await rt.host.stat(path.posix.join(rt.layout.backups, n));
-          return st && st.size > 0 ? [{ id: n, createdAt: new Date(st.mtimeMs).toISOString() }] : [];
-        }),
-      )
-    ).flat();
+    const dumps = names.filter((n) => n.endsWith('.dump'));
+    const stats = await rt.host.statFiles(dumps.map((n) => path.posix.join(rt.layout.backups, n)));
+    const items = dumps.flatMap((n, i) => {
+      const st = stats[i];
+      return st && st.size > 0 ? [{ id: n, createdAt: new Date(st.mtimeMs).toISOString() }] : [];
+    });
     const good = all.filter((r) => r.result === 'succeeded').map((r) => r.id);
     const serving = await servingMigrations(rt, all, at);
     return { backups: { where: at(rt.layout.backups), items }, releases: { where: at(rt.layout.releases), count: all.length, good }, serving };
