@@ -1,6 +1,6 @@
 /** Commands that read an environment and change nothing: status, releases, logs, endpoint, history, diagnose, report. */
 import { colorEnabled, colors as pc } from '../report/colors.js';
-import { history as readHistory, releaseEvidence } from '../session/session.js';
+import { history as readHistory, releaseEvidence, type Session } from '../session/session.js';
 import { attach, session, trapSignals } from './harness.js';
 import { SlipwayError, isSlipwayError } from '../engine/errors.js';
 import { getLang, t } from '../engine/i18n.js';
@@ -9,40 +9,36 @@ import { formatChange } from '../engine/env-diff.js';
 import type { GlobalFlags } from './flags.js';
 import { print, printJson } from './output.js';
 
-export async function status(g: GlobalFlags, env: string | undefined): Promise<number> {
+/** A read-only command: ask the session, then print the answer as JSON or for people. */
+async function show<T>(g: GlobalFlags, env: string | undefined, read: (s: Session) => Promise<T>, human: (v: T, s: Session) => void): Promise<number> {
   const s = await session(g, env);
-  const report = await s.target.status(s.ctx);
-  if (g.json) {
-    printJson(report);
-    return 0;
-  }
-  const color = { serving: pc.green, degraded: pc.yellow, stopped: pc.red, 'not-deployed': pc.dim }[report.state];
-  print(`${pc.bold(report.env)} (${report.target}): ${color(t(`status.state.${report.state}`))}`);
-  const width = Math.max(...report.rows.map((r) => t(r.key).length));
-  for (const r of report.rows) print(`  ${t(r.key).padEnd(width)}  ${r.value}`);
+  const v = await read(s);
+  if (g.json) printJson(v);
+  else human(v, s);
   return 0;
 }
 
-export async function releases(g: GlobalFlags, env: string | undefined): Promise<number> {
-  const s = await session(g, env);
-  const list = await s.target.releases(s.ctx);
-  if (g.json) {
-    printJson(list);
-    return 0;
-  }
-  if (!list.length) {
-    print(t('releases.none', { env: s.envr.name }));
-    return 0;
-  }
-  for (const r of list) {
-    const mark = r.active ? pc.green('●') : ' ';
-    const res = r.result === 'succeeded' ? pc.green(r.result) : r.result === 'failed' ? pc.red(r.result) : pc.yellow(r.result);
-    print(`${mark} ${r.id}  ${res.padEnd(20)} ${r.createdAt}  ${t('releases.config')} ${r.configHash}${r.gitCommit ? `  git ${r.gitCommit}` : ''}`);
-    for (const line of envLines(r)) print(`    ${line}`);
-    if (r.promotedFrom) print(pc.dim(`    ${t('releases.promotedFrom', { from: `${r.promotedFrom.env}/${r.promotedFrom.release}` })}`));
-    for (const ev of r.evidence ?? []) print(pc.dim(`    ${ev}`));
-  }
-  return 0;
+export function status(g: GlobalFlags, env: string | undefined): Promise<number> {
+  return show(g, env, (s) => s.target.status(s.ctx), (report) => {
+    const color = { serving: pc.green, degraded: pc.yellow, stopped: pc.red, 'not-deployed': pc.dim }[report.state];
+    print(`${pc.bold(report.env)} (${report.target}): ${color(t(`status.state.${report.state}`))}`);
+    const width = Math.max(...report.rows.map((r) => t(r.key).length));
+    for (const r of report.rows) print(`  ${t(r.key).padEnd(width)}  ${r.value}`);
+  });
+}
+
+export function releases(g: GlobalFlags, env: string | undefined): Promise<number> {
+  return show(g, env, (s) => s.target.releases(s.ctx), (list, s) => {
+    if (!list.length) print(t('releases.none', { env: s.envr.name }));
+    for (const r of list) {
+      const mark = r.active ? pc.green('●') : ' ';
+      const res = r.result === 'succeeded' ? pc.green(r.result) : r.result === 'failed' ? pc.red(r.result) : pc.yellow(r.result);
+      print(`${mark} ${r.id}  ${res.padEnd(20)} ${r.createdAt}  ${t('releases.config')} ${r.configHash}${r.gitCommit ? `  git ${r.gitCommit}` : ''}`);
+      for (const line of envLines(r)) print(`    ${line}`);
+      if (r.promotedFrom) print(pc.dim(`    ${t('releases.promotedFrom', { from: `${r.promotedFrom.env}/${r.promotedFrom.release}` })}`));
+      for (const ev of r.evidence ?? []) print(pc.dim(`    ${ev}`));
+    }
+  });
 }
 
 /** A release's env lines: what it was made from, what changed since the one before, the overrides in force. */
@@ -78,16 +74,11 @@ export async function endpoint(g: GlobalFlags, env: string | undefined): Promise
 }
 
 /** `slipway history <env>`: every mutating command run against the environment (who, from where, what, result). */
-export async function history(g: GlobalFlags, env: string | undefined, o: { lines: string }): Promise<number> {
-  const s = await session(g, env);
-  const all = (await readHistory(s)).slice(-(Number(o.lines) || 50));
-  if (g.json) {
-    printJson(all);
-    return 0;
-  }
-  if (!all.length) print(t('history.none', { env: s.envr.name }));
-  for (const r of all) print(`${r.at}  ${r.user}@${r.machine}  ${r.command.padEnd(8)} ${(r.release ?? '-').padEnd(22)} ${r.outcome.padEnd(9)} ${(r.durationMs / 1000).toFixed(1)}s`);
-  return 0;
+export function history(g: GlobalFlags, env: string | undefined, o: { lines: string }): Promise<number> {
+  return show(g, env, async (s) => (await readHistory(s)).slice(-(Number(o.lines) || 50)), (all, s) => {
+    if (!all.length) print(t('history.none', { env: s.envr.name }));
+    for (const r of all) print(`${r.at}  ${r.user}@${r.machine}  ${r.command.padEnd(8)} ${(r.release ?? '-').padEnd(22)} ${r.outcome.padEnd(9)} ${(r.durationMs / 1000).toFixed(1)}s`);
+  });
 }
 
 /** `slipway diagnose <env> [--release <id>]`: the evidence a release left behind, through the knowledge base. */
