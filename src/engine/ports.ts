@@ -16,6 +16,8 @@ export interface ExecOptions {
   /** Run as this user (PostgreSQL refuses root; apps never run as root on a VM). */
   user?: string;
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** With `onLine`: keep no copy of the output (a command that runs until stopped, e.g. `tail -F`); the result's stdout and stderr are empty. */
+  discard?: boolean;
   /**
    * Run in a process group of its own and report its id before waiting, so a later undo can
    * stop the whole group (`npm ci` → npm → node …) even if this CLI was killed meanwhile.

@@ -77,8 +77,8 @@ export class LocalHost implements Host {
         let buf = '';
         return (chunk: Buffer) => {
           const s = chunk.toString('utf8');
-          if (stream === 'stdout') stdout += s;
-          else stderr += s;
+          if (!opts.discard && stream === 'stdout') stdout += s;
+          if (!opts.discard && stream === 'stderr') stderr += s;
           if (!opts.onLine) return;
           buf += s;
           let i: number;

@@ -39,8 +39,8 @@ export function execOnChannel(ch: ClientChannel, opts: ExecOptions, o: ChannelHo
             opts.onGroup!(pgid);
             continue;
           }
-          if (stream === 'stdout') stdout += line + '\n';
-          else stderr += line + '\n';
+          if (!opts.discard && stream === 'stdout') stdout += line + '\n';
+          if (!opts.discard && stream === 'stderr') stderr += line + '\n';
           opts.onLine?.(line, stream);
         }
       };

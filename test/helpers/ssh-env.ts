@@ -82,16 +82,7 @@ export async function vmReleaseProcesses(remoteDir: string): Promise<Map<number,
   return out;
 }
 
-/** Every process command line on this machine (the VM's namespaces share the pid table) containing `needle`. */
-export async function commandLinesContaining(needle: string): Promise<string[]> {
-  const hits: string[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmd = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (cmd.includes(needle)) hits.push(`${entry}: ${cmd.replace(/\0/g, ' ')}`);
-  }
-  return hits;
-}
+export { commandLinesContaining } from './follow.js';
 
 /**
  * One VM with the example deployed to `staging` through the CLI, for the test file that calls

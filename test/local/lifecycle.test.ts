@@ -9,6 +9,7 @@ import path from 'node:path';
 import net from 'node:net';
 import http from 'node:http';
 import { makeEnv, get, load, releaseProcesses, filesContaining, type TestEnv } from '../helpers/local-env.js';
+import { assertFollowsLog } from '../helpers/follow.js';
 import { reportBrowser, seenSections, type ReportBrowser } from '../helpers/browser.js';
 
 let env: TestEnv;
@@ -125,6 +126,11 @@ test('report: one HTML file with the steps of the last run, the stable port, the
   assert.deepEqual(seenSections(zhView), []);
   assert.match(zhView.sections.timeline.text, /最近一次运行的时间线/);
   assert.match(zhView.sections.architecture.text, /固定端口/);
+});
+
+test('logs --follow prints the lines the app writes as they are written; Ctrl-C ends it (exit 0) and stops its tail', async () => {
+  const { activeRelease } = JSON.parse((await env.cli(['status', 'local', '--json'])).stdout) as { activeRelease: string };
+  await assertFollowsLog(env.spawnCli, 'local', path.join(env.stateDir, 'logs', `app-${activeRelease}.log`));
 });
 
 test('secret values appear in no output, journal, log or state file', async () => {

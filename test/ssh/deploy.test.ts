@@ -11,6 +11,7 @@ import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { filesContaining, get, load, ROOT, type CliResult } from '../helpers/local-env.js';
 import { startVm, type Vm } from '../helpers/vm.js';
+import { assertFollowsLog } from '../helpers/follow.js';
 import { commandLinesContaining, makeSshEnv, vmReleaseProcesses, type SshEnv } from '../helpers/ssh-env.js';
 
 const CANARY = `ca$nary "quoted' value ${Date.now()}`;
@@ -72,6 +73,11 @@ describe('ssh target', () => {
     const logs = await cli(['logs', 'staging', '-n', '50']);
     assert.equal(logs.code, 0, logs.stderr);
     assert.match(logs.stdout, /listening|GET \/health/i);
+  });
+
+  test('logs --follow prints the lines the app writes as they are written; Ctrl-C ends it (exit 0) and leaves no tail on the VM', async () => {
+    const id = (await status()).activeRelease;
+    await assertFollowsLog(env.spawnCli, 'staging', path.join(env.remoteDir, 'logs', `app-${id}.log`));
   });
 
   test('rollback returns the VM to the previous release (code and env)', async () => {

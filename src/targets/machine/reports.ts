@@ -3,6 +3,7 @@
  * release ledger, a release's evidence, the app's log.
  */
 import path from 'node:path';
+import { commandLines } from '../../engine/lines.js';
 import { Journal } from '../../engine/journal.js';
 import { Redactor } from '../../engine/redact.js';
 import { t } from '../../engine/i18n.js';
@@ -106,20 +107,20 @@ export async function machineEvidence(rt: MachineRuntime, ctx: TargetContext, op
   return { release: rec.id, result: rec.result, sources, lines: lines.map((l) => ctx.redactor.redact(l)) };
 }
 
-/** The serving release's last lines; followed, the lines it writes after them until the signal. */
+/**
+ * The serving release's last lines (`tail`, so a large log is not read whole); followed, the
+ * lines it writes after them as they are written (`tail -F`, streamed over the connection),
+ * until the signal.
+ */
 export async function* machineLogs(rt: MachineRuntime, ctx: TargetContext, opts: LogOptions): AsyncIterable<string> {
   const current = await rt.store.current();
   if (!current) return;
   const file = path.posix.join(rt.layout.logs, `app-${current}.log`);
-  const { text, size } = await rt.host.readFrom(file, 0);
-  for (const l of text.split('\n').filter(Boolean).slice(-opts.lines)) yield ctx.redactor.redact(l);
-  if (!opts.follow) return;
-  let pos = size;
-  while (!opts.signal.aborted) {
-    await new Promise((r) => setTimeout(r, 300));
-    const next = await rt.host.readFrom(file, pos).catch(() => ({ text: '', size: pos }));
-    if (next.size <= pos) continue;
-    pos = next.size;
-    for (const l of next.text.split('\n').filter(Boolean)) yield ctx.redactor.redact(l);
+  const last = ['tail', '-n', String(opts.lines)];
+  if (opts.follow) {
+    for await (const l of commandLines(rt.host, [...last, '-F', '--', file], opts.signal)) yield ctx.redactor.redact(l);
+    return;
   }
+  const r = await rt.host.exec([...last, '--', file]);
+  for (const l of r.stdout.split('\n').filter(Boolean)) yield ctx.redactor.redact(l);
 }
