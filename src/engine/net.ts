@@ -24,6 +24,17 @@ export function createConnectionVia(open: () => Promise<Duplex>, tlsOpts?: tls.C
   };
 }
 
+/** Whether something accepts TCP connections on `host:port` now. */
+export function accepts(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = net.connect(port, host, () => {
+      c.destroy();
+      resolve(true);
+    });
+    c.once('error', () => resolve(false));
+  });
+}
+
 export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();

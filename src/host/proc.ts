@@ -1,5 +1,6 @@
 /** Process primitives of this machine, shared by `LocalHost` and the on-host supervisor. */
 import { readFile } from 'node:fs/promises';
+import { poll } from '../engine/poll.js';
 
 export function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -27,6 +28,7 @@ export async function stopGroup(pgid: number, graceMs = 5000): Promise<void> {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   if (Number(fields[2]) !== pgid) return;
   killGroup(pgid, 'SIGTERM');
-  for (let i = 0; i < graceMs / 100 && isAlive(pgid); i++) await new Promise((r) => setTimeout(r, 100));
+  // Not our child: no exit event to wait for, so look until it is gone or the grace is over.
+  await poll(async () => (isAlive(pgid) ? undefined : { done: true }), { initialMs: 20, maxMs: 200, factor: 1.5, timeoutMs: graceMs });
   killGroup(pgid, 'SIGKILL');
 }

@@ -9,9 +9,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { chmod, mkdir, rm, writeFile, rename } from 'node:fs/promises';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { Redactor } from '../../engine/redact.js';
+import { accepts, freePort } from '../../engine/net.js';
+import { poll } from '../../engine/poll.js';
 import { expandEnvRefs } from '../../engine/env-refs.js';
 import { SwitchingProxy } from './proxy.js';
 import { isAlive, killGroup } from '../../host/proc.js';
@@ -209,27 +210,10 @@ export class Supervisor {
     } catch {
       return undefined;
     }
-    const port = await new Promise<number>((resolve, reject) => {
-      const s = net.createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => {
-        const p = (s.address() as net.AddressInfo).port;
-        s.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     await this.startRelease({ ...req, port });
-    // The proxy answers 502 until the release listens; switch once it accepts connections.
-    for (let i = 0; i < 600; i++) {
-      const up = await new Promise<boolean>((resolve) => {
-        const c = net.connect(port, '127.0.0.1', () => {
-          c.destroy();
-          resolve(true);
-        });
-        c.once('error', () => resolve(false));
-      });
-      if (up) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // The proxy answers 502 until the release listens; switch once it accepts connections (or after a minute anyway).
+    await poll(async () => ((await accepts(port)) ? { done: true } : undefined), { initialMs: 50, maxMs: 500, factor: 1.5, timeoutMs: 60_000 });
     await this.switchTo(req.release);
     return req.release;
   }

@@ -11,7 +11,7 @@ import type { Host } from '../../host/types.js';
 import { distDir } from '../../engine/install.js';
 
 /** The supervisor's modules, relative to the compiled tree's root (their only imports are each other and node:). */
-const FILES = ['targets/machine/supervisor-main.js', 'targets/machine/supervisor.js', 'targets/machine/proxy.js', 'host/proc.js', 'engine/redact.js', 'engine/env-refs.js', 'targets/machine/supervisor-text.js', 'engine/messages/supervisor.js'];
+const FILES = ['targets/machine/supervisor-main.js', 'targets/machine/supervisor.js', 'targets/machine/proxy.js', 'host/proc.js', 'engine/redact.js', 'engine/env-refs.js', 'engine/poll.js', 'engine/net.js', 'targets/machine/supervisor-text.js', 'engine/messages/supervisor.js'];
 
 export async function uploadSupervisor(host: Host, binDir: string): Promise<string[]> {
   const root = distDir; // the compiled tree, also from the TypeScript sources or the bundled CLI
