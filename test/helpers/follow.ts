@@ -1,23 +1,13 @@
 /**
- * Processes on this machine (the test VMs' namespaces share its pid table), and the check that
- * `slipway logs --follow` streams what the app writes and stops its `tail` when interrupted.
+ * The check that `slipway logs --follow` streams what the app writes and stops its `tail` when interrupted.
  */
 import assert from 'node:assert/strict';
-import { appendFile, readdir, readFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
+import { commandLinesContaining } from './procs.js';
 import path from 'node:path';
 import { poll } from '../../src/engine/poll.js';
 import type { CliResult } from './cli.js';
 
-/** Every process command line on this machine (the VM's namespaces share the pid table) containing `needle`. */
-export async function commandLinesContaining(needle: string): Promise<string[]> {
-  const hits: string[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmd = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (cmd.includes(needle)) hits.push(`${entry}: ${cmd.replace(/\0/g, ' ')}`);
-  }
-  return hits;
-}
 
 type Spawn = (args: string[], opts: { onStdout: (chunk: string) => void }) => { done: Promise<CliResult>; pid: number };
 

@@ -4,7 +4,7 @@
  * user, so the temp dirs are world-traversable (0755).
  */
 import { execFileSync } from 'node:child_process';
-import { chmod, cp, mkdtemp, readFile, rm, writeFile, readdir, readlink } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { parse, stringify } from 'yaml';
 import assert from 'node:assert/strict';
 import { freePort } from '../../src/engine/net.js';
 import { ROOT, spawnCli, type CliResult } from './cli.js';
+import { releaseProcessesUnder } from './procs.js';
 
 export { ROOT, type CliResult } from './cli.js';
 
@@ -170,21 +171,8 @@ export function get(url: string, agent?: http.Agent, timeoutMs = 5000): Promise<
 }
 
 /** Processes (pid → release) started by slipway for releases living under `stateDir`. */
-export async function releaseProcesses(stateDir: string): Promise<Map<number, string>> {
-  const out = new Map<number, string>();
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const env = (await readFile(`/proc/${entry}/environ`, 'latin1')).split('\0');
-      const rel = env.find((e) => e.startsWith('SLIPWAY_RELEASE='));
-      if (!rel) continue;
-      const cwd = await readlink(`/proc/${entry}/cwd`);
-      if (cwd.startsWith(stateDir)) out.set(Number(entry), rel.slice('SLIPWAY_RELEASE='.length));
-    } catch {
-      /* gone or not ours */
-    }
-  }
-  return out;
+export function releaseProcesses(stateDir: string): Promise<Map<number, string>> {
+  return releaseProcessesUnder(stateDir);
 }
 
 /** Steady load at `rps` against `url` until stopped; counts failures. */

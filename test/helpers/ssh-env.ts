@@ -5,13 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmod, cp, mkdtemp, readdir, readFile, readlink } from 'node:fs/promises';
+import { chmod, cp, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/engine/net.js';
 import { EXAMPLE, makeEnv, type TestEnv } from './local-env.js';
 import { after, before } from 'node:test';
 import { VM_USER, startVm, type Vm } from './vm.js';
+import { releaseProcessesUnder } from './procs.js';
 
 let cache: Promise<string> | undefined;
 
@@ -65,24 +66,12 @@ export async function makeSshEnv(vm: Vm, opts: { name?: string; secret?: string;
   return { ...env, vm, remoteDir, port };
 }
 
-/** Processes of the environment on the VM (their cwd is under its dir), by pid → release. */
-export async function vmReleaseProcesses(remoteDir: string): Promise<Map<number, string>> {
-  const out = new Map<number, string>();
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cwd = await readlink(`/proc/${entry}/cwd`);
-      if (!cwd.startsWith(path.join(remoteDir, 'releases'))) continue;
-      const rel = (await readFile(`/proc/${entry}/environ`, 'latin1')).split('\0').find((e) => e.startsWith('SLIPWAY_RELEASE='));
-      if (rel) out.set(Number(entry), rel.slice('SLIPWAY_RELEASE='.length));
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
+/** Processes of the environment on the VM (their cwd is under its releases), by pid → release. */
+export function vmReleaseProcesses(remoteDir: string): Promise<Map<number, string>> {
+  return releaseProcessesUnder(path.join(remoteDir, 'releases'));
 }
 
-export { commandLinesContaining } from './follow.js';
+export { commandLinesContaining } from './procs.js';
 
 /**
  * One VM with the example deployed to `staging` through the CLI, for the test file that calls

@@ -5,9 +5,10 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { access, cp, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
+import { access, cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deployedEnv, get, releaseProcesses, dbQuery, type TestEnv } from '../helpers/local-env.js';
+import { probeProcessesUnder } from '../helpers/procs.js';
 
 let env: TestEnv;
 
@@ -179,19 +180,8 @@ async function probeLogs(): Promise<string[]> {
 }
 
 /** Pids of probe processes (marked SLIPWAY_PROBE) running from this environment. */
-async function probeProcesses(): Promise<number[]> {
-  const out: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const environ = (await readFile(`/proc/${entry}/environ`, 'latin1')).split('\0');
-      const cwd = await readlink(`/proc/${entry}/cwd`);
-      if (environ.some((e) => e.startsWith('SLIPWAY_PROBE=')) && cwd.startsWith(env.stateDir)) out.push(Number(entry));
-    } catch {
-      /* gone or not ours */
-    }
-  }
-  return out;
+function probeProcesses(): Promise<number[]> {
+  return probeProcessesUnder(env.stateDir);
 }
 
 function isRunning(pid: number): boolean {

@@ -7,8 +7,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { readdir, readFile, readlink, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { makeEnv, type TestEnv } from '../helpers/local-env.js';
+import { probeProcessesUnder } from '../helpers/procs.js';
 
 let env: TestEnv;
 
@@ -33,20 +34,9 @@ async function activeRelease(): Promise<Release> {
   return active;
 }
 
-/** Pids of probe processes (marked SLIPWAY_PROBE) running from this environment's releases. */
-async function probeProcesses(): Promise<number[]> {
-  const out: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const environ = (await readFile(`/proc/${entry}/environ`, 'latin1')).split('\0');
-      const cwd = await readlink(`/proc/${entry}/cwd`);
-      if (environ.some((e) => e.startsWith('SLIPWAY_PROBE=')) && cwd.startsWith(env.stateDir)) out.push(Number(entry));
-    } catch {
-      /* gone or not ours */
-    }
-  }
-  return out;
+/** Pids of probe processes (marked SLIPWAY_PROBE) running from this environment. */
+function probeProcesses(): Promise<number[]> {
+  return probeProcessesUnder(env.stateDir);
 }
 
 const WARNING = /health check does not cover the database: \/health answered 200/;
