@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { LockStore } from './ports.js';
 import { SlipwayError } from './errors.js';
+import { poll } from './poll.js';
 
 export type { LockStore } from './ports.js';
 
@@ -114,13 +115,18 @@ async function takeOver(store: LockStore, file: string, seenText: string | undef
  */
 async function watchLease(store: LockStore, file: string, seen: LockOwner, opts: AcquireOptions): Promise<LockOwner | undefined> {
   opts.onWait?.(seen);
-  for (;;) {
-    if (isStale(seen)) return seen;
-    await new Promise((r) => setTimeout(r, Math.min(opts.pollMs ?? 250, Math.max(10, Date.parse(seen.expiresAt) - Date.now() + 5))));
-    const now = await readLock(store, file);
-    if (!now || now.token !== seen.token) return undefined; // released or replaced: try again
-    if (Date.parse(now.expiresAt) > Date.parse(seen.expiresAt)) throw heldError(now, file); // renewed: alive
-  }
+  const every = opts.pollMs ?? 250;
+  const r = await poll(
+    async (): Promise<{ done: LockOwner | undefined } | undefined> => {
+      if (isStale(seen)) return { done: seen };
+      const now = await readLock(store, file);
+      if (!now || now.token !== seen.token) return { done: undefined }; // released or replaced: try again
+      if (Date.parse(now.expiresAt) > Date.parse(seen.expiresAt)) throw heldError(now, file); // renewed: alive
+      return undefined;
+    },
+    { initialMs: every, maxMs: every, factor: 1, jitter: 0 },
+  );
+  return r.kind === 'done' ? r.value : undefined;
 }
 
 export async function acquireLock(store: LockStore, file: string, opts: AcquireOptions): Promise<LockHandle> {

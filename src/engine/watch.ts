@@ -4,6 +4,7 @@
  * over the observations; the loop only feeds it.
  */
 import { httpRequest } from './net.js';
+import { sleep } from './poll.js';
 
 export interface Observation {
   at: number;
@@ -55,6 +56,6 @@ export async function watchRelease(src: WatchSource, opts: { seconds: number; in
     const v = judge(obs, { failures: opts.failures ?? 3, until, now: Date.now() });
     if (v.kind !== 'continue') return v;
     if (opts.signal.aborted) return { kind: 'stopped' };
-    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 2000));
+    await sleep(opts.intervalMs ?? 2000, opts.signal); // Ctrl-C ends the wait at once
   }
 }
