@@ -9,7 +9,7 @@ export interface PgServiceSpec {
   stop: string[];
   cwd: string;
   pidFile: string;
-  user?: string;
+  user: string;
 }
 
 /**

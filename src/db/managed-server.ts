@@ -11,7 +11,7 @@ import { SlipwayError } from '../engine/errors.js';
 import { lastLines } from '../engine/text.js';
 import { findPgBinaries } from './binaries.js';
 import type { PgConn } from './conn.js';
-import type { DbHost, PgService } from './host.js';
+import type { DbHost, PgService, PgServiceSpec } from './host.js';
 
 export interface DbLogin {
   login: string;
@@ -166,7 +166,9 @@ export class ManagedPostgres {
     }
     const prev = await this.info();
     const start = (port: number) => [bins.bin('pg_ctl'), '-D', data, '-l', log, '-o', `-c port=${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`, '-w', '-t', '60', 'start'];
-    const unit = (port: number) => ({ start: start(port), stop: [bins.bin('pg_ctl'), '-D', data, '-m', 'fast', '-w', 'stop'], cwd: home, pidFile: path.posix.join(data, 'postmaster.pid'), ...(user ? { user } : {}) });
+    // A unit names its user even when that is the login user (installed with sudo, it would otherwise run as root, which PostgreSQL refuses).
+    const unitUser = this.service ? (user ?? (await this.host.exec(['id', '-un'])).stdout.trim()) : '';
+    const unit = (port: number): PgServiceSpec => ({ start: start(port), stop: [bins.bin('pg_ctl'), '-D', data, '-m', 'fast', '-w', 'stop'], cwd: home, pidFile: path.posix.join(data, 'postmaster.pid'), user: unitUser });
     if (prev && (await this.isRunning())) {
       // Started before the service existed (or by hand): it starts at the next boot.
       await this.service?.install(unit(prev.port), false);

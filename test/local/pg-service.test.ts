@@ -24,7 +24,7 @@ test('the database unit: its pg_ctl start (as its user, in its directory) starts
   const host = new LocalHost();
   const calls: string[] = [];
   let unit: PgServiceSpec | undefined;
-  const run = (argv: string[], s: PgServiceSpec) => host.exec(argv, { cwd: s.cwd, ...(s.user ? { user: s.user } : {}) });
+  const run = (argv: string[], s: PgServiceSpec) => host.exec(argv, { cwd: s.cwd, user: s.user });
   const service: PgService = {
     async install(spec, now) {
       calls.push(now ? 'install+start' : 'install');
@@ -55,7 +55,7 @@ test('the database unit: its pg_ctl start (as its user, in its directory) starts
     assert.deepEqual(calls, ['install+start']);
     assert.equal(await select(conn.port, conn.password), 1);
     assert.ok(unit!.start.includes(`-c port=${conn.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`));
-    assert.equal(unit!.user, process.getuid?.() === 0 ? 'postgres' : undefined);
+    assert.equal(unit!.user, process.getuid?.() === 0 ? 'postgres' : os.userInfo().username, 'the unit names its user (never root)');
 
     // A crash (or a reboot): the postmaster is gone; the unit's own start brings it back on the same port.
     const postmaster = Number((await readFile(unit!.pidFile, 'utf8')).split('\n')[0]);

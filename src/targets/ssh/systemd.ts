@@ -69,7 +69,7 @@ export function dbUnit(app: string, env: string, s: PgServiceSpec): string {
     '',
     '[Service]',
     'Type=forking',
-    ...(s.user ? [`User=${s.user}`] : []),
+    `User=${s.user}`,
     `WorkingDirectory=${s.cwd}`,
     `PIDFile=${s.pidFile}`,
     `ExecStart=${line(s.start)}`,
