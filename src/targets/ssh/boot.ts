@@ -35,7 +35,8 @@ const INSTALL = [
   'if [ "$(cat "$f" 2>/dev/null)" != "$t" ]; then printf "%s\\n" "$t" > "$f" && systemctl daemon-reload || exit 1; fi',
   'systemctl is-enabled --quiet "$1" || systemctl enable --quiet "$1" || exit 1',
   '[ "$2" = now ] || exit 0',
-  'exec systemctl restart "$1"',
+  // A unit that failed too often in a row refuses to start until its failure count is reset.
+  'systemctl reset-failed "$1" 2>/dev/null; exec systemctl restart "$1"',
 ].join('\n');
 
 const REMOVE = '[ -e "/etc/systemd/system/$1" ] || exit 0; systemctl disable --now --quiet "$1"; rm -f "/etc/systemd/system/$1"; systemctl daemon-reload; exit 0';
