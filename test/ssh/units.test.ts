@@ -4,13 +4,14 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fingerprint, knownHostName, knownHostsLine, parseKnownHosts, verifyHostKey } from '../../src/host/known-hosts.js';
 import { envBlock, remoteCommand, shq } from '../../src/host/ssh-command.js';
 import { remoteRoot, sshTarget } from '../../src/targets/ssh/address.js';
 import { dbUnit, dbUnitName, systemdUnit, unitName } from '../../src/targets/ssh/systemd.js';
+import { INSTALL_UNIT, REMOVE_UNIT } from '../../src/targets/ssh/boot.js';
 import { execForm } from '../../src/targets/machine/supervisor.js';
 import { pickPgDir } from '../../src/db/binaries.js';
 
@@ -125,4 +126,50 @@ test('the database unit passes systemd-analyze verify, runs pg_ctl as postgres, 
 test('unit words keep % and $ literal (systemd specifiers and variables are doubled)', () => {
   const text = systemdUnit({ app: 'a', env: 'b', user: 'u', node: '/usr/bin/node', argv: ['/srv/100%/x.js', '--flag=$HOME'] });
   assert.match(text, /^ExecStart=\/usr\/bin\/node \/srv\/100%%\/x\.js --flag=\$\$HOME$/m);
+});
+
+/**
+ * The install and remove scripts run by /bin/sh in a mount namespace of their own, where
+ * /etc/systemd/system is an empty directory of this test. systemd cannot run here, so a
+ * stand-in `systemctl` first on PATH records what it is asked (and answers is-enabled from
+ * the enablement it recorded): this checks the scripts' own logic, not systemd.
+ */
+test('unit scripts: the text is written only when it changed, enabled once, restarted only with "now" (after reset-failed); remove disables and deletes it', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-unitsh-'));
+  const units = path.join(dir, 'units');
+  const bin = path.join(dir, 'bin');
+  const calls = path.join(dir, 'calls');
+  execFileSync('mkdir', ['-p', units, bin]);
+  await writeFile(
+    path.join(bin, 'systemctl'),
+    `#!/bin/sh\necho "$*" >> ${calls}\ncase "$1" in is-enabled) exec test -e "${dir}/enabled-$3";; enable) touch "${dir}/enabled-$3";; disable) rm -f "${dir}/enabled-$4";; esac\nexit 0\n`,
+    { mode: 0o755 },
+  );
+  const run = (script: string, args: string[], input = '') =>
+    execFileSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$1" /etc/systemd/system && shift && PATH="$1:$PATH" && shift && exec sh -c "$@"', 'sh', units, bin, script, 'sh', ...args], { input, encoding: 'utf8' });
+  const said = async () => (await readFile(calls, 'utf8').catch(() => '')).trim().split('\n').filter(Boolean);
+  const unit = 'slipway-a-b-db.service';
+  const text = '[Unit]\nDescription=x\n\n[Service]\nExecStart=/bin/true\n';
+
+  run(INSTALL_UNIT, [unit, 'now'], text);
+  assert.equal(await readFile(path.join(units, unit), 'utf8'), text);
+  assert.deepEqual(await said(), ['daemon-reload', `is-enabled --quiet ${unit}`, `enable --quiet ${unit}`, `reset-failed ${unit}`, `restart ${unit}`]);
+
+  await writeFile(calls, '');
+  run(INSTALL_UNIT, [unit, 'boot'], text);
+  assert.deepEqual(await said(), [`is-enabled --quiet ${unit}`], 'the same text: not rewritten, no reload, already enabled, not restarted');
+
+  await writeFile(calls, '');
+  run(INSTALL_UNIT, [unit, 'boot'], text.replace('/bin/true', '/bin/false'));
+  assert.match(await readFile(path.join(units, unit), 'utf8'), /\/bin\/false/);
+  assert.deepEqual(await said(), ['daemon-reload', `is-enabled --quiet ${unit}`], 'a changed text: rewritten and reloaded, not restarted');
+
+  await writeFile(calls, '');
+  run(REMOVE_UNIT, [unit]);
+  assert.ok(!existsSync(path.join(units, unit)));
+  assert.deepEqual(await said(), [`disable --now --quiet ${unit}`, 'daemon-reload']);
+  await writeFile(calls, '');
+  run(REMOVE_UNIT, [unit]);
+  assert.deepEqual(await said(), [], 'absent: nothing to do');
+  assert.ok(!existsSync(path.join('/etc/systemd/system', unit)), 'this machine\'s own unit directory was not touched');
 });

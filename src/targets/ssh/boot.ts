@@ -30,7 +30,7 @@ export async function bootMode(host: Host, t: SshEnvironment): Promise<Boot> {
  * Writes the unit (only when its text changed), enables it, and with `now` restarts it — one
  * command on the VM. The text goes on stdin.
  */
-const INSTALL = [
+export const INSTALL_UNIT = [
   'umask 022; t=$(cat); f="/etc/systemd/system/$1"',
   'if [ "$(cat "$f" 2>/dev/null)" != "$t" ]; then printf "%s\\n" "$t" > "$f" && systemctl daemon-reload || exit 1; fi',
   'systemctl is-enabled --quiet "$1" || systemctl enable --quiet "$1" || exit 1',
@@ -39,14 +39,14 @@ const INSTALL = [
   'systemctl reset-failed "$1" 2>/dev/null; exec systemctl restart "$1"',
 ].join('\n');
 
-const REMOVE = '[ -e "/etc/systemd/system/$1" ] || exit 0; systemctl disable --now --quiet "$1"; rm -f "/etc/systemd/system/$1"; systemctl daemon-reload; exit 0';
+export const REMOVE_UNIT = '[ -e "/etc/systemd/system/$1" ] || exit 0; systemctl disable --now --quiet "$1"; rm -f "/etc/systemd/system/$1"; systemctl daemon-reload; exit 0';
 
 export function installUnit(host: Host, priv: string[], unit: string, text: string, now: boolean): Promise<ExecResult> {
-  return host.exec([...priv, 'sh', '-c', INSTALL, 'sh', unit, now ? 'now' : 'boot'], { input: text });
+  return host.exec([...priv, 'sh', '-c', INSTALL_UNIT, 'sh', unit, now ? 'now' : 'boot'], { input: text });
 }
 
 export async function removeUnit(host: Host, priv: string[], unit: string): Promise<void> {
-  await host.exec([...priv, 'sh', '-c', REMOVE, 'sh', unit]);
+  await host.exec([...priv, 'sh', '-c', REMOVE_UNIT, 'sh', unit]);
 }
 
 /** slipway's PostgreSQL on the VM, owned by its systemd unit. */
