@@ -49,6 +49,12 @@ export async function removeUnit(host: Host, priv: string[], unit: string): Prom
   await host.exec([...priv, 'sh', '-c', REMOVE_UNIT, 'sh', unit]);
 }
 
+/** The units of `units` systemd would not start at boot (not installed or not enabled): one command. */
+export async function unitsNotEnabled(host: Host, units: string[]): Promise<string[]> {
+  const r = await host.exec(['sh', '-c', 'for u; do systemctl is-enabled --quiet "$u" 2>/dev/null || echo "$u"; done', 'sh', ...units]);
+  return r.stdout.split('\n').filter(Boolean);
+}
+
 /** slipway's PostgreSQL on the VM, owned by its systemd unit. */
 export function systemdPgService(host: Host, priv: string[], app: string, env: string): PgService {
   const unit = dbUnitName(app, env);

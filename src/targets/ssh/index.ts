@@ -22,7 +22,7 @@ import type { Target, TargetContext, TrustResult } from '../types.js';
 import { remoteRoot, sshTarget } from './address.js';
 import { uploadSupervisor } from './supervisor-code.js';
 import { systemdUnit, unitName, dbUnitName } from './systemd.js';
-import { bootMode, installUnit, removeUnit, systemdPgService } from './boot.js';
+import { bootMode, installUnit, removeUnit, systemdPgService, unitsNotEnabled } from './boot.js';
 import { fleetAware } from './fleet.js';
 
 /** The user the supervisor and app run as: the login user, or a system user when logging in as root. */
@@ -151,8 +151,11 @@ export function createTarget(): Target {
     async statusExtra(rt) {
       const boot = await bootMode(rt.host, rt.ctx.envr.target as SshEnvironment).catch(() => ({ kind: 'none' }) as const);
       const { app, name, database } = rt.ctx.envr;
-      const unit = [unitName(app.name, name), ...(database && !database.urlSecret ? [dbUnitName(app.name, name)] : [])].join(', ');
-      return [{ key: 'status.boot', value: t(`status.boot.${boot.kind}`, { unit }) }];
+      const units = [unitName(app.name, name), ...(database && !database.urlSecret ? [dbUnitName(app.name, name)] : [])];
+      // An environment deployed before the database had a unit: the next deploy enables it (ensureRunning).
+      const missing = boot.kind === 'systemd' && units[1] ? await unitsNotEnabled(rt.host, [units[1]]) : [];
+      if (missing.length) return [{ key: 'status.boot', value: t('status.boot.noDbUnit', { unit: missing[0], env: name }) }];
+      return [{ key: 'status.boot', value: t(`status.boot.${boot.kind}`, { unit: units.join(', ') }) }];
     },
     destroyExtra(rt) {
       const unit = unitName(rt.ctx.envr.app.name, rt.ctx.envr.name);
