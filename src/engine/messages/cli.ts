@@ -140,9 +140,9 @@ export const cli: Catalog = {
   },
   'status.boot': { en: 'after a reboot', 'zh-CN': '重启后' },
   'status.boot.systemd': { en: 'comes back (systemd: {unit})', 'zh-CN': '自动恢复（systemd：{unit}）' },
-  'status.boot.noDbUnit': {
-    en: 'the app comes back, its database does not: {unit} is not enabled (the next `slipway deploy {env}` installs it)',
-    'zh-CN': '应用会自动恢复，数据库不会：{unit} 未启用（下一次 `slipway deploy {env}` 会安装）',
+  'status.boot.notEnabled': {
+    en: 'does not fully come back: {units} not enabled in systemd (the next `slipway deploy {env}` enables it, without a restart)',
+    'zh-CN': '不会完全自动恢复：systemd 中未启用 {units}（下一次 `slipway deploy {env}` 会启用，不重启）',
   },
   'status.boot.none': { en: 'not restarted: the VM has no systemd (the next deploy starts it again)', 'zh-CN': '不会自动恢复：该 VM 没有 systemd（下次部署会重新启动）' },
   'status.boot.off': { en: 'not restarted: systemd is off in the config (the next deploy starts it again)', 'zh-CN': '不会自动恢复：配置中关闭了 systemd（下次部署会重新启动）' },

@@ -43,8 +43,12 @@ export interface MachineSetup {
   supervisorArgv(rt: MachineRuntime): Promise<string[]>;
   /** A service manager that owns slipway's PostgreSQL on the machine (a systemd unit), so it starts at boot. */
   pgService?: PgService;
-  /** Start the supervisor some other way than a detached process (a systemd unit). */
-  launch?(rt: MachineRuntime, argv: string[]): Promise<void>;
+  /**
+   * Start the supervisor some other way than a detached process (a systemd unit). With
+   * `now: false` the supervisor already runs (started before the unit existed): only make
+   * sure it starts that way at the next boot, without restarting it.
+   */
+  launch?(rt: MachineRuntime, argv: string[], now: boolean): Promise<void>;
   /**
    * Keep what the serving release runs with (secrets included) in a 0600 file of the service
    * user, so a supervisor restarted after a reboot serves it again (`--resume`).
@@ -93,14 +97,18 @@ export function asService(rt: MachineRuntime): { user?: string } {
 
 /** The supervisor is up (started now if it was not); `fresh` when it was just started. */
 export async function ensureSupervisor(rt: MachineRuntime): Promise<{ status: SupervisorStatus; fresh: boolean }> {
-  if (await rt.client.alive()) return { status: await rt.client.status(), fresh: false };
+  const argv = async () => [...(await rt.setup.supervisorArgv(rt)), '--state', rt.layout.root, '--socket', rt.layout.socket, '--port', String(rt.opts.port), '--host', rt.opts.bind, '--lang', getLang()];
+  if (await rt.client.alive()) {
+    // Started without the unit (systemd was off, or came later): it still comes back at the next boot.
+    if (rt.setup.launch) await rt.setup.launch(rt, await argv(), false);
+    return { status: await rt.client.status(), fresh: false };
+  }
   const logFile = path.posix.join(rt.layout.logs, 'supervisor.log');
   for (const dir of [rt.layout.logs, rt.layout.run]) await rt.host.mkdir(dir, { mode: 0o700 });
   if (rt.setup.serviceUser) await rt.host.exec(['chown', '-R', rt.setup.serviceUser, rt.layout.logs, rt.layout.run]);
-  const argv = [...(await rt.setup.supervisorArgv(rt)), '--state', rt.layout.root, '--socket', rt.layout.socket, '--port', String(rt.opts.port), '--host', rt.opts.bind, '--lang', getLang()];
   let pid: number | undefined;
-  if (rt.setup.launch) await rt.setup.launch(rt, argv);
-  else pid = await rt.host.spawnDetached(argv, { cwd: rt.layout.root, logFile, env: {}, ...(rt.setup.serviceUser ? { user: rt.setup.serviceUser } : {}) });
+  if (rt.setup.launch) await rt.setup.launch(rt, await argv(), true);
+  else pid = await rt.host.spawnDetached(await argv(), { cwd: rt.layout.root, logFile, env: {}, ...(rt.setup.serviceUser ? { user: rt.setup.serviceUser } : {}) });
   const up = await poll(async (): Promise<{ done: SupervisorStatus | undefined } | undefined> => {
     if (await rt.client.alive()) return { done: await rt.client.status() };
     if (pid !== undefined && !(await rt.host.isAlive(pid))) return { done: undefined };

@@ -138,10 +138,10 @@ export function createTarget(): Target {
         ...(boot.kind === 'systemd'
           ? {
               ...(managedDb ? { pgService: systemdPgService(host, priv, ctx.envr.app.name, ctx.envr.name) } : {}),
-              async launch(rt: MachineRuntime, argv: string[]) {
+              async launch(rt: MachineRuntime, argv: string[], now: boolean) {
                 const unit = unitName(ctx.envr.app.name, ctx.envr.name);
                 const text = systemdUnit({ app: ctx.envr.app.name, env: ctx.envr.name, user, node: argv[0]!, argv: [...argv.slice(1), '--resume'], ...(managedDb ? { db: dbUnit } : {}) });
-                const r = await installUnit(rt.host, priv, unit, text, true);
+                const r = await installUnit(rt.host, priv, unit, text, now);
                 if (r.code !== 0) throw new SlipwayError({ key: 'ssh.systemdFailed', params: { unit, reason: r.stderr.trim() }, place: `${host.name}:/etc/systemd/system/${unit}`, fix: 'ssh.systemdFailed.fix', fixParams: { unit } });
               },
             }
@@ -152,9 +152,9 @@ export function createTarget(): Target {
       const boot = await bootMode(rt.host, rt.ctx.envr.target as SshEnvironment).catch(() => ({ kind: 'none' }) as const);
       const { app, name, database } = rt.ctx.envr;
       const units = [unitName(app.name, name), ...(database && !database.urlSecret ? [dbUnitName(app.name, name)] : [])];
-      // An environment deployed before the database had a unit: the next deploy enables it (ensureRunning).
-      const missing = boot.kind === 'systemd' && units[1] ? await unitsNotEnabled(rt.host, [units[1]]) : [];
-      if (missing.length) return [{ key: 'status.boot', value: t('status.boot.noDbUnit', { unit: missing[0], env: name }) }];
+      // Started before its unit existed (an older slipway, `systemd: off` before): the next deploy enables it.
+      const missing = boot.kind === 'systemd' ? await unitsNotEnabled(rt.host, units) : [];
+      if (missing.length) return [{ key: 'status.boot', value: t('status.boot.notEnabled', { units: missing.join(', '), env: name }) }];
       return [{ key: 'status.boot', value: t(`status.boot.${boot.kind}`, { unit: units.join(', ') }) }];
     },
     destroyExtra(rt) {
