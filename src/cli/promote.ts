@@ -89,6 +89,7 @@ export async function promote(g: GlobalFlags, from: string, to: string, o: Promo
   const promoted: PromotedArtifact = { from: { env: from, release: rec.id }, ...(rec.gitCommit ? { gitCommit: rec.gitCommit } : {}) };
   if (p.kind === 'image') {
     promoted.image = p.image!;
+    if (p.migrations) promoted.migrations = p.migrations;
   } else {
     // Into <to>'s own artifact store here (content-addressed), unless the same bytes are there already.
     const file = path.join(dst.ctx.stateDir, 'artifacts', `${p.digest}.tgz`);

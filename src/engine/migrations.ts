@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { Json } from './step.js';
 
 export interface MigrationFile {
   /** Relative to the app directory, with `/`. */
@@ -92,6 +93,14 @@ export interface MigrationPrefix {
   last?: string;
   /** The first 16 hex digits of the sha256 of the paths, sorted by code unit, one a line. */
   digest: string;
+}
+
+/** A `MigrationPrefix` read back from JSON (a ledger entry, a journaled request); undefined when it is not one. */
+export function prefixOf(m: Json | undefined): MigrationPrefix | undefined {
+  if (!m || typeof m !== 'object' || Array.isArray(m)) return undefined;
+  const { count, last, digest } = m;
+  if (typeof count !== 'number' || typeof digest !== 'string' || (last !== undefined && typeof last !== 'string')) return undefined;
+  return { count, digest, ...(typeof last === 'string' ? { last } : {}) };
 }
 
 export function listDigest(rels: readonly string[]): string {

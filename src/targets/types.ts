@@ -83,6 +83,8 @@ export interface PromotedArtifact {
   /** Container targets: `repo@sha256:…`. */
   image?: string;
   gitCommit?: string;
+  /** Container targets: the migration files the image shipped, as the source release recorded them (for the migration lint). */
+  migrations?: MigrationPrefix;
 }
 
 /** A release of an environment that `slipway promote` may take elsewhere, and where its artifact is. */
@@ -94,6 +96,8 @@ export interface PromotableRelease {
   digest?: string;
   /** `repo@sha256:…` for an image. */
   image?: string;
+  /** An image's migration files, when its release recorded them. */
+  migrations?: MigrationPrefix;
   /** Where the artifact is (for messages), and whether it is still there. */
   where: string;
   present: boolean;

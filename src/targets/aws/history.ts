@@ -6,7 +6,7 @@
  * and the serving (active) release with the migration files it shipped, for the migration lint.
  */
 import type { DBSnapshot } from '@aws-sdk/client-rds';
-import type { MigrationPrefix } from '../../engine/migrations.js';
+import { prefixOf, type MigrationPrefix } from '../../engine/migrations.js';
 import type { BackupRecord, ReleaseRecord, TargetHistory } from '../types.js';
 import { awsErrorMessage } from './clients.js';
 import type { AwsCtx } from './context.js';
@@ -54,11 +54,7 @@ async function backups(a: AwsCtx): Promise<TargetHistory['backups']> {
 
 /** A ledger entry's record of the migration files its image shipped (see `steps-release.ts`), if it has one. */
 export function recordedPrefix(rec: ReleaseRecord): MigrationPrefix | undefined {
-  const m = rec.details.migrations;
-  if (!m || typeof m !== 'object' || Array.isArray(m)) return undefined;
-  const { count, last, digest } = m;
-  if (typeof count !== 'number' || typeof digest !== 'string' || (last !== undefined && typeof last !== 'string')) return undefined;
-  return { count, digest, ...(typeof last === 'string' ? { last } : {}) };
+  return prefixOf(rec.details.migrations);
 }
 
 /** The releases a failed deploy or `rollback` may return to, and the serving one with its migration files: one read of the ledger. */

@@ -8,6 +8,7 @@ import '../../engine/messages/promote.js';
 import type { PromotableRelease, TargetContext } from '../types.js';
 import { awsErrorName } from './clients.js';
 import { awsCtx } from './context.js';
+import { recordedPrefix } from './history.js';
 import { sdk } from '../../engine/aws-sdk.js';
 
 export async function awsPromotable(tc: TargetContext, release: string | undefined): Promise<PromotableRelease> {
@@ -31,5 +32,6 @@ export async function awsPromotable(tc: TargetContext, release: string | undefin
     if (!['ImageNotFoundException', 'RepositoryNotFoundException'].includes(awsErrorName(e) ?? '')) throw e;
     present = false;
   }
-  return { record, kind: 'image', digest, image: `${uri}@${digest}`, where, present };
+  const migrations = recordedPrefix(record);
+  return { record, kind: 'image', digest, image: `${uri}@${digest}`, where, present, ...(migrations ? { migrations } : {}) };
 }

@@ -3,7 +3,8 @@
  * resumed after a crash rebuilds its plan with the options it was started with
  * (`planFor`), not with defaults.
  */
-import type { StepData } from '../../engine/step.js';
+import { prefixOf } from '../../engine/migrations.js';
+import type { Json, StepData } from '../../engine/step.js';
 import type { DeployOptions, RollbackOptions } from '../types.js';
 
 export interface DestroyRequest {
@@ -20,15 +21,16 @@ const flag = (meta: StepData, k: string): boolean | undefined => (typeof meta[k]
 
 export function deployMeta(o: DeployOptions): StepData {
   const from = o.promoted?.from;
-  return { ...(o.image ? { image: o.image } : {}), acceptRisks: [...o.acceptRisks], ...(o.allowUnverified === undefined ? {} : { allowUnverified: o.allowUnverified }), ...(from && o.image ? { promotedFrom: { env: from.env, release: from.release } } : {}) };
+  return { ...(o.image ? { image: o.image } : {}), acceptRisks: [...o.acceptRisks], ...(o.allowUnverified === undefined ? {} : { allowUnverified: o.allowUnverified }), ...(from && o.image ? { promotedFrom: { env: from.env, release: from.release, ...(o.promoted?.migrations ? { migrations: { ...o.promoted.migrations } } : {}) } } : {}) };
 }
 
 export function deployRequest(meta: StepData): DeployOptions {
   const image = text(meta, 'image');
   const allow = flag(meta, 'allowUnverified');
   const risks = Array.isArray(meta.acceptRisks) ? meta.acceptRisks.filter((x): x is string => typeof x === 'string') : [];
-  const from = meta.promotedFrom as { env?: unknown; release?: unknown } | undefined;
-  const promoted = image && from && typeof from.env === 'string' && typeof from.release === 'string' ? { promoted: { from: { env: from.env, release: from.release }, image } } : {};
+  const from = meta.promotedFrom as { env?: unknown; release?: unknown; migrations?: Json } | undefined;
+  const migrations = from ? prefixOf(from.migrations) : undefined;
+  const promoted = image && from && typeof from.env === 'string' && typeof from.release === 'string' ? { promoted: { from: { env: from.env, release: from.release }, image, ...(migrations ? { migrations } : {}) } } : {};
   return { ...(image ? { image } : {}), acceptRisks: risks, ...(allow === undefined ? {} : { allowUnverified: allow }), ...promoted };
 }
 

@@ -40,10 +40,11 @@ const unchanged = (ctx: Reader) => ctx.data('register-task-definition')?.unchang
  * The files are this checkout's: the image is built from it, and an image given with
  * `--image` is taken to be built from it too (as CI does, and as the preflight assumes when it
  * lints this checkout's files as the deploy's). A promoted image comes from another
- * environment's release: nothing is recorded, and the lint says it does not know.
+ * environment's release: what that release recorded is recorded again (nothing, if it had
+ * nothing: the lint then says it does not know).
  */
 async function shippedMigrations(a: AwsCtx, opts: DeployOptions): Promise<StepData> {
-  if (opts.promoted) return {};
+  if (opts.promoted) return opts.promoted.migrations ? { migrations: { ...opts.promoted.migrations } } : {};
   return { migrations: { ...migrationPrefix((await migrationFiles(a.envr.appDir)).map((f) => f.rel)) } };
 }
 
