@@ -178,10 +178,10 @@ export const local: Catalog = {
     en: 'Log in as root (slipway then runs the app as the unprivileged user `slipway`), or give {login} passwordless sudo for systemctl, or set `systemd: off` and accept that the app is not restarted after a reboot.',
     'zh-CN': '以 root 登录（slipway 仍以非特权用户 `slipway` 运行应用），或为 {login} 配置 systemctl 的免密码 sudo，或设置 `systemd: off` 并接受重启后应用不会自动恢复。',
   },
-  'ssh.systemdFailed': { en: 'Could not start the systemd unit {unit}: {reason}', 'zh-CN': '无法启动 systemd 单元 {unit}：{reason}' },
+  'ssh.systemdFailed': { en: 'Could not install or start the systemd unit {unit}: {reason}', 'zh-CN': '无法安装或启动 systemd 单元 {unit}：{reason}' },
   'ssh.systemdFailed.fix': {
-    en: 'Read `journalctl -u {unit}` on the VM; or set `systemd: off` to start the supervisor without a unit (it will not come back after a reboot).',
-    'zh-CN': '在 VM 上查看 `journalctl -u {unit}`；或设置 `systemd: off`，不使用单元启动守护进程（重启后不会自动恢复）。',
+    en: 'Read `journalctl -u {unit}` and `systemctl status {unit}` on the VM; or set `systemd: off` to run without units (nothing comes back after a reboot).',
+    'zh-CN': '在 VM 上查看 `journalctl -u {unit}` 和 `systemctl status {unit}`；或设置 `systemd: off`，不使用单元运行（重启后都不会自动恢复）。',
   },
   'step.removeUnit': { en: 'Remove the boot unit {unit}', 'zh-CN': '删除开机单元 {unit}' },
   'rollback.alreadyServing': { en: 'Release {release} is already serving {env}.', 'zh-CN': '发布 {release} 已经在 {env} 上提供服务。' },

@@ -55,11 +55,21 @@ export async function unitsNotEnabled(host: Host, units: string[]): Promise<stri
   return r.stdout.split('\n').filter(Boolean);
 }
 
+/** A unit that could not be installed or started, with what systemctl said. */
+export function unitFailed(host: Host, unit: string, r: ExecResult): SlipwayError {
+  return new SlipwayError({ key: 'ssh.systemdFailed', params: { unit, reason: (r.stderr || r.stdout).trim() }, place: `${host.name}:/etc/systemd/system/${unit}`, fix: 'ssh.systemdFailed.fix', fixParams: { unit } });
+}
+
 /** slipway's PostgreSQL on the VM, owned by its systemd unit. */
 export function systemdPgService(host: Host, priv: string[], app: string, env: string): PgService {
   const unit = dbUnitName(app, env);
   return {
-    install: (spec: PgServiceSpec, now: boolean) => installUnit(host, priv, unit, dbUnit(app, env, spec), now),
+    async install(spec: PgServiceSpec, now: boolean) {
+      const r = await installUnit(host, priv, unit, dbUnit(app, env, spec), now);
+      // A failed start is explained by the server's log (the caller reads it); a failed install only here.
+      if (!now && r.code !== 0) throw unitFailed(host, unit, r);
+      return r;
+    },
     remove: () => removeUnit(host, priv, unit),
   };
 }

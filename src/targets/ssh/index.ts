@@ -22,7 +22,7 @@ import type { Target, TargetContext, TrustResult } from '../types.js';
 import { remoteRoot, sshTarget } from './address.js';
 import { uploadSupervisor } from './supervisor-code.js';
 import { systemdUnit, unitName, dbUnitName } from './systemd.js';
-import { bootMode, installUnit, removeUnit, systemdPgService, unitsNotEnabled } from './boot.js';
+import { bootMode, installUnit, removeUnit, systemdPgService, unitFailed, unitsNotEnabled } from './boot.js';
 import { fleetAware } from './fleet.js';
 
 /** The user the supervisor and app run as: the login user, or a system user when logging in as root. */
@@ -142,7 +142,7 @@ export function createTarget(): Target {
                 const unit = unitName(ctx.envr.app.name, ctx.envr.name);
                 const text = systemdUnit({ app: ctx.envr.app.name, env: ctx.envr.name, user, node: argv[0]!, argv: [...argv.slice(1), '--resume'], ...(managedDb ? { db: dbUnit } : {}) });
                 const r = await installUnit(rt.host, priv, unit, text, now);
-                if (r.code !== 0) throw new SlipwayError({ key: 'ssh.systemdFailed', params: { unit, reason: r.stderr.trim() }, place: `${host.name}:/etc/systemd/system/${unit}`, fix: 'ssh.systemdFailed.fix', fixParams: { unit } });
+                if (r.code !== 0) throw unitFailed(rt.host, unit, r);
               },
             }
           : {}),
