@@ -130,10 +130,11 @@ export function releaseSteps(a: AwsCtx, opts: DeployOptions): Step[] {
         await ctx.record({ release: id, previous: prev, previousRelease: active?.id ?? '' });
         // The commit of this checkout, as the machine targets record it (a promoted image comes from another release's).
         const commit = opts.promoted ? undefined : await gitCommit(a.tc.localHost, a.envr.appDir);
-        await a.ledger.put({ id, createdAt: new Date().toISOString(), result: 'pending', configHash: configHash(td), ...(commit ? { gitCommit: commit } : {}), details: { ...shipped, image: str(ctx, 'image', 'image')!, imageDigest: str(ctx, 'image', 'digest') ?? '', fingerprint: fp, previous: prev }, ...(opts.acceptRisks.length ? { acceptedRisks: opts.acceptRisks } : {}), ...(opts.promoted ? { promotedFrom: opts.promoted.from } : {}) });
+        const details = { ...shipped, image: str(ctx, 'image', 'image')!, imageDigest: str(ctx, 'image', 'digest') ?? '', fingerprint: fp, previous: prev };
+        await a.ledger.put({ id, createdAt: new Date().toISOString(), result: 'pending', configHash: configHash(td), ...(commit ? { gitCommit: commit } : {}), details, ...(opts.acceptRisks.length ? { acceptedRisks: opts.acceptRisks } : {}), ...(opts.promoted ? { promotedFrom: opts.promoted.from } : {}) });
         const arn = await registerRevision(a.c, td);
         await ctx.record({ taskDefinitionArn: arn });
-        await a.ledger.update(id, { details: { ...shipped, image: str(ctx, 'image', 'image')!, imageDigest: str(ctx, 'image', 'digest') ?? '', fingerprint: fp, previous: prev, taskDefinitionArn: arn, revision: Number(arn.split(':').pop()) } });
+        await a.ledger.update(id, { details: { ...details, taskDefinitionArn: arn, revision: Number(arn.split(':').pop()) } });
         ctx.log('aws.release.registered', { revision: arn.split('/').pop() ?? arn, release: id });
         return { taskDefinitionArn: arn, fingerprint: fp };
       },
