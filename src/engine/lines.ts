@@ -6,11 +6,19 @@
  */
 import type { CommandRunner } from './ports.js';
 
+/** The command ended on its own with a non-zero exit: its code and its last lines of stderr. */
+export class CommandExited extends Error {
+  constructor(readonly code: number, readonly stderr: string) {
+    super(`exit code ${code}: ${stderr}`);
+  }
+}
+
 export async function* commandLines(runner: CommandRunner, argv: readonly string[], signal: AbortSignal): AsyncIterable<string> {
   const queue: string[] = [];
   let wake: (() => void) | undefined;
   let done = false;
   let failure: unknown;
+  const errors: string[] = []; // the last few stderr lines, to say why it ended
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   if (signal.aborted) return;
@@ -21,14 +29,18 @@ export async function* commandLines(runner: CommandRunner, argv: readonly string
       discard: true,
       onGroup: () => undefined,
       onLine: (line, stream) => {
-        if (stream !== 'stdout') return;
+        if (stream !== 'stdout') {
+          errors.push(line);
+          if (errors.length > 5) errors.shift();
+          return;
+        }
         queue.push(line);
         wake?.();
       },
     })
     .then(
       (r) => {
-        if (r.code !== 0 && !stop.signal.aborted) failure = new Error(`${argv[0]} exited with ${r.code}`);
+        if (r.code !== 0 && !stop.signal.aborted) failure = new CommandExited(r.code, errors.join('\n'));
       },
       (e: unknown) => {
         if (!stop.signal.aborted) failure = e;

@@ -3,7 +3,8 @@
  * release ledger, a release's evidence, the app's log.
  */
 import path from 'node:path';
-import { commandLines } from '../../engine/lines.js';
+import { CommandExited, commandLines } from '../../engine/lines.js';
+import { hostOpFailed } from '../../host/errors.js';
 import { Journal } from '../../engine/journal.js';
 import { Redactor } from '../../engine/redact.js';
 import { t } from '../../engine/i18n.js';
@@ -118,9 +119,15 @@ export async function* machineLogs(rt: MachineRuntime, ctx: TargetContext, opts:
   const file = path.posix.join(rt.layout.logs, `app-${current}.log`);
   const last = ['tail', '-n', String(opts.lines)];
   if (opts.follow) {
-    for await (const l of commandLines(rt.host, [...last, '-F', '--', file], opts.signal)) yield ctx.redactor.redact(l);
+    try {
+      for await (const l of commandLines(rt.host, [...last, '-F', '--', file], opts.signal)) yield ctx.redactor.redact(l);
+    } catch (e) {
+      throw e instanceof CommandExited ? hostOpFailed(rt.host.name, 'read', file, e.code, e.stderr) : e;
+    }
     return;
   }
   const r = await rt.host.exec([...last, '--', file]);
+  // No log yet is no lines; any other failure says why.
+  if (r.code !== 0 && !/No such file/i.test(r.stderr)) throw hostOpFailed(rt.host.name, 'read', file, r.code, r.stderr);
   for (const l of r.stdout.split('\n').filter(Boolean)) yield ctx.redactor.redact(l);
 }
