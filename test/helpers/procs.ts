@@ -47,3 +47,10 @@ export async function releaseProcessesUnder(dir: string): Promise<Map<number, st
 export async function probeProcessesUnder(dir: string): Promise<number[]> {
   return (await processes()).filter((p) => p.environ.some((e) => e.startsWith('SLIPWAY_PROBE=')) && p.cwd?.startsWith(dir)).map((p) => p.pid);
 }
+
+/** The real user and group ids a process runs as (`Uid:`/`Gid:` of /proc/<pid>/status). */
+export async function idsOf(pid: number): Promise<{ uid: string; gid: string }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const id = (key: string) => new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)![1]!;
+  return { uid: id('Uid'), gid: id('Gid') };
+}

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { filesContaining, get, load, ROOT, type CliResult } from '../helpers/local-env.js';
 import { startVm, type Vm } from '../helpers/vm.js';
 import { assertFollowsLog } from '../helpers/follow.js';
+import { idsOf } from '../helpers/procs.js';
 import { commandLinesContaining, makeSshEnv, vmReleaseProcesses, type SshEnv } from '../helpers/ssh-env.js';
 
 const CANARY = `ca$nary "quoted' value ${Date.now()}`;
@@ -49,7 +50,7 @@ describe('ssh target', () => {
     assert.deepEqual([...(await vmReleaseProcesses(env.remoteDir)).values()], [st.activeRelease]);
     // The app runs as the unprivileged service user, not as the root login.
     const [pid] = [...(await vmReleaseProcesses(env.remoteDir)).keys()];
-    const uid = /^Uid:\s+(\d+)/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))![1];
+    const { uid } = await idsOf(pid!);
     assert.notEqual(uid, '0');
     assert.match(st.rows.find((x) => x.key === 'status.boot')?.value ?? '', /not restarted: the VM has no systemd/);
     // Probed on the VM, over the SSH connection, with the database settings on a closed port.

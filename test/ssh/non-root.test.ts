@@ -10,13 +10,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import { get } from '../helpers/local-env.js';
 import { ensureDeployUser, startVm, type Vm } from '../helpers/vm.js';
 import { makeSshEnv, vmReleaseProcesses, type SshEnv } from '../helpers/ssh-env.js';
+import { idsOf } from '../helpers/procs.js';
 
 let vm: Vm;
 let env: SshEnv;
 let user = '';
 let uid = '';
 const dir = () => `/home/${user}/srv/staging`;
-const uidOf = async (pid: number) => (await readFile(`/proc/${pid}/status`, 'utf8')).match(/^Uid:\s+(\d+)/m)![1];
+const uidOf = async (pid: number) => (await idsOf(pid)).uid;
 
 before(async () => {
   user = ensureDeployUser();

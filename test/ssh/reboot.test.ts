@@ -13,18 +13,16 @@ import path from 'node:path';
 import { poll } from '../../src/engine/poll.js';
 import { get } from '../helpers/local-env.js';
 import { deployedSshEnv, vmReleaseProcesses } from '../helpers/ssh-env.js';
+import { idsOf } from '../helpers/procs.js';
 
 const h = deployedSshEnv();
-
-const idOf = (status: string, key: 'Uid' | 'Gid') => new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)![1]!;
 
 test('after the supervisor and the app were SIGKILLed, the supervisor started as its unit starts it (--resume, as the service user) serves the same release on the stable port with its database; status says serving', async () => {
   const env = h.env;
   const serving = (JSON.parse((await env.cli(['status', 'staging', '--json'])).stdout) as { activeRelease: string }).activeRelease;
   const st = JSON.parse(await readFile(path.join(env.remoteDir, 'run', 'supervisor.json'), 'utf8')) as { pid: number; processes: { pid: number }[] };
   const argv = (await readFile(`/proc/${st.pid}/cmdline`, 'utf8')).split('\0').filter(Boolean);
-  const status = await readFile(`/proc/${st.pid}/status`, 'utf8');
-  const [uid, gid] = [idOf(status, 'Uid'), idOf(status, 'Gid')];
+  const { uid, gid } = await idsOf(st.pid);
   assert.notEqual(uid, '0', 'the supervisor runs as the service user');
 
   // The "reboot": the supervisor and every process of the app are gone at once.
